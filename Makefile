@@ -1,0 +1,58 @@
+# Osez — the few commands a person needs. `make run` and `make test` set everything up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Both cores of the reference machine; override with `make test PYTEST_WORKERS=1`.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: run serve test quality fix install browser-deps demo-data clean help
+
+help:
+	@echo "make run      set up (.venv, database, open data, demo) and serve on http://$(HOST):$(PORT)/"
+	@echo "make test     run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
+	@echo "make quality  ruff, formatting, migrations and Django checks"
+	@echo "make fix      apply ruff's fixes and formatting"
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium and ChromeDriver for the browser tests, axe-core from npm for the accessibility checks.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	  || echo "WARNING: could not install chromium: browser tests will be skipped"; fi
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then npm install --no-audit --no-fund --silent || true; fi
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py refresh_layers || echo "Some sources could not be refreshed: the site serves what it has (see above)."
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install browser-deps
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+quality: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+fix: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var/staticfiles .pytest_cache

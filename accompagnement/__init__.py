@@ -1,0 +1,1 @@
+"""The advisors' back-office: household dossiers from first contact through the first year."""

@@ -1,0 +1,1 @@
+"""Communes, open-data layers and the places in them: the registry every other part stands on."""

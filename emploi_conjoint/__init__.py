@@ -1,0 +1,1 @@
+"""The spouse-employment pipeline: candidates, CVs, introductions to companies and recruiters."""

@@ -1,0 +1,279 @@
+"""Settings shared by every environment; each value comes from the environment with a safe local default."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from celery.schedules import crontab  # noqa: F401 - re-exported for per-environment modules
+
+from .env import BASE_DIR, database_config, departements, env, redis_url
+
+SECRET_KEY = env.str("SECRET_KEY", default="insecure-local-key-change-me")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "osez.apps.AdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "leaflet",
+    "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "auditlog",
+    "osez",
+    "communes",
+    "accompagnement",
+    "emploi_conjoint",
+]
+
+MIDDLEWARE = [
+    "osez.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "osez.urls"
+WSGI_APPLICATION = "osez.wsgi.application"
+ASGI_APPLICATION = "osez.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "osez.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_config()}
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = redis_url()
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="osez"),
+            "TIMEOUT": 3600,
+            "OPTIONS": {
+                # A cache that is down degrades to uncached pages, never to errors.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "osez"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = Path(env.str("OSEZ_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media/"
+# CVs and partner files: outside MEDIA_ROOT, never served as static files, only through views that check roles.
+PRIVATE_MEDIA_ROOT = Path(env.str("OSEZ_PRIVATE_ROOT", default=str(BASE_DIR / "var" / "private")))
+
+LOGIN_URL = "/admin/login/"
+
+# --- Email
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Osez <ne-pas-repondre@osez.localhost>")
+OSEZ_ADVISORS_EMAIL = env.str("OSEZ_ADVISORS_EMAIL", default="accueil@osez.localhost")
+
+# --- Territory and data sources
+OSEZ_DEPARTEMENTS = departements()
+OSEZ_RAW_DIR = Path(env.str("OSEZ_RAW_DIR", default=str(BASE_DIR / "var" / "raw")))
+if not OSEZ_RAW_DIR.is_absolute():
+    OSEZ_RAW_DIR = (BASE_DIR / OSEZ_RAW_DIR).resolve()
+OSEZ_SITE_NAME = env.str("OSEZ_SITE_NAME", default="Osez l'Aube")
+OSEZ_SOURCE_TIMEOUT = env.float("OSEZ_SOURCE_TIMEOUT", default=60.0)
+OSEZ_SOURCE_URLS = {
+    "communes": env.str("OSEZ_URL_COMMUNES", default="https://geo.api.gouv.fr"),
+    "ecoles": env.str("OSEZ_URL_ECOLES", default="https://data.education.gouv.fr"),
+    "bpe": env.str("OSEZ_URL_BPE", default="https://www.insee.fr/fr/statistiques/fichier/8217525/BPE23.zip"),
+    "sport": env.str("OSEZ_URL_SPORT", default="https://equipements.sports.gouv.fr"),
+}
+# A new batch that loses more than this share of the last good run's rows is refused.
+OSEZ_MAX_SHRINK = env.float("OSEZ_MAX_SHRINK", default=0.20)
+OSEZ_PROXIMITY_RADII_KM = (5, 10, 20)
+
+# --- Celery: Redis as broker; with REDIS_URL unset, tasks run in-process (eager).
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- API
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "osez.api.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("OSEZ_API_ANON_RATE", default="600/minute")},
+    "EXCEPTION_HANDLER": "osez.api.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API des données ouvertes Osez",
+    "DESCRIPTION": "Communes, couches de données et lieux, sous Licence Ouverte 2.0 (Etalab).",
+    "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+
+# --- Maps: tiles are the only third-party resource (the map itself); everything else is served here.
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (48.30, 4.08),
+    "DEFAULT_ZOOM": 9,
+    "MIN_ZOOM": 5,
+    "MAX_ZOOM": 18,
+    "TILES": [
+        (
+            "OpenStreetMap",
+            env.str("OSEZ_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+            {"attribution": "&copy; contributeurs OpenStreetMap"},
+        )
+    ],
+    "RESET_VIEW": False,
+    "NO_GLOBALS": False,
+    "PLUGINS": {
+        "markercluster": {
+            "css": [
+                "vendor/markercluster/MarkerCluster.css",
+                "vendor/markercluster/MarkerCluster.Default.css",
+            ],
+            "js": "vendor/markercluster/leaflet.markercluster.js",
+            "auto-include": True,
+        },
+    },
+}
+
+# --- Security defaults (prod tightens them)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 12 * 3600  # 12 hours at most
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+OSEZ_SESSION_IDLE_SECONDS = 30 * 60
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+OSEZ_REQUIRE_2FA = env.bool("OSEZ_REQUIRE_2FA", default=False)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https://*.tile.openstreetmap.org", "https://tile.openstreetmap.org"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "osez.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "osez.logging.JsonFormatter"},
+        "plain": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("OSEZ_LOG_FORMAT", default="plain"),
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "osez.requests": {"level": env.str("OSEZ_REQUEST_LOG_LEVEL", default="INFO")},
+    },
+}

@@ -1,0 +1,100 @@
+"""Reads and checks the environment before Django starts.
+
+A wrong ``DATABASE_URL`` or ``REDIS_URL`` must stop start-up with one line naming the variable and
+what was expected, not with a traceback deep inside a database driver; ``SystemExit`` with a message
+prints exactly that line and exits with status 1.
+"""
+
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+# A local .env file is optional and never required (see .env.sample).
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(str(BASE_DIR / ".env"), overwrite=False)
+
+DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+REDIS_SCHEMES = {"redis", "rediss"}
+
+
+class ConfigurationError(SystemExit):
+    """A configuration value is wrong: carries the one line that says which and what was expected."""
+
+    def __init__(self, variable, expected, got):
+        super().__init__(f"Configuration error: {variable}={got!r} is invalid; expected {expected}.")
+
+
+def database_config(default="sqlite:///db.sqlite3"):
+    raw = env.str("DATABASE_URL", default=default).strip()
+    expected = "a URL like sqlite:///db.sqlite3 or postgres://user:password@host:5432/name"
+    try:
+        parts = urlsplit(raw)
+        port = parts.port  # raises ValueError on a non-numeric port
+    except ValueError:
+        raise ConfigurationError("DATABASE_URL", expected, raw) from None
+    if parts.scheme not in DATABASE_SCHEMES:
+        raise ConfigurationError("DATABASE_URL", expected, raw)
+    if parts.scheme != "sqlite" and not parts.path.strip("/"):
+        raise ConfigurationError("DATABASE_URL", expected + " (the database name is missing)", raw)
+    if parts.scheme == "sqlite" and not parts.path.strip("/") and raw != "sqlite://:memory:":
+        raise ConfigurationError("DATABASE_URL", expected + " (the file name is missing)", raw)
+    del port
+    config = environ.Env.db_url_config(raw)
+    if (
+        config["ENGINE"].endswith("sqlite3")
+        and config["NAME"] not in (":memory:", "")
+        and not Path(config["NAME"]).is_absolute()
+    ):
+        config["NAME"] = str(BASE_DIR / config["NAME"])
+    return config
+
+
+def redis_url():
+    raw = env.str("REDIS_URL", default="").strip()
+    if not raw:
+        return ""
+    expected = "a URL like redis://127.0.0.1:6379/0, or nothing to run tasks in-process"
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError on a non-numeric port
+    except ValueError:
+        raise ConfigurationError("REDIS_URL", expected, raw) from None
+    if parts.scheme not in REDIS_SCHEMES or not parts.hostname:
+        raise ConfigurationError("REDIS_URL", expected, raw)
+    return raw
+
+
+def departements():
+    """Codes from ``OSEZ_DEPARTEMENTS``: a comma-separated list, or ``all``."""
+    from communes.departements import DEPARTEMENTS
+
+    raw = env.str("OSEZ_DEPARTEMENTS", default="10").strip()
+    if raw.lower() in ("all", "tous", "*"):
+        return sorted(DEPARTEMENTS)
+    codes = []
+    for item in raw.split(","):
+        code = item.strip().upper()
+        if not code:
+            continue
+        if code.isdigit() and len(code) == 1:
+            code = "0" + code
+        if code not in DEPARTEMENTS:
+            raise ConfigurationError(
+                "OSEZ_DEPARTEMENTS",
+                "comma-separated codes of existing départements (01…95, 2A, 2B, 971…976) or 'all'",
+                raw,
+            )
+        codes.append(code)
+    if not codes:
+        raise ConfigurationError("OSEZ_DEPARTEMENTS", "at least one département code, or 'all'", raw)
+    return sorted(set(codes))
+
+
+def fail(message):
+    print(message, file=sys.stderr)
+    raise SystemExit(1)

@@ -1,0 +1,28 @@
+"""Production behind a TLS-terminating proxy: secrets from the environment, HTTPS everywhere, 2FA for staff."""
+
+from .base import *  # noqa: F403
+from .base import MIDDLEWARE
+from .env import env, fail
+
+DEBUG = False
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY or SECRET_KEY.startswith("insecure") or len(SECRET_KEY) < 40:
+    fail(
+        "Configuration error: SECRET_KEY must be set to a random value of at least 40 characters in production."
+    )
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+OSEZ_REQUIRE_2FA = env.bool("OSEZ_REQUIRE_2FA", default=True)
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MIDDLEWARE = list(MIDDLEWARE)
