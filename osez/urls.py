@@ -1,7 +1,7 @@
 """URL map of the whole site (see docs in ../shared/docs/contract.md for the public contract)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -11,5 +11,10 @@ handler500 = "osez.views.error_500"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("admin/accompagnement/", include("accompagnement.urls")),
+    path("admin/emploi/", include("emploi_conjoint.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("communes.api.urls")),
+    path("communes/", include("communes.urls")),
+    path("", include("portail.urls")),
 ]

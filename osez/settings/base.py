@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "communes",
     "accompagnement",
     "emploi_conjoint",
+    "portail",
 ]
 
 MIDDLEWARE = [

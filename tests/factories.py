@@ -1,0 +1,103 @@
+"""factory_boy factories for the commune registry and layers, shared by every test package."""
+
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from communes import models
+from communes.enums import Theme
+from communes.text import fold
+
+
+class DepartementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Departement
+        django_get_or_create = ("code",)
+
+    code = "10"
+    name = "Aube"
+
+
+class EPCIFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.EPCI
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"2410{n:05d}")
+    name = factory.Sequence(lambda n: f"Communauté de communes fictive {n}")
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Commune
+        django_get_or_create = ("code_insee",)
+
+    code_insee = factory.Sequence(lambda n: f"10{n + 500:03d}")
+    name = factory.Sequence(lambda n: f"Commune fictive {n}")
+    slug = factory.LazyAttribute(lambda o: fold(o.name).replace(" ", "-"))
+    departement = factory.SubFactory(DepartementFactory)
+    epci = factory.SubFactory(EPCIFactory)
+    postcodes = factory.LazyFunction(lambda: ["10000"])
+    search_text = factory.LazyAttribute(lambda o: fold(o.name + " " + " ".join(o.postcodes)))
+    population = 1000
+    surface_ha = 1500.0
+    latitude = 48.30
+    longitude = 4.08
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Source
+        django_get_or_create = ("slug",)
+
+    slug = "bpe"
+    name = "Base permanente des équipements"
+    publisher = "INSEE"
+    expected_every = timedelta(days=365)
+
+
+class LayerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Layer
+        django_get_or_create = ("slug",)
+
+    slug = "medecins-generalistes"
+    name = "Médecins généralistes"
+    singular = "médecin généraliste"
+    theme = Theme.SANTE
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Place
+
+    layer = factory.SubFactory(LayerFactory)
+    source = factory.SubFactory(SourceFactory)
+    source_ref = factory.Sequence(lambda n: f"REF{n:06d}")
+    name = factory.Sequence(lambda n: f"Lieu fictif {n}")
+    commune = factory.SubFactory(CommuneFactory)
+    latitude = factory.LazyAttribute(lambda o: o.commune.latitude)
+    longitude = factory.LazyAttribute(lambda o: o.commune.longitude)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff account; pass ``roles=["installation advisor"]`` to put it in role groups."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"agent{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@osez.localhost")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "un mot de passe solide 2026")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for name in extracted or ():
+            self.groups.add(Group.objects.get_or_create(name=name)[0])
+        if create:
+            self.save()
