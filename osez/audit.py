@@ -1,0 +1,50 @@
+"""Who saw or changed what: one call for every read or write of personal data, and every export.
+
+django-auditlog records field changes of registered models; this module adds what it cannot see —
+reads, downloads and exports — in ``osez.AccessLog``. Never pass note text or file contents in
+``detail``: the log must not become a copy of the personal data it protects.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Action:
+    VIEW = "view"
+    CHANGE = "change"
+    CREATE = "create"
+    DELETE = "delete"
+    DOWNLOAD = "download"
+    EXPORT = "export"
+    ERASE = "erase"
+
+    CHOICES = [
+        (VIEW, _("consultation")),
+        (CHANGE, _("modification")),
+        (CREATE, _("création")),
+        (DELETE, _("suppression")),
+        (DOWNLOAD, _("téléchargement")),
+        (EXPORT, _("export")),
+        (ERASE, _("effacement")),
+    ]
+
+
+def client_address(request):
+    # Behind the production proxy REMOTE_ADDR is the proxy; gunicorn's forwarded_allow_ips rewrites it.
+    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+
+
+def record(request, action, obj=None, *, detail="", object_repr=None):
+    """Log one access. ``obj`` may be None for exports of many records (say what in ``detail``)."""
+    from .models import AccessLog
+
+    user = getattr(request, "user", None)
+    return AccessLog.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        action=action,
+        address=client_address(request) or None,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(object_repr if object_repr is not None else (str(obj) if obj is not None else ""))[:200],
+        detail=detail[:300],
+        path=(request.path if request is not None else "")[:300],
+    )
