@@ -17,6 +17,9 @@ class OsezConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_create_groups, dispatch_uid="osez-create-role-groups")
+        from . import signals
+
+        signals.connect()
 
 
 class AdminConfig(SimpleAdminConfig):
