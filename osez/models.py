@@ -48,3 +48,22 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job (reminders, retention…), so that admins see that it ran and what it did."""
+
+    name = models.CharField(_("tâche"), max_length=100, db_index=True)
+    started_at = models.DateTimeField(_("début"))
+    finished_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    succeeded = models.BooleanField(_("réussie"), null=True)
+    counts = models.JSONField(_("résultats"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("exécution d'une tâche planifiée")
+        verbose_name_plural = _("exécutions des tâches planifiées")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"
