@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "osez.session_timeout.StaffSessionTimeoutMiddleware",
+    "osez.security.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -242,8 +244,16 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 OSEZ_REQUIRE_2FA = env.bool("OSEZ_REQUIRE_2FA", default=False)
 
 CONTENT_SECURITY_POLICY = {
+AXES_LOCKOUT_TEMPLATE = "osez/security/lockout.html"
     "DIRECTIVES": {
         "default-src": ["'self'"],
+OTP_TOTP_ISSUER = env.str("OSEZ_SITE_NAME", default="Osez l'Aube")
+# Retention (months after the last contact / the request): see osez/retention.py and docs/operations-security.md.
+OSEZ_RETENTION_CLOSED_MONTHS = env.int("OSEZ_RETENTION_CLOSED_MONTHS", default=24)
+OSEZ_RETENTION_CV_MONTHS = env.int("OSEZ_RETENTION_CV_MONTHS", default=24)
+OSEZ_RETENTION_REQUEST_MONTHS = env.int("OSEZ_RETENTION_REQUEST_MONTHS", default=6)
+# django-ratelimit counts in the shared cache (Redis in production) so every worker sees the same counter.
+RATELIMIT_USE_CACHE = "default"
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "https://*.tile.openstreetmap.org", "https://tile.openstreetmap.org"],

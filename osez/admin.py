@@ -1,0 +1,81 @@
+"""Back-office pages of the project itself: the access log (read-only, administrators only) and 2FA pages."""
+
+from django.contrib import admin
+
+from . import roles, security
+from .models import AccessLog, JobRun
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Administrators read the log; nobody, not even a superuser, edits or deletes it from here."""
+
+    list_display = ("at", "user", "action", "object_type", "object_repr", "address", "detail")
+    list_filter = ("action", "object_type", ("at", admin.DateFieldListFilter))
+    search_fields = ("object_id", "object_repr", "user__username", "address", "path")
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+    readonly_fields = (
+        "at",
+        "user",
+        "action",
+        "address",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "detail",
+        "path",
+    )
+
+    def has_module_permission(self, request):
+        return roles.is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return roles.is_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    """Administrators see that nightly jobs (reminders, retention) ran and what they did."""
+
+    list_display = ("name", "started_at", "finished_at", "succeeded", "counts")
+    list_filter = ("name", "succeeded")
+    readonly_fields = ("name", "started_at", "finished_at", "succeeded", "counts", "message")
+
+    def has_module_permission(self, request):
+        return roles.is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return roles.is_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _with_security_urls(get_urls):
+    # The URL map (osez/urls.py) mounts ``admin.site.urls``; the second-factor pages live in the admin
+    # namespace so every staff account finds them under /admin/ next to the login page.
+    def wrapped():
+        return security.admin_urls(admin.site) + get_urls()
+
+    return wrapped
+
+
+admin.site.get_urls = _with_security_urls(admin.site.get_urls)
+admin.site.site_header = "Osez — espace des équipes"
+admin.site.site_title = "Osez — espace des équipes"
