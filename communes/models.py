@@ -1,5 +1,7 @@
 """The commune registry (départements, EPCIs, communes) and the open-data layers and their places."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -49,6 +51,8 @@ class Commune(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     contour = models.JSONField(_("contour (GeoJSON simplifié)"), null=True, blank=True)
+    # Digest of the imported values: a refresh compares it in memory to tell "unchanged" from "updated".
+    row_hash = models.CharField(max_length=32, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     first_seen = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField(default=timezone.now)
@@ -97,6 +101,14 @@ class Source(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_stale(self):
+        """True when the last success is older than the expected rhythm plus a margin (or never happened)."""
+        if self.last_success_at is None:
+            return True
+        margin = max(self.expected_every * 0.5, timedelta(days=2))
+        return timezone.now() - self.last_success_at > self.expected_every + margin
+
 
 class Layer(models.Model):
     """A kind of place a family cares about (écoles maternelles, pharmacies…), grouped by theme."""
@@ -135,6 +147,8 @@ class Place(models.Model):
     address = models.CharField(_("adresse"), max_length=300, blank=True)
     postcode = models.CharField(_("code postal"), max_length=5, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
+    # Digest of the imported values: a refresh compares it in memory to tell "unchanged" from "updated".
+    row_hash = models.CharField(max_length=32, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     first_seen = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField(default=timezone.now)

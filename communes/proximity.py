@@ -1,0 +1,100 @@
+"""Per commune and layer: places in the commune, within 5/10/20 km of its centre, and the nearest one.
+
+Points become 3-D unit vectors so that a k-d tree (scipy's cKDTree) answers great-circle questions:
+a radius of d km on the sphere is a chord of 2·sin(d / 2R), and a chord c back to an arc of 2R·asin(c / 2).
+"""
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from scipy.spatial import cKDTree
+
+from .sources.base import EARTH_RADIUS_KM
+
+WRITE_BATCH = 5000
+
+
+def unit_vectors(lat, lon):
+    lat, lon = np.radians(np.asarray(lat, dtype=np.float64)), np.radians(np.asarray(lon, dtype=np.float64))
+    cos_lat = np.cos(lat)
+    return np.column_stack((cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)))
+
+
+def chord_for_km(km):
+    return 2.0 * np.sin(km / (2.0 * EARTH_RADIUS_KM))
+
+
+def km_for_chord(chord):
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
+
+
+def layer_figures(commune_xyz, commune_codes, place_ids, place_xyz, place_communes_all, radii):
+    """Arrays for one layer: in_commune, counts per radius, nearest place id and distance (km)."""
+    code_pos = {code: i for i, code in enumerate(commune_codes)}
+    in_commune = np.zeros(len(commune_codes), dtype=np.int64)
+    positions = [code_pos[c] for c in place_communes_all if c in code_pos]
+    if positions:
+        np.add.at(in_commune, np.asarray(positions, dtype=np.int64), 1)
+    counts = {}
+    if len(place_ids) == 0:
+        for r in radii:
+            counts[r] = np.zeros(len(commune_codes), dtype=np.int64)
+        return in_commune, counts, [None] * len(commune_codes), [None] * len(commune_codes)
+    tree = cKDTree(place_xyz)
+    for r in radii:
+        counts[r] = tree.query_ball_point(commune_xyz, chord_for_km(r), return_length=True)
+    chord, index = tree.query(commune_xyz, k=1)
+    return in_commune, counts, np.asarray(place_ids)[index], km_for_chord(chord)
+
+
+def compute(layers=None, progress=None):
+    """Recompute every (commune, layer) figure and replace the table in one transaction; returns rows."""
+    from .models import Commune, Layer, Place, Proximity
+
+    radii = tuple(settings.OSEZ_PROXIMITY_RADII_KM)
+    r5, r10, r20 = radii[:3]
+    communes = list(
+        Commune.objects.filter(is_active=True, latitude__isnull=False, longitude__isnull=False).values_list(
+            "code_insee", "latitude", "longitude"
+        )
+    )
+    codes = [c[0] for c in communes]
+    xyz = unit_vectors([c[1] for c in communes], [c[2] for c in communes]) if communes else np.zeros((0, 3))
+    layer_slugs = layers or list(Layer.objects.values_list("slug", flat=True))
+    now = timezone.now()
+    written = 0
+    with transaction.atomic():
+        Proximity.objects.filter(layer_id__in=layer_slugs).delete()
+        for slug in layer_slugs:
+            rows = list(
+                Place.objects.filter(layer_id=slug, is_active=True, commune__isnull=False).values_list(
+                    "id", "commune_id", "latitude", "longitude"
+                )
+            )
+            located = [r for r in rows if r[2] is not None and r[3] is not None]
+            place_xyz = unit_vectors([r[2] for r in located], [r[3] for r in located]) if located else None
+            in_commune, counts, nearest, distance = layer_figures(
+                xyz, codes, [r[0] for r in located], place_xyz, [r[1] for r in rows], radii
+            )
+            del rows, located, place_xyz
+            batch = []
+            for i, code in enumerate(codes):
+                has_nearest = nearest[i] is not None
+                batch.append(
+                    Proximity(
+                        commune_id=code, layer_id=slug, in_commune=int(in_commune[i]),
+                        within_5km=int(counts[r5][i]), within_10km=int(counts[r10][i]),
+                        within_20km=int(counts[r20][i]), nearest_id=int(nearest[i]) if has_nearest else None,
+                        nearest_km=round(float(distance[i]), 3) if has_nearest else None, computed_at=now,
+                    )
+                )  # fmt: skip
+                if len(batch) >= WRITE_BATCH:
+                    Proximity.objects.bulk_create(batch)
+                    written += len(batch)
+                    batch = []
+            Proximity.objects.bulk_create(batch)
+            written += len(batch)
+            if progress:
+                progress(slug)
+    return written

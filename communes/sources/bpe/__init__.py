@@ -1,0 +1,1 @@
+"""The bpe source: a client filling the raw cache and an importer reading it."""
