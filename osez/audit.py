@@ -5,6 +5,9 @@ reads, downloads and exports — in ``osez.AccessLog``. Never pass note text or 
 ``detail``: the log must not become a copy of the personal data it protects.
 """
 
+import ipaddress
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,9 +31,30 @@ class Action:
     ]
 
 
+def _ip_or_empty(value):
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return ""
+
+
 def client_address(request):
-    # Behind the production proxy REMOTE_ADDR is the proxy; gunicorn's forwarded_allow_ips rewrites it.
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    """The visitor's address, as the audit log, login throttling (axes) and rate limits all see it.
+
+    Behind the production proxy REMOTE_ADDR is the proxy itself (gunicorn does not rewrite it). With
+    ``OSEZ_PROXY_COUNT`` trusted proxies, the address is the one the outermost of them appended to
+    X-Forwarded-For: entries further left were written by the client and can be forged.
+    """
+    if request is None:
+        return ""
+    remote = _ip_or_empty(request.META.get("REMOTE_ADDR", ""))
+    proxies = getattr(settings, "OSEZ_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return _ip_or_empty(hops[-proxies]) or remote
+    return remote
 
 
 def record(request, action, obj=None, *, detail="", object_repr=None):

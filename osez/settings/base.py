@@ -240,13 +240,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "osez/security/lockout.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 OSEZ_REQUIRE_2FA = env.bool("OSEZ_REQUIRE_2FA", default=False)
-
-CONTENT_SECURITY_POLICY = {
-AXES_LOCKOUT_TEMPLATE = "osez/security/lockout.html"
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
 OTP_TOTP_ISSUER = env.str("OSEZ_SITE_NAME", default="Osez l'Aube")
 # Retention (months after the last contact / the request): see osez/retention.py and docs/operations-security.md.
 OSEZ_RETENTION_CLOSED_MONTHS = env.int("OSEZ_RETENTION_CLOSED_MONTHS", default=24)
@@ -254,6 +250,15 @@ OSEZ_RETENTION_CV_MONTHS = env.int("OSEZ_RETENTION_CV_MONTHS", default=24)
 OSEZ_RETENTION_REQUEST_MONTHS = env.int("OSEZ_RETENTION_REQUEST_MONTHS", default=6)
 # django-ratelimit counts in the shared cache (Redis in production) so every worker sees the same counter.
 RATELIMIT_USE_CACHE = "default"
+# How many reverse proxies in front of the app add to X-Forwarded-For (0 locally, 1 behind the TLS proxy).
+# One function finds the visitor's address for the audit log, axes and rate limits (osez.audit).
+OSEZ_PROXY_COUNT = env.int("OSEZ_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "osez.audit.client_address"
+RATELIMIT_IP_META_KEY = "osez.audit.client_address"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "https://*.tile.openstreetmap.org", "https://tile.openstreetmap.org"],

@@ -1,7 +1,7 @@
 """Production behind a TLS-terminating proxy: secrets from the environment, HTTPS everywhere, 2FA for staff."""
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE
+from .base import CONTENT_SECURITY_POLICY, MIDDLEWARE, REST_FRAMEWORK
 from .env import env, fail
 
 DEBUG = False
@@ -18,8 +18,17 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 OSEZ_REQUIRE_2FA = env.bool("OSEZ_REQUIRE_2FA", default=True)
+# The TLS proxy appends the visitor's address to X-Forwarded-For; trust exactly that one hop (see osez.audit).
+OSEZ_PROXY_COUNT = env.int("OSEZ_PROXY_COUNT", default=1)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": OSEZ_PROXY_COUNT}
+CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},
+}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
