@@ -37,3 +37,56 @@ class ArrivalHorizon(models.TextChoices):
     UNDER_12_MONTHS = "12m", _("Dans 6 à 12 mois")
     LATER = "later", _("Plus tard ou je ne sais pas encore")
     ALREADY = "arrived", _("Je suis déjà arrivé·e")
+
+
+class Channel(models.TextChoices):
+    """How the family heard of the service (asked at first contact, counted in the figures)."""
+
+    LINKEDIN = "linkedin", _("LinkedIn")
+    FAIR = "salon", _("Salon ou forum")
+    WORD_OF_MOUTH = "bouche_a_oreille", _("Bouche-à-oreille")
+    PARTNER_EMPLOYER = "employeur", _("Employeur partenaire")
+    WEBSITE = "site_web", _("Site web")
+    EVENT = "evenement", _("Événement")
+    OTHER = "autre", _("Autre")
+    UNKNOWN = "", _("Non renseigné")
+
+
+class Stage(models.TextChoices):
+    """Where a dossier stands; the order of the members is the order of the stages."""
+
+    NEW = "nouvelle_demande", _("Nouvelle demande")
+    FIRST_CONTACT = "premier_contact", _("Premier contact")
+    PROJECT = "projet", _("Projet d'installation")
+    ARRIVED = "arrive", _("Arrivé (suivi première année)")
+    CLOSED = "termine", _("Suivi terminé")
+
+
+class Outcome(models.TextChoices):
+    """How a closed dossier ended."""
+
+    SETTLED = "installe", _("Installé durablement")
+    LEFT = "reparti", _("Reparti")
+    LOST = "perdu_de_vue", _("Perdu de vue")
+    NO_FOLLOW_UP = "sans_suite", _("Sans suite")
+
+
+class NeedState(models.TextChoices):
+    TO_DO = "a_traiter", _("À traiter")
+    IN_PROGRESS = "en_cours", _("En cours")
+    RESOLVED = "resolu", _("Résolu")
+    NOT_APPLICABLE = "sans_objet", _("Sans objet")
+
+
+class InteractionKind(models.TextChoices):
+    CALL = "appel", _("Appel")
+    EMAIL = "courriel", _("Courriel")
+    MEETING = "rendez_vous", _("Rendez-vous")
+    EVENT = "evenement", _("Événement")
+    NOTE = "note", _("Note")
+    REQUEST = "demande", _("Message de la famille (formulaire)")
+
+
+class TaskKind(models.TextChoices):
+    MILESTONE = "jalon", _("Point de suivi")
+    OTHER = "autre", _("Autre tâche")

@@ -1,10 +1,32 @@
-"""Households followed by the welcome service, their members, and the partner organisations."""
+"""Households followed by the welcome service, their members, needs, stages, follow-up and partners."""
+
+import datetime
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import OrganisationKind, SizeBand
+from osez.locking import VersionedModel
+
+from .enums import (
+    Channel,
+    InteractionKind,
+    Need,
+    NeedState,
+    OrganisationKind,
+    Outcome,
+    SizeBand,
+    Stage,
+    TaskKind,
+)
+from .managers import HouseholdQuerySet, TaskQuerySet
+
+FAMILY_READABLE_HELP = _(
+    "N'écrivez ici que ce que la famille accepterait de lire : elle peut demander à voir son dossier. "
+    "Pas d'avis personnel, pas d'information de santé."
+)
 
 
 class Organisation(models.Model):
@@ -23,7 +45,9 @@ class Organisation(models.Model):
     )
     business_club = models.CharField(_("club d'entreprises"), max_length=200, blank=True)
     website = models.URLField(_("site web"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Ce qu'il faut savoir pour travailler avec ce partenaire.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -48,6 +72,7 @@ class Contact(models.Model):
     role = models.CharField(_("fonction"), max_length=200, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
         verbose_name = _("contact")
@@ -56,13 +81,47 @@ class Contact(models.Model):
         return self.name
 
 
-class Household(models.Model):
-    """One household's dossier (the stage machine, needs and follow-up are added by the back-office)."""
+def next_reference(year=None):
+    """The next free dossier reference of the year, "OSZ-2026-0042" (counts from the highest one)."""
+    year = year or timezone.localdate().year
+    prefix = f"OSZ-{year}-"
+    last = (
+        Household.objects.filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
+    return f"{prefix}{number:04d}"
 
-    reference = models.CharField(_("référence"), max_length=20, unique=True)
+
+class Household(VersionedModel):
+    """One household's dossier: who they are, where they stand, who follows them."""
+
+    reference = models.CharField(
+        _("référence"),
+        max_length=20,
+        unique=True,
+        blank=True,
+        help_text=_("Laissez vide : elle est attribuée automatiquement (par exemple OSZ-2026-0042)."),
+        error_messages={"unique": _("Cette référence est déjà utilisée par un autre dossier.")},
+    )
+    stage = models.CharField(
+        _("étape"), max_length=20, choices=Stage.choices, default=Stage.NEW, editable=False, db_index=True
+    )
+    outcome = models.CharField(
+        _("issue du suivi"), max_length=20, choices=Outcome.choices, blank=True, editable=False
+    )
+    stage_changed_at = models.DateTimeField(_("étape depuis le"), default=timezone.now, editable=False)
+    closed_on = models.DateField(_("suivi terminé le"), null=True, blank=True, editable=False)
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
-    origin = models.CharField(_("vient de"), max_length=200, blank=True)
+    origin = models.CharField(
+        _("vient de"), max_length=200, blank=True, help_text=_("Ville ou région d'où la famille arrive.")
+    )
+    channel = models.CharField(
+        _("a connu le service par"), max_length=20, choices=Channel.choices, blank=True, default=""
+    )
     advisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("conseiller·ère"),
@@ -78,7 +137,9 @@ class Household(models.Model):
         null=True,
         blank=True,
         related_name="households",
+        help_text=_("L'employeur ou le partenaire qui a orienté la famille vers le service."),
     )
+    employer_text = models.CharField(_("employeur indiqué par la famille"), max_length=200, blank=True)
     communes_considered = models.ManyToManyField(
         "communes.Commune", verbose_name=_("communes envisagées"), blank=True, related_name="+"
     )
@@ -90,9 +151,29 @@ class Household(models.Model):
         blank=True,
         related_name="+",
     )
-    arrival_date = models.DateField(_("date d'arrivée"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    arrival_date = models.DateField(
+        _("date d'arrivée"),
+        null=True,
+        blank=True,
+        help_text=_("Prévue tant que la famille n'est pas arrivée, réelle ensuite. Format JJ/MM/AAAA."),
+    )
+    support_request = models.OneToOneField(
+        "portail.SupportRequest",
+        verbose_name=_("demande d'origine"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="household",
+    )
+    consent_text_version = models.CharField(
+        _("version du texte de consentement"), max_length=20, blank=True, editable=False
+    )
+    consent_given_at = models.DateTimeField(_("consentement donné le"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("ouvert le"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dossier famille")
@@ -101,6 +182,41 @@ class Household(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        if self.reference:
+            return super().save(*args, **kwargs)
+        # Two dossiers opened at the same second may compute the same number: retry on the unique index.
+        for _attempt in range(5):
+            self.reference = next_reference()
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                self.reference = ""
+        raise IntegrityError("could not allocate a dossier reference")
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("accompagnement:dossier", args=[self.pk])
+
+    @property
+    def display_name(self):
+        first = self.adults.all()[:1]
+        if first:
+            return _("Famille %(name)s") % {"name": first[0].last_name or first[0].first_name}
+        return self.reference
+
+    @property
+    def is_closed(self):
+        return self.stage == Stage.CLOSED
+
+    @property
+    def main_commune(self):
+        if self.commune_chosen_id:
+            return self.commune_chosen
+        return self.communes_considered.order_by("-population").first()
 
 
 class Adult(models.Model):
@@ -118,13 +234,243 @@ class Adult(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+def school_year_start(today=None):
+    """The calendar year in which the current school year began (school years start in September)."""
+    today = today or timezone.localdate()
+    return today.year if today.month >= 9 else today.year - 1
+
+
+# Age reached during the calendar year the school year starts → class (French system: a child enters
+# "petite section" the September of the year they turn three).
+SCHOOL_CLASSES = {
+    3: ("maternelle", _("Petite section (maternelle)")),
+    4: ("maternelle", _("Moyenne section (maternelle)")),
+    5: ("maternelle", _("Grande section (maternelle)")),
+    6: ("elementaire", _("CP (élémentaire)")),
+    7: ("elementaire", _("CE1 (élémentaire)")),
+    8: ("elementaire", _("CE2 (élémentaire)")),
+    9: ("elementaire", _("CM1 (élémentaire)")),
+    10: ("elementaire", _("CM2 (élémentaire)")),
+    11: ("college", _("6e (collège)")),
+    12: ("college", _("5e (collège)")),
+    13: ("college", _("4e (collège)")),
+    14: ("college", _("3e (collège)")),
+    15: ("lycee", _("Seconde (lycée)")),
+    16: ("lycee", _("Première (lycée)")),
+    17: ("lycee", _("Terminale (lycée)")),
+}
+
+
+def school_level(birth_year, today=None):
+    """(level code, label) for a child born in ``birth_year``: creche, maternelle … lycee, or after."""
+    age = school_year_start(today) - birth_year
+    if age < 3:
+        return "petite_enfance", _("Petite enfance (crèche, assistante maternelle)")
+    if age in SCHOOL_CLASSES:
+        return SCHOOL_CLASSES[age]
+    return "apres_bac", _("Après le lycée")
+
+
 class Child(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="children")
     first_name = models.CharField(_("prénom"), max_length=100)
-    birth_year = models.PositiveSmallIntegerField(_("année de naissance"))
+    birth_year = models.PositiveSmallIntegerField(
+        _("année de naissance"), help_text=_("Sur quatre chiffres, par exemple 2019.")
+    )
 
     class Meta:
         verbose_name = _("enfant")
 
     def __str__(self):
         return self.first_name
+
+    def clean(self):
+        this_year = timezone.localdate().year
+        if self.birth_year is not None:
+            if self.birth_year > this_year:
+                raise ValidationError(
+                    {
+                        "birth_year": _("Un enfant ne peut pas être né dans le futur (après %(y)s).")
+                        % {"y": this_year}
+                    }
+                )
+            if self.birth_year < this_year - 30:
+                raise ValidationError(
+                    {
+                        "birth_year": _("Cette année de naissance semble erronée (avant %(y)s).")
+                        % {"y": this_year - 30}
+                    }
+                )
+
+    @property
+    def school_level(self):
+        return school_level(self.birth_year)[0]
+
+    @property
+    def school_level_label(self):
+        return school_level(self.birth_year)[1]
+
+
+class HouseholdNeed(models.Model):
+    """One need of a household (school, doctor…) with its own state, resolution date and note."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="needs")
+    kind = models.CharField(_("besoin"), max_length=20, choices=Need.choices)
+    state = models.CharField(_("état"), max_length=20, choices=NeedState.choices, default=NeedState.TO_DO)
+    opened_on = models.DateField(_("exprimé le"), default=timezone.localdate)
+    resolved_on = models.DateField(
+        _("résolu le"),
+        null=True,
+        blank=True,
+        help_text=_("Laissez vide : aujourd'hui par défaut quand il est résolu."),
+    )
+    note = models.TextField(_("note"), blank=True, help_text=FAMILY_READABLE_HELP)
+
+    class Meta:
+        verbose_name = _("besoin")
+        verbose_name_plural = _("besoins")
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "kind"],
+                condition=~models.Q(kind=Need.OTHER),
+                name="one_need_of_each_kind",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.get_state_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.state == NeedState.RESOLVED and not self.resolved_on:
+            self.resolved_on = timezone.localdate()
+        if self.state != NeedState.RESOLVED:
+            self.resolved_on = None
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.resolved_on and self.opened_on and self.resolved_on < self.opened_on:
+            raise ValidationError(
+                {
+                    "resolved_on": _(
+                        "La date de résolution ne peut pas précéder la date où le besoin a été exprimé."
+                    )
+                }
+            )
+        if self.resolved_on and self.resolved_on > timezone.localdate():
+            raise ValidationError({"resolved_on": _("La date de résolution ne peut pas être dans le futur.")})
+
+
+class StageTransition(models.Model):
+    """The log of a dossier's stages: who moved it, when, from where to where, and why."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="transitions")
+    from_stage = models.CharField(_("de"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("vers"), max_length=20, choices=Stage.choices)
+    outcome = models.CharField(_("issue"), max_length=20, choices=Outcome.choices, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    reason = models.TextField(_("pourquoi"), blank=True, help_text=FAMILY_READABLE_HELP)
+
+    class Meta:
+        verbose_name = _("changement d'étape")
+        verbose_name_plural = _("changements d'étape")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.household} {self.from_stage} → {self.to_stage}"
+
+
+class Task(models.Model):
+    """Something to do for a dossier by a date: the first-year milestones and any other reminder."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(_("type"), max_length=10, choices=TaskKind.choices, default=TaskKind.OTHER)
+    title = models.CharField(_("intitulé"), max_length=200)
+    due_date = models.DateField(_("échéance"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsable"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accompagnement_tasks",
+    )
+    milestone_days = models.PositiveSmallIntegerField(_("jours après l'arrivée"), null=True, blank=True)
+    done_at = models.DateTimeField(_("fait le"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tâche")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.due_date:%d/%m/%Y})"
+
+    @property
+    def is_done(self):
+        return self.done_at is not None
+
+    def days_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return (today - self.due_date).days if not self.is_done else 0
+
+
+class Interaction(models.Model):
+    """A call, e-mail, meeting, event or note on a dossier; all of them appear on its timeline."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="interactions")
+    kind = models.CharField(
+        _("type"), max_length=20, choices=InteractionKind.choices, default=InteractionKind.CALL
+    )
+    happened_on = models.DateField(_("date"), default=timezone.localdate)
+    text = models.TextField(_("compte rendu"), help_text=FAMILY_READABLE_HELP)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("échange")
+        verbose_name_plural = _("échanges et notes")
+        ordering = ["-happened_on", "-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.happened_on:%d/%m/%Y}"
+
+    def clean(self):
+        if self.happened_on and self.happened_on > timezone.localdate() + datetime.timedelta(days=1):
+            raise ValidationError(
+                {"happened_on": _("Un échange ne peut pas être daté dans le futur : créez plutôt une tâche.")}
+            )
+
+
+class PinnedPlace(models.Model):
+    """A place from the open-data layers the advisor keeps for this family (printed in the welcome pack)."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="pinned_places")
+    place = models.ForeignKey(
+        "communes.Place", verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="+"
+    )
+    distance_km = models.FloatField(_("distance (km)"), null=True, blank=True)
+    from_commune = models.ForeignKey(
+        "communes.Commune", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pinned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    pinned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lieu retenu")
+        verbose_name_plural = _("lieux retenus")
+        ordering = ["place__layer__order", "distance_km"]
+        constraints = [models.UniqueConstraint(fields=["household", "place"], name="pin_once")]
+
+    def __str__(self):
+        return str(self.place)

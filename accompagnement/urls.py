@@ -1,3 +1,26 @@
-from django.urls import path  # noqa: F401
+"""Staff pages of the back-office, under /admin/accompagnement/."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "accompagnement"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("taches/", views.my_tasks, name="tasks"),
+    path("chiffres/", views.figures_page, name="figures"),
+    path("chiffres.csv", views.figures_csv, name="figures-csv"),
+    path("dossiers/<int:pk>/", views.dossier, name="dossier"),
+    path("dossiers/<int:pk>/modifier/", views.dossier_edit, name="dossier-edit"),
+    path("dossiers/<int:pk>/etape/", views.dossier_transition, name="dossier-transition"),
+    path("dossiers/<int:pk>/prendre/", views.dossier_take, name="dossier-take"),
+    path("dossiers/<int:pk>/besoins/ajouter/", views.need_add, name="need-add"),
+    path("dossiers/<int:pk>/besoins/<int:need_pk>/", views.need_update, name="need-update"),
+    path("dossiers/<int:pk>/echanges/", views.interaction_add, name="interaction-add"),
+    path("dossiers/<int:pk>/taches/", views.task_add, name="task-add"),
+    path("dossiers/<int:pk>/taches/<int:task_pk>/fait/", views.task_done, name="task-done"),
+    path("dossiers/<int:pk>/lieux/", views.pin_place, name="pin"),
+    path("dossiers/<int:pk>/lieux/<int:pin_pk>/retirer/", views.unpin_place, name="unpin"),
+    path("dossiers/<int:pk>/livret/", views.welcome_pack, name="welcome-pack"),
+]

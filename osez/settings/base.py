@@ -126,7 +126,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env.str("OSEZ_STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -144,6 +144,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Osez <ne-pas-repondre@osez.localhost>")
 OSEZ_ADVISORS_EMAIL = env.str("OSEZ_ADVISORS_EMAIL", default="accueil@osez.localhost")
+# First-year follow-up: milestones created on arrival, in days after the arrival date (2 weeks, 1, 3, 6, 12 months).
+OSEZ_FOLLOWUP_MILESTONES_DAYS = env.list("OSEZ_FOLLOWUP_MILESTONES_DAYS", cast=int, default=[14, 30, 91, 182, 365])
+# A follow-up task overdue by more than this many days is also reported to the team leads.
+OSEZ_OVERDUE_ESCALATION_DAYS = env.int("OSEZ_OVERDUE_ESCALATION_DAYS", default=7)
 
 # --- Territory and data sources
 OSEZ_DEPARTEMENTS = departements()
@@ -270,6 +274,18 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# Optional error reporter: set SENTRY_DSN (Sentry or a compatible service such as GlitchTip) to switch it on.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,  # never ship families' data to a third party
+        traces_sample_rate=0.0,
+    )
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,335 @@
+"""The Django admin for dossiers and partners, made comfortable: filters, search, inlines, actions.
+
+Role checks mirror the purpose-built pages (see accompagnement/rules.py): advisors and team leads work
+on dossiers, HR specialists see partners, marketing sees nothing here (figures only).
+"""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from osez import roles
+from osez.audit import Action, record
+from osez.locking import STALE_MESSAGE, StaleVersionError
+from osez.permissions import has_role
+
+from . import services
+from .forms import HouseholdForm
+from .models import (
+    Adult,
+    Child,
+    Contact,
+    Household,
+    HouseholdNeed,
+    Interaction,
+    Organisation,
+    PinnedPlace,
+    StageTransition,
+    Task,
+)
+
+DOSSIER_ROLES = (roles.ADVISOR, roles.TEAM_LEAD)
+PARTNER_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.HR)
+
+
+class RoleAdminMixin:
+    """Admin permissions from the staff roles rather than per-model Django permissions."""
+
+    view_roles = DOSSIER_ROLES
+    change_roles = DOSSIER_ROLES
+    delete_roles = ()  # only admins (has_role always lets them through)
+
+    def has_module_permission(self, request):
+        return has_role(request.user, *self.view_roles)
+
+    def has_view_permission(self, request, obj=None):
+        return has_role(request.user, *self.view_roles)
+
+    def has_add_permission(self, request, obj=None):
+        return has_role(request.user, *self.change_roles)
+
+    def has_change_permission(self, request, obj=None):
+        if isinstance(obj, Household):
+            return request.user.has_perm("accompagnement.edit_dossier", obj)
+        if obj is not None and hasattr(obj, "household"):
+            return request.user.has_perm("accompagnement.edit_dossier", obj.household)
+        return has_role(request.user, *self.change_roles)
+
+    def has_delete_permission(self, request, obj=None):
+        return has_role(request.user, *self.delete_roles)
+
+
+class RoleInlineMixin(RoleAdminMixin):
+    def has_add_permission(self, request, obj=None):
+        return has_role(request.user, *self.change_roles) and (
+            obj is None or request.user.has_perm("accompagnement.edit_dossier", obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+
+class AdultInline(RoleInlineMixin, admin.TabularInline):
+    model = Adult
+    extra = 0
+
+
+class ChildInline(RoleInlineMixin, admin.TabularInline):
+    model = Child
+    extra = 0
+    fields = ["first_name", "birth_year", "school_level_label"]
+    readonly_fields = ["school_level_label"]
+
+    @admin.display(description=_("niveau scolaire"))
+    def school_level_label(self, obj):
+        return obj.school_level_label if obj.pk else "—"
+
+
+class NeedInline(RoleInlineMixin, admin.TabularInline):
+    model = HouseholdNeed
+    extra = 0
+
+
+class TaskInline(RoleInlineMixin, admin.TabularInline):
+    model = Task
+    extra = 0
+    fields = ["title", "kind", "due_date", "owner", "done_at"]
+
+
+class InteractionInline(RoleInlineMixin, admin.StackedInline):
+    model = Interaction
+    extra = 0
+    fields = ["kind", "happened_on", "text", "author"]
+    readonly_fields = ["author"]
+
+
+class TransitionInline(admin.TabularInline):
+    """The stage log is written only by the transition services; here it is read-only."""
+
+    model = StageTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_stage", "to_stage", "outcome", "by", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return has_role(request.user, *DOSSIER_ROLES)
+
+
+class PinnedInline(RoleInlineMixin, admin.TabularInline):
+    model = PinnedPlace
+    extra = 0
+    fields = ["place", "distance_km", "pinned_by"]
+    readonly_fields = fields
+
+
+class HouseholdAdminForm(HouseholdForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("can_reassign", None)
+        super().__init__(*args, **kwargs)
+
+
+@admin.register(Household)
+class HouseholdAdmin(RoleAdminMixin, admin.ModelAdmin):
+    form = HouseholdAdminForm
+    list_display = [
+        "reference",
+        "family",
+        "stage",
+        "advisor",
+        "channel",
+        "referrer",
+        "commune_chosen",
+        "arrival_date",
+        "open_link",
+    ]
+    list_filter = [
+        "stage",
+        "outcome",
+        "advisor",
+        "channel",
+        "referrer",
+        ("commune_chosen", admin.RelatedOnlyFieldListFilter),
+        "communes_considered__epci",
+    ]
+    search_fields = [
+        "reference",
+        "adults__first_name",
+        "adults__last_name",
+        "email",
+        "origin",
+        "referrer__name",
+    ]
+    readonly_fields = [
+        "stage",
+        "outcome",
+        "stage_changed_at",
+        "closed_on",
+        "support_request",
+        "consent_text_version",
+        "consent_given_at",
+        "created_at",
+    ]
+    filter_horizontal = ["communes_considered"]
+    autocomplete_fields = ["referrer"]
+    inlines = [
+        AdultInline,
+        ChildInline,
+        NeedInline,
+        TaskInline,
+        InteractionInline,
+        PinnedInline,
+        TransitionInline,
+    ]
+    actions = ["assign_to_me", "advance_stage"]
+    list_select_related = ["advisor", "referrer", "commune_chosen"]
+    date_hierarchy = "created_at"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "reference",
+                    "advisor",
+                    "stage",
+                    "outcome",
+                    "stage_changed_at",
+                    "closed_on",
+                    "version",
+                ]
+            },
+        ),
+        (_("Contact"), {"fields": ["email", "phone", "origin"]}),
+        (
+            _("Comment la famille est venue"),
+            {"fields": ["channel", "referrer", "employer_text", "support_request"]},
+        ),
+        (_("Installation"), {"fields": ["communes_considered", "commune_chosen", "arrival_date"]}),
+        (_("Consentement"), {"fields": ["consent_text_version", "consent_given_at", "created_at"]}),
+    ]
+
+    @admin.display(description=_("famille"))
+    def family(self, obj):
+        return obj.display_name
+
+    @admin.display(description=_("fiche"))
+    def open_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Ouvrir le dossier"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("adults")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and request.method == "GET":
+            record(request, Action.VIEW, obj, detail="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.save()
+            return
+        try:
+            obj.save_if_current(form.cleaned_data.get("version") or obj.version)
+        except StaleVersionError:
+            # The form's clean() refuses most stale saves with the typed data kept; this is the rare race.
+            messages.error(request, STALE_MESSAGE)
+            raise
+        record(request, Action.CHANGE, obj, detail="admin")
+
+    @admin.action(description=_("M'attribuer les dossiers sélectionnés (non attribués)"))
+    def assign_to_me(self, request, queryset):
+        count = queryset.filter(advisor__isnull=True).update(advisor=request.user)
+        self.message_user(request, _("%(n)d dossier(s) vous ont été attribués.") % {"n": count})
+
+    @admin.action(description=_("Passer à l'étape suivante (sauf arrivée et clôture)"))
+    def advance_stage(self, request, queryset):
+        moved, refused = 0, []
+        for household in queryset:
+            if not request.user.has_perm("accompagnement.edit_dossier", household):
+                refused.append(f"{household.reference} : {_('dossier d’un·e collègue')}")
+                continue
+            nxt = services.next_stage(household.stage)
+            if nxt not in (services.Stage.FIRST_CONTACT, services.Stage.PROJECT):
+                refused.append(
+                    f"{household.reference} : {_('arrivée et clôture se font depuis la fiche du dossier')}"
+                )
+                continue
+            try:
+                services.move_to(household, nxt, by=request.user, reason=str(_("Action groupée")))
+                moved += 1
+            except services.TransitionError as error:
+                refused.append(f"{household.reference} : {error}")
+        self.message_user(request, _("%(n)d dossier(s) avancés.") % {"n": moved})
+        for line in refused:
+            self.message_user(request, line, level=messages.WARNING)
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 1
+
+    def has_view_permission(self, request, obj=None):
+        return has_role(request.user, *PARTNER_ROLES)
+
+    def has_add_permission(self, request, obj=None):
+        return has_role(request.user, *PARTNER_ROLES)
+
+    has_change_permission = has_add_permission
+    has_delete_permission = has_add_permission
+
+
+class HouseholdOfPartnerInline(admin.TabularInline):
+    """The dossiers a partner sent (reference and stage only)."""
+
+    model = Household
+    fk_name = "referrer"
+    fields = ["reference", "stage", "advisor", "arrival_date"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("dossiers envoyés par ce partenaire")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return has_role(request.user, *DOSSIER_ROLES)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(RoleAdminMixin, admin.ModelAdmin):
+    view_roles = PARTNER_ROLES
+    change_roles = PARTNER_ROLES
+    list_display = ["name", "kind", "sector", "commune", "size_band", "n_households"]
+    list_filter = ["kind", "size_band", "business_club"]
+    search_fields = ["name", "siret", "sector", "contacts__name"]
+    inlines = [ContactInline, HouseholdOfPartnerInline]
+
+    @admin.display(description=_("dossiers envoyés"))
+    def n_households(self, obj):
+        return obj.households.count()
+
+    def has_change_permission(self, request, obj=None):
+        return has_role(request.user, *self.change_roles)
+
+
+@admin.register(Task)
+class TaskAdmin(RoleAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "household", "due_date", "owner", "done_at"]
+    list_filter = ["kind", "owner", ("done_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "household__reference"]
+    date_hierarchy = "due_date"
+    raw_id_fields = ["household"]

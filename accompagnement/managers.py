@@ -1,0 +1,35 @@
+"""Query logic for dossiers and tasks, kept out of views."""
+
+import datetime
+
+from django.db import models
+from django.utils import timezone
+
+from .enums import Need, Stage
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(stage=Stage.CLOSED)
+
+    def of_advisor(self, user):
+        return self.filter(advisor=user)
+
+    def unassigned(self):
+        return self.filter(advisor__isnull=True).open()
+
+    def with_spouse_job_need(self):
+        return self.filter(needs__kind=Need.SPOUSE_JOB).distinct()
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+    def due_by(self, day=None):
+        """Open tasks due on ``day`` or earlier (today by default): what an advisor must do now."""
+        return self.open().filter(due_date__lte=day or timezone.localdate())
+
+    def overdue_by_more_than(self, days, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__lt=today - datetime.timedelta(days=days))

@@ -1,0 +1,90 @@
+"""The nearest useful places (schools of the children's levels, crèches, GPs, pharmacies) around the
+communes a family considers, computed from the open-data layers with a vectorised haversine."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from communes.models import Layer, Place
+
+EARTH_RADIUS_KM = 6371.0088
+# Layers worth showing for a child of each school level (slugs fixed by the data catalogue).
+LEVEL_LAYERS = {
+    "petite_enfance": ["creches", "maisons-assistantes-maternelles", "relais-petite-enfance"],
+    "maternelle": ["ecoles-maternelles", "ecoles-elementaires"],  # écoles primaires sit in "élémentaires"
+    "elementaire": ["ecoles-elementaires"],
+    "college": ["colleges"],
+    "lycee": ["lycees"],
+}
+ALWAYS_LAYERS = ["medecins-generalistes", "medecins-nouveaux-patients", "pharmacies"]
+PER_LAYER = 3
+# Only places within this box around the commune are loaded (about 45 km): the nearest ones are always
+# inside it in a département, and it keeps the query small.
+BOX_DEGREES = 0.4
+
+
+@dataclass
+class NearbyPlace:
+    place: Place
+    distance_km: float
+
+
+def haversine_km(lat, lon, lats, lons):
+    """Distances in km from one point to arrays of points (numpy, so thousands of places cost nothing)."""
+    lat1, lon1 = np.radians(lat), np.radians(lon)
+    lat2, lon2 = np.radians(np.asarray(lats, dtype=float)), np.radians(np.asarray(lons, dtype=float))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+def layers_for_household(household):
+    slugs = []
+    for child in household.children.all():
+        slugs.extend(LEVEL_LAYERS.get(child.school_level, []))
+    slugs.extend(ALWAYS_LAYERS)
+    return list(dict.fromkeys(slugs))
+
+
+def nearest_places(commune, layer_slugs, per_layer=PER_LAYER):
+    """{layer: [NearbyPlace, …]} for the located active places of each layer nearest the commune centre."""
+    if commune.latitude is None or commune.longitude is None:
+        return {}
+    layers = {layer.slug: layer for layer in Layer.objects.filter(slug__in=layer_slugs)}
+    result = {}
+    for slug in layer_slugs:
+        layer = layers.get(slug)
+        if layer is None:
+            continue
+        places = list(
+            Place.objects.active()
+            .located()
+            .filter(
+                layer=layer,
+                latitude__range=(commune.latitude - BOX_DEGREES, commune.latitude + BOX_DEGREES),
+                longitude__range=(
+                    commune.longitude - BOX_DEGREES * 1.5,
+                    commune.longitude + BOX_DEGREES * 1.5,
+                ),
+            )
+            .select_related("commune")
+        )
+        if not places:
+            result[layer] = []
+            continue
+        distances = haversine_km(
+            commune.latitude, commune.longitude, [p.latitude for p in places], [p.longitude for p in places]
+        )
+        order = np.argsort(distances, kind="stable")[:per_layer]
+        result[layer] = [NearbyPlace(places[i], round(float(distances[i]), 1)) for i in order]
+    return result
+
+
+def nearby_for_household(household):
+    """[(commune, {layer: [NearbyPlace]})] for the chosen commune, else each commune considered."""
+    communes = (
+        [household.commune_chosen]
+        if household.commune_chosen_id
+        else list(household.communes_considered.all())
+    )
+    slugs = layers_for_household(household)
+    return [(commune, nearest_places(commune, slugs)) for commune in communes]
