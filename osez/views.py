@@ -44,4 +44,6 @@ def error_500(request):
 
 
 def home(request):
-    return render(request, "home.html")
+    from portail.maps import leaflet_options
+
+    return render(request, "home.html", {"map_options": leaflet_options()})

@@ -1,6 +1,7 @@
 """What the public site stores: requests for support as the family typed them, and thematic sheets."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +37,70 @@ class SupportRequest(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name} ({self.created_at:%d/%m/%Y})"
+
+
+# Bumped whenever the wording of the consent checkbox on /demande/ changes, so each request records
+# which text the family agreed to (the texts themselves are kept in portail.forms.CONSENT_TEXTS).
+CONSENT_TEXT_VERSION = "2026-11-v1"
+
+
+class SheetTheme(models.TextChoices):
+    HOUSING = "logement", _("Logement")
+    HEALTH = "sante", _("Santé")
+    CHILDHOOD_SCHOOL = "petite_enfance_ecole", _("Petite enfance et école")
+    SPOUSE_JOB = "emploi_conjoint", _("Emploi du conjoint")
+    MOBILITY = "mobilite", _("Mobilité")
+    LOCAL_LIFE = "vie_locale", _("Vie locale")
+
+
+class SheetQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Sheet(models.Model):
+    """A practical sheet written by staff in the back-office (Markdown body, rendered sanitised)."""
+
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("adresse (slug)"), max_length=200, unique=True)
+    theme = models.CharField(_("thème"), max_length=30, choices=SheetTheme.choices)
+    summary = models.CharField(
+        _("résumé"), max_length=300, help_text=_("Une ou deux phrases, montrées dans la liste.")
+    )
+    body = models.TextField(_("texte (Markdown)"))
+    is_published = models.BooleanField(_("publiée"), default=False)
+    order = models.PositiveSmallIntegerField(_("ordre dans le thème"), default=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
+
+    objects = SheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fiche pratique")
+        verbose_name_plural = _("fiches pratiques")
+        ordering = ["theme", "order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("portail:sheet", kwargs={"slug": self.slug})
+
+
+class SheetAttachment(models.Model):
+    """A file attached to a sheet (a form to fill, a leaflet), served through the sheet's page."""
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("intitulé"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to="fiches/")
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("portail:sheet-attachment", kwargs={"slug": self.sheet.slug, "pk": self.pk})

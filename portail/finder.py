@@ -1,0 +1,309 @@
+"""The household finder: ranks the territory's communes against a household's needs, with numpy.
+
+The commune centres and the precomputed ``communes.Proximity`` figures (places in the commune and
+distance to the nearest one, per layer) are loaded once into arrays (``FinderIndex``) and kept in the
+process until the data change; a search is then a handful of vectorised operations over every commune,
+which keeps it well under 300 ms even for the 34,875 communes of France.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communes.models import Commune, Layer, Proximity
+
+from .geo import haversine_km
+
+CHILDCARE_LAYERS = ("creches", "assistantes-maternelles", "maisons-assistantes-maternelles")
+SPORT_LAYERS = ("sport-football", "sport-tennis", "sport-natation", "sport-gymnases", "sport-autres")
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing the household needs near home: the layers that satisfy it and how far is acceptable."""
+
+    key: str
+    label: str  # singular, as it reads in "collège à 7 km"
+    layers: tuple[str, ...]
+    max_km: float
+
+
+# Ages → school level (French system), and the distance beyond which a family would not find it "near".
+SCHOOL_NEEDS = [
+    (range(0, 3), Need("garde", gettext_lazy("crèche ou assistante maternelle"), CHILDCARE_LAYERS, 10)),
+    (range(3, 6), Need("maternelle", gettext_lazy("école maternelle"), ("ecoles-maternelles",), 10)),
+    (range(6, 11), Need("elementaire", gettext_lazy("école élémentaire"), ("ecoles-elementaires",), 10)),
+    (range(11, 15), Need("college", gettext_lazy("collège"), ("colleges",), 20)),
+    (range(15, 18), Need("lycee", gettext_lazy("lycée"), ("lycees",), 30)),
+]
+
+SIZE_BANDS = {
+    # key: (label, min population included, max population excluded)
+    "village": (gettext_lazy("un village (moins de 2 000 habitants)"), 0, 2000),
+    "bourg": (gettext_lazy("un bourg (2 000 à 10 000 habitants)"), 2000, 10000),
+    "ville": (gettext_lazy("une ville (10 000 habitants ou plus)"), 10000, None),
+}
+MAX_RESULTS = 20
+
+
+@dataclass
+class FinderIndex:
+    """Arrays aligned on the communes of the configured départements (one row per commune)."""
+
+    codes: list[str]
+    names: list[str]
+    slugs: list[str]
+    lat: np.ndarray
+    lon: np.ndarray
+    population: np.ndarray  # NaN when unknown
+    in_commune: dict[str, np.ndarray] = field(default_factory=dict)  # layer slug → count in the commune
+    nearest_km: dict[str, np.ndarray] = field(default_factory=dict)  # layer slug → km, inf when none
+    layer_names: dict[str, str] = field(default_factory=dict)  # layer slug → singular name
+
+    def __len__(self):
+        return len(self.codes)
+
+    def layer_distance(self, slugs):
+        """Per commune, the distance to the nearest place of any of ``slugs`` (0 when one is in the commune)."""
+        best = np.full(len(self), np.inf)
+        for slug in slugs:
+            if slug in self.nearest_km:
+                distance = np.where(self.in_commune[slug] > 0, 0.0, self.nearest_km[slug])
+                best = np.minimum(best, distance)
+        return best
+
+
+def build_index(departements=None) -> FinderIndex:
+    """Reads communes and proximities once (two queries) into arrays."""
+    departements = departements or settings.OSEZ_DEPARTEMENTS
+    rows = list(
+        Commune.objects.active()
+        .filter(departement_id__in=departements, latitude__isnull=False, longitude__isnull=False)
+        .order_by("code_insee")
+        .values_list("code_insee", "name", "slug", "latitude", "longitude", "population")
+    )
+    codes = [r[0] for r in rows]
+    position = {code: i for i, code in enumerate(codes)}
+    index = FinderIndex(
+        codes=codes,
+        names=[r[1] for r in rows],
+        slugs=[r[2] for r in rows],
+        lat=np.array([r[3] for r in rows], dtype=float),
+        lon=np.array([r[4] for r in rows], dtype=float),
+        population=np.array([np.nan if r[5] is None else r[5] for r in rows], dtype=float),
+    )
+    index.layer_names = {
+        slug: singular or name
+        for slug, name, singular in Layer.objects.values_list("slug", "name", "singular")
+    }
+    proximities = Proximity.objects.filter(commune__departement_id__in=departements).values_list(
+        "commune_id", "layer_id", "in_commune", "nearest_km"
+    )
+    for commune_id, layer_id, in_commune, nearest_km in proximities.iterator(chunk_size=20000):
+        i = position.get(commune_id)
+        if i is None:
+            continue
+        if layer_id not in index.nearest_km:
+            index.in_commune[layer_id] = np.zeros(len(codes), dtype=np.int32)
+            index.nearest_km[layer_id] = np.full(len(codes), np.inf)
+        index.in_commune[layer_id][i] = in_commune
+        index.nearest_km[layer_id][i] = np.inf if nearest_km is None else nearest_km
+    return index
+
+
+_lock = threading.Lock()
+_cached: dict = {"stamp": None, "index": None}
+
+
+def _data_stamp():
+    """Changes whenever communes or proximities are recomputed (cheap aggregates, no row transfer)."""
+    prox = Proximity.objects.aggregate(n=Count("id"), last=Max("computed_at"))
+    communes = Commune.objects.aggregate(n=Count("code_insee"), last=Max("last_seen"))
+    return (tuple(settings.OSEZ_DEPARTEMENTS), prox["n"], prox["last"], communes["n"], communes["last"])
+
+
+def get_index() -> FinderIndex:
+    stamp = _data_stamp()
+    with _lock:
+        if _cached["stamp"] != stamp or _cached["index"] is None:
+            _cached["index"] = build_index()
+            _cached["stamp"] = stamp
+        return _cached["index"]
+
+
+def reset_index():
+    with _lock:
+        _cached.update(stamp=None, index=None)
+
+
+@dataclass
+class Workplace:
+    name: str
+    code: str
+    latitude: float
+    longitude: float
+    max_km: float
+
+
+@dataclass
+class Criteria:
+    workplaces: list[Workplace] = field(default_factory=list)
+    child_ages: list[int] = field(default_factory=list)
+    gp_km: float | None = None
+    pharmacy_km: float | None = None
+    sport: str | None = None
+    size: str | None = None
+
+    def needs(self, layer_names=None) -> list[Need]:
+        needs = []
+        for ages, need in SCHOOL_NEEDS:
+            if any(age in ages for age in self.child_ages):
+                needs.append(need)
+        if self.gp_km:
+            needs.append(Need("medecin", gettext_lazy("médecin"), ("medecins-generalistes",), self.gp_km))
+        if self.pharmacy_km:
+            needs.append(Need("pharmacie", gettext_lazy("pharmacie"), ("pharmacies",), self.pharmacy_km))
+        if self.sport:
+            label = (layer_names or {}).get(self.sport, self.sport)
+            needs.append(Need("sport", label, (self.sport,), 15))
+        return needs
+
+
+@dataclass
+class Result:
+    code: str
+    name: str
+    slug: str
+    latitude: float
+    longitude: float
+    population: int | None
+    fits: bool
+    explanation: str
+    shortfalls: list[str]
+    rank: int = 0
+
+
+def _km(value):
+    if value < 1:
+        return _("moins de 1 km")
+    return _("%(km)s km") % {"km": f"{value:.0f}"}
+
+
+def _join(items):
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(first)s et %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def search(index: FinderIndex, criteria: Criteria, limit: int = MAX_RESULTS):
+    """Returns (results, count of communes that meet every criterion), best first."""
+    n = len(index)
+    if n == 0:
+        return [], 0
+    eligible = np.ones(n, dtype=bool)
+    if criteria.size in SIZE_BANDS:
+        _label, low, high = SIZE_BANDS[criteria.size]
+        pop = np.nan_to_num(index.population, nan=-1)
+        eligible &= pop >= low
+        if high is not None:
+            eligible &= pop < high
+
+    needs = criteria.needs(index.layer_names)
+    distances = [index.layer_distance(need.layers) for need in needs]
+    work_distances = [
+        haversine_km(index.lat, index.lon, w.latitude, w.longitude) for w in criteria.workplaces
+    ]
+
+    unmet = np.zeros(n, dtype=np.int32)
+    score = np.zeros(n)
+    for need, distance in zip(needs, distances, strict=True):
+        unmet += distance > need.max_km
+        # Closer is better, but beyond twice the limit a place no longer counts as nearer or further.
+        score += np.minimum(np.nan_to_num(distance, posinf=2 * need.max_km), 2 * need.max_km) / need.max_km
+    for workplace, distance in zip(criteria.workplaces, work_distances, strict=True):
+        unmet += distance > workplace.max_km
+        score += 2 * distance / workplace.max_km  # the commute weighs most on daily life
+    total = unmet * 1000.0 + score
+    total[~eligible] = np.inf
+    fitting = int(np.count_nonzero(eligible & (unmet == 0)))
+
+    candidates = np.flatnonzero(np.isfinite(total))
+    if candidates.size > limit:
+        candidates = candidates[np.argpartition(total[candidates], limit)[:limit]]
+    order = candidates[np.argsort(total[candidates], kind="stable")]
+
+    results = []
+    for rank, i in enumerate(order, start=1):
+        explanation, shortfalls = _explain(index, i, needs, distances, criteria.workplaces, work_distances)
+        pop = index.population[i]
+        results.append(
+            Result(
+                code=index.codes[i],
+                name=index.names[i],
+                slug=index.slugs[i],
+                latitude=float(index.lat[i]),
+                longitude=float(index.lon[i]),
+                population=None if np.isnan(pop) else int(pop),
+                fits=bool(unmet[i] == 0),
+                explanation=explanation,
+                shortfalls=shortfalls,
+                rank=rank,
+            )
+        )
+    return results, fitting
+
+
+def _explain(index, i, needs, distances, workplaces, work_distances):
+    """ "école maternelle et élémentaire sur place, médecin à 4 km, collège à 7 km, 23 km du travail"."""
+    on_site, near, shortfalls = [], [], []
+    for need, distance in zip(needs, distances, strict=True):
+        d = distance[i]
+        if d == 0:
+            on_site.append(need.label)
+        elif d <= need.max_km:
+            near.append(_("%(what)s à %(distance)s") % {"what": need.label, "distance": _km(d)})
+        elif np.isinf(d):
+            shortfalls.append(_("aucun lieu « %(what)s » connu à proximité") % {"what": need.label})
+        else:
+            shortfalls.append(
+                _("%(what)s au-delà de %(limit)s (le plus proche à %(distance)s)")
+                % {"what": need.label, "limit": _km(need.max_km), "distance": _km(d)}
+            )
+    parts = []
+    if on_site:
+        parts.append(_("%(what)s sur place") % {"what": _join_schools(on_site)})
+    parts.extend(near)
+    for workplace, distance in zip(workplaces, work_distances, strict=True):
+        d = float(distance[i])
+        label = (
+            _("%(distance)s du travail") % {"distance": _km(d)}
+            if len(workplaces) == 1
+            else _("%(distance)s du travail à %(place)s") % {"distance": _km(d), "place": workplace.name}
+        )
+        if d <= workplace.max_km:
+            parts.append(label)
+        else:
+            shortfalls.append(
+                _("%(what)s, au-delà des %(limit)s acceptés")
+                % {"what": label, "limit": _km(workplace.max_km)}
+            )
+    sentence = ", ".join(str(p) for p in parts)
+    return (sentence[:1].upper() + sentence[1:]) if sentence else "", shortfalls
+
+
+def _join_schools(labels):
+    """Merges "école maternelle" and "école élémentaire" into "école maternelle et élémentaire"."""
+    labels = [str(label) for label in labels]
+    maternelle, elementaire = str(SCHOOL_NEEDS[1][1].label), str(SCHOOL_NEEDS[2][1].label)
+    if maternelle in labels and elementaire in labels:
+        merged = _("école maternelle et élémentaire")
+        labels = [merged if lab == maternelle else lab for lab in labels if lab != elementaire]
+    return _join(labels)

@@ -1,0 +1,419 @@
+"""Forms of the public site: directory filters, the household finder, comparison and the request for support."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accompagnement.enums import ArrivalHorizon, Need
+from communes.models import EPCI, Commune
+from communes.text import fold
+
+from . import finder
+from .models import CONSENT_TEXT_VERSION, SupportRequest
+
+# The consent wording per version; a request stores the version the family ticked.
+CONSENT_TEXTS = {
+    "2026-11-v1": _(
+        "J'accepte que l'équipe d'accueil conserve ces informations pour m'accompagner dans mon installation "
+        "et me contacte à ce sujet. Elles ne sont transmises à personne sans mon accord."
+    ),
+}
+
+POPULATION_BANDS = {
+    "lt500": (_("moins de 500 habitants"), None, 500),
+    "500-2000": (_("de 500 à 2 000 habitants"), 500, 2000),
+    "2000-10000": (_("de 2 000 à 10 000 habitants"), 2000, 10000),
+    "gte10000": (_("10 000 habitants ou plus"), 10000, None),
+}
+SORTS = {
+    "name": (_("nom, de A à Z"), ("name", "code_insee")),
+    "-name": (_("nom, de Z à A"), ("-name", "-code_insee")),
+    "-population": (_("population, la plus grande d'abord"), ("-population", "name")),
+    "population": (_("population, la plus petite d'abord"), ("population", "name")),
+}
+
+
+class DirectoryForm(forms.Form):
+    q = forms.CharField(
+        label=_("Nom ou code postal"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    epci = forms.ModelChoiceField(
+        label=_("Intercommunalité"), queryset=EPCI.objects.all(), required=False, empty_label=_("Toutes")
+    )
+    population = forms.ChoiceField(
+        label=_("Population"),
+        required=False,
+        choices=[("", _("Toutes")), *[(k, v[0]) for k, v in POPULATION_BANDS.items()]],
+    )
+    sort = forms.ChoiceField(
+        label=_("Trier par"), required=False, choices=[(k, v[0]) for k, v in SORTS.items()]
+    )
+
+    def filter(self, queryset):
+        """Applies the valid filters; an invalid one is ignored (the form shows why)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        if data.get("epci"):
+            queryset = queryset.filter(epci=data["epci"])
+        band = POPULATION_BANDS.get(data.get("population") or "")
+        if band:
+            _label, low, high = band
+            if low is not None:
+                queryset = queryset.filter(population__gte=low)
+            if high is not None:
+                queryset = queryset.filter(population__lt=high)
+        return queryset.order_by(*SORTS[data.get("sort") or "name"][1])
+
+
+def resolve_commune(text, queryset=None):
+    """A commune from a code INSEE, a name or a postcode; raises ValidationError with a helpful message."""
+    queryset = queryset if queryset is not None else Commune.objects.active()
+    text = (text or "").strip()
+    if re.fullmatch(r"\d[\dAB]\d{3}", text.upper()):
+        commune = queryset.filter(pk=text.upper()).first()
+        if commune:
+            return commune
+    # "Troyes (10387)" as the suggestions and datalist write it.
+    code = re.search(r"\((\d[\dAB]\d{3})\)\s*$", text)
+    if code:
+        commune = queryset.filter(pk=code.group(1)).first()
+        if commune:
+            return commune
+        text = text[: code.start()].strip()
+    matches = list(queryset.search(text)[:30])
+    folded = fold(text)
+    exact = [c for c in matches if fold(c.name) == folded]
+    if len(exact) == 1:
+        return exact[0]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise forms.ValidationError(
+            _(
+                "Aucune commune ne correspond à « %(text)s ». Vérifiez l'orthographe ou saisissez le code postal."
+            ),
+            params={"text": text},
+            code="unknown",
+        )
+    names = ", ".join(f"{c.name} ({c.code_insee})" for c in (exact or matches)[:5])
+    raise forms.ValidationError(
+        _(
+            "Plusieurs communes correspondent à « %(text)s » : %(names)s. Précisez, par exemple avec le code INSEE."
+        ),
+        params={"text": text, "names": names},
+        code="ambiguous",
+    )
+
+
+DISTANCE_CHOICES = [("", _("Peu importe")), ("5", _("5 km")), ("10", _("10 km")), ("20", _("20 km"))]
+
+
+class FinderForm(forms.Form):
+    """Every field optional but one of them needed; GET parameters, so the result's URL can be shared."""
+
+    work_1 = forms.CharField(
+        label=_("Commune du premier lieu de travail"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom, code postal ou code INSEE."),
+    )
+    km_1 = forms.IntegerField(
+        label=_("Distance maximale acceptée, à vol d'oiseau (km)"),
+        required=False,
+        min_value=1,
+        max_value=200,
+        initial=30,
+    )
+    work_2 = forms.CharField(
+        label=_("Commune du second lieu de travail (facultatif)"),
+        required=False,
+        max_length=100,
+        help_text=_("Si les deux adultes travaillent."),
+    )
+    km_2 = forms.IntegerField(
+        label=_("Distance maximale acceptée, à vol d'oiseau (km)"),
+        required=False,
+        min_value=1,
+        max_value=200,
+        initial=30,
+    )
+    ages = forms.CharField(
+        label=_("Âge des enfants"),
+        required=False,
+        max_length=60,
+        help_text=_("Séparés par des virgules, par exemple : 1, 4, 9. Laissez vide sans enfant."),
+    )
+    gp_km = forms.TypedChoiceField(
+        label=_("Un médecin généraliste à moins de"),
+        required=False,
+        choices=DISTANCE_CHOICES,
+        coerce=int,
+        empty_value=None,
+    )
+    pharmacy_km = forms.TypedChoiceField(
+        label=_("Une pharmacie à moins de"),
+        required=False,
+        choices=DISTANCE_CHOICES,
+        coerce=int,
+        empty_value=None,
+    )
+    sport = forms.ChoiceField(label=_("Un sport pratiqué"), required=False)
+    size = forms.ChoiceField(
+        label=_("Vous préférez"),
+        required=False,
+        choices=[("", _("Peu importe")), *[(k, v[0]) for k, v in finder.SIZE_BANDS.items()]],
+    )
+
+    def __init__(self, *args, sport_layers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sport"].choices = [("", _("Aucun en particulier")), *sport_layers]
+
+    def _clean_workplace(self, name):
+        text = self.cleaned_data.get(name, "")
+        if not text:
+            return None
+        return resolve_commune(text)
+
+    def clean_work_1(self):
+        return self._clean_workplace("work_1")
+
+    def clean_work_2(self):
+        return self._clean_workplace("work_2")
+
+    def clean_ages(self):
+        text = self.cleaned_data.get("ages", "")
+        parts = [p for p in re.split(r"[,;\s]+", text) if p]
+        ages = []
+        for part in parts:
+            if not part.isdigit() or int(part) > 25:
+                raise forms.ValidationError(
+                    _(
+                        "« %(value)s » n'est pas un âge : écrivez des nombres entre 0 et 25, séparés par des virgules."
+                    ),
+                    params={"value": part},
+                    code="invalid",
+                )
+            ages.append(int(part))
+        if len(ages) > 12:
+            raise forms.ValidationError(_("Indiquez au plus 12 enfants."), code="too_many")
+        return ages
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(
+            data.get(k) for k in ("work_1", "work_2", "ages", "gp_km", "pharmacy_km", "sport", "size")
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Indiquez au moins un critère : un lieu de travail, l'âge des enfants ou ce qui compte pour vous."
+                ),
+                code="empty",
+            )
+        if data.get("work_2") and not data.get("work_1"):
+            data["work_1"], data["km_1"], data["work_2"] = data["work_2"], data.get("km_2"), None
+        return data
+
+    def criteria(self) -> finder.Criteria:
+        data = self.cleaned_data
+        workplaces = []
+        for name, km in (("work_1", "km_1"), ("work_2", "km_2")):
+            commune = data.get(name)
+            if commune and commune.latitude is not None:
+                workplaces.append(
+                    finder.Workplace(
+                        name=commune.name,
+                        code=commune.pk,
+                        latitude=commune.latitude,
+                        longitude=commune.longitude,
+                        max_km=data.get(km) or 30,
+                    )
+                )
+        return finder.Criteria(
+            workplaces=workplaces,
+            child_ages=data.get("ages") or [],
+            gp_km=data.get("gp_km"),
+            pharmacy_km=data.get("pharmacy_km"),
+            sport=data.get("sport") or None,
+            size=data.get("size") or None,
+        )
+
+
+class CommuneListField(forms.CharField):
+    """Communes typed as text, separated by commas or new lines, each resolved like the finder's."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        communes, errors = [], []
+        for part in [p.strip() for p in re.split(r"[,;\n]+", value or "") if p.strip()][:10]:
+            try:
+                commune = resolve_commune(part)
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+                continue
+            if commune not in communes:
+                communes.append(commune)
+        if errors:
+            raise forms.ValidationError(errors)
+        return communes
+
+
+class SupportRequestForm(forms.ModelForm):
+    children_birth_years = forms.CharField(
+        label=_("Année de naissance des enfants"),
+        required=False,
+        max_length=80,
+        help_text=_("Séparées par des virgules, par exemple : 2016, 2021. Laissez vide sans enfant."),
+    )
+    communes_considered = CommuneListField(
+        label=_("Communes envisagées"),
+        required=False,
+        max_length=500,
+        help_text=_("Séparées par des virgules. Laissez vide si vous ne savez pas encore."),
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Vous souhaitez de l'aide pour"),
+        choices=Need.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins un besoin.")},
+    )
+    arrival_horizon = forms.ChoiceField(
+        label=_("Votre arrivée est prévue"),
+        choices=ArrivalHorizon.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Indiquez quand votre arrivée est prévue.")},
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXTS[CONSENT_TEXT_VERSION],
+        error_messages={
+            "required": _("Votre accord est nécessaire pour que nous puissions vous accompagner.")
+        },
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden wrapper), filled by robots that fill every field.
+    website = forms.CharField(label=_("Ne remplissez pas ce champ"), required=False)
+
+    class Meta:
+        model = SupportRequest
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "adults",
+            "origin",
+            "employer",
+            "message",
+        ]
+        labels = {
+            "first_name": _("Prénom"),
+            "last_name": _("Nom"),
+            "email": _("Adresse électronique"),
+            "phone": _("Téléphone (facultatif)"),
+            "adults": _("Nombre d'adultes dans le foyer"),
+            "origin": _("Vous habitez actuellement à"),
+            "employer": _("Employeur dans le département (si vous le connaissez)"),
+            "message": _("Votre message (facultatif)"),
+        }
+        help_texts = {
+            "email": _("Format attendu : nom@exemple.fr"),
+            "origin": _("Ville ou pays, par exemple : Lyon"),
+        }
+        error_messages = {
+            "first_name": {"required": _("Indiquez votre prénom.")},
+            "last_name": {"required": _("Indiquez votre nom.")},
+            "email": {
+                "required": _("Indiquez votre adresse électronique."),
+                "invalid": _(
+                    "L'adresse électronique n'est pas valide : elle doit ressembler à nom@exemple.fr."
+                ),
+            },
+            "origin": {"required": _("Indiquez où vous habitez actuellement.")},
+            "adults": {"invalid": _("Indiquez un nombre d'adultes entre 1 et 6.")},
+        }
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "adults",
+        "children_birth_years",
+        "origin",
+        "communes_considered",
+        "needs",
+        "arrival_horizon",
+        "employer",
+        "message",
+        "consent",
+        "website",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["adults"].min_value = 1
+        self.fields["adults"].max_value = 6
+        self.fields["adults"].widget.attrs.update(min=1, max=6)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    def clean_adults(self):
+        adults = self.cleaned_data.get("adults")
+        if adults is None or not 1 <= adults <= 6:
+            raise forms.ValidationError(self.Meta.error_messages["adults"]["invalid"])
+        return adults
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        if phone and not re.fullmatch(r"\+?[\d .()-]{6,25}", phone):
+            raise forms.ValidationError(
+                _("Le numéro de téléphone ne doit contenir que des chiffres, espaces et +.")
+            )
+        return phone
+
+    def clean_children_birth_years(self):
+        text = self.cleaned_data.get("children_birth_years", "")
+        this_year = timezone.localdate().year
+        years = []
+        for part in [p for p in re.split(r"[,;\s]+", text) if p]:
+            if not part.isdigit() or not this_year - 30 <= int(part) <= this_year + 1:
+                raise forms.ValidationError(
+                    _("« %(value)s » n'est pas une année de naissance : écrivez par exemple 2016, 2021."),
+                    params={"value": part},
+                    code="invalid",
+                )
+            years.append(int(part))
+        return years
+
+    @property
+    def is_spam(self):
+        return bool(self.data.get(self.add_prefix("website")))
+
+    def save(self, commit=True):
+        instance = super().save(commit=False)
+        instance.children = [{"birth_year": y} for y in self.cleaned_data.get("children_birth_years", [])]
+        instance.needs = list(self.cleaned_data["needs"])
+        instance.arrival_horizon = self.cleaned_data["arrival_horizon"]
+        instance.consent_text_version = CONSENT_TEXT_VERSION
+        instance.consent_given_at = timezone.now()
+        if commit:
+            instance.save()
+            instance.communes_considered.set(self.cleaned_data.get("communes_considered") or [])
+        return instance
+
+
+def support_request_rate(group, request):
+    """django-ratelimit rate, read at request time so tests and operators can change it."""
+    return getattr(settings, "OSEZ_SUPPORT_REQUEST_RATE", "10/h")

@@ -1,0 +1,253 @@
+"""What the public pages show, assembled in a fixed number of queries; and the submission of a request."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from communes.departements import PREFECTURES
+from communes.models import Commune, Layer, Place, PlaceAnnotation, Proximity, Source
+
+from .geo import distance_km
+from .signals import support_request_submitted
+
+log = logging.getLogger(__name__)
+
+RADII_KM = (5, 10, 20)
+
+
+@dataclass
+class LayerFacts:
+    layer: Layer
+    proximity: Proximity | None
+    commune_code: str
+    places: list[Place] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def has_data(self):
+        return self.proximity is not None or bool(self.places)
+
+    @property
+    def in_commune(self):
+        return self.proximity.in_commune if self.proximity else len(self.places)
+
+    @property
+    def nearest(self):
+        return self.proximity.nearest if self.proximity else None
+
+    @property
+    def nearest_km(self):
+        return self.proximity.nearest_km if self.proximity else None
+
+    @property
+    def nearest_is_outside(self):
+        nearest = self.nearest
+        return nearest is not None and nearest.commune_id != self.commune_code
+
+
+def prefecture_distance(commune, prefecture):
+    if prefecture is None or prefecture.pk == commune.pk:
+        return 0.0 if prefecture is not None else None
+    return distance_km(commune.latitude, commune.longitude, prefecture.latitude, prefecture.longitude)
+
+
+def commune_page(commune: Commune) -> dict:
+    """Everything the commune page shows, in five queries whatever the number of places.
+
+    Queries: layers, proximities (+ nearest place, its commune and source), the commune's places (+
+    annotations: one prefetch query), sources, the prefecture.
+    """
+    layers = list(Layer.objects.all())
+    proximities = {
+        p.layer_id: p
+        for p in Proximity.objects.filter(commune=commune).select_related(
+            "nearest", "nearest__commune", "nearest__source"
+        )
+    }
+    places = list(
+        Place.objects.active()
+        .filter(commune=commune)
+        .order_by("layer_id", "name")
+        .prefetch_related(Prefetch("annotations", queryset=PlaceAnnotation.objects.order_by("-observed_on")))
+    )
+    sources = {s.slug: s for s in Source.objects.all()}
+    prefecture_code = PREFECTURES.get(commune.departement_id)
+    prefecture = (
+        Commune.objects.filter(pk=prefecture_code)
+        .only("code_insee", "name", "slug", "latitude", "longitude")
+        .first()
+        if prefecture_code
+        else None
+    )
+
+    by_layer: dict[str, list[Place]] = {}
+    for place in places:
+        by_layer.setdefault(place.layer_id, []).append(place)
+    rows = []
+    for layer in layers:
+        proximity = proximities.get(layer.pk)
+        layer_places = by_layer.get(layer.pk, [])
+        source_slugs = {p.source_id for p in layer_places}
+        if proximity and proximity.nearest:
+            source_slugs.add(proximity.nearest.source_id)
+        facts = LayerFacts(
+            layer=layer,
+            proximity=proximity,
+            commune_code=commune.pk,
+            places=layer_places,
+            sources=[sources[s] for s in sorted(source_slugs) if s in sources],
+        )
+        rows.append(facts)
+
+    return {
+        "commune": commune,
+        "layers": rows,
+        "layers_with_data": [r for r in rows if r.has_data],
+        "layers_without_data": [r for r in rows if not r.has_data],
+        "prefecture": prefecture,
+        "prefecture_km": prefecture_distance(commune, prefecture),
+        "map_data": commune_map_data(commune, rows),
+        "radii": RADII_KM,
+    }
+
+
+def commune_map_data(commune, rows):
+    """GeoJSON for the page's map: the contour, then one feature per located place (in or near the commune)."""
+    features = []
+    if commune.contour:
+        features.append({"type": "Feature", "geometry": commune.contour, "properties": {"kind": "contour"}})
+    seen = set()
+    for row in rows:
+        candidates = list(row.places)
+        if row.nearest is not None and row.nearest.commune_id != commune.pk:
+            candidates.append(row.nearest)
+        for place in candidates:
+            if not place.has_coordinates or (row.layer.pk, place.pk) in seen:
+                continue
+            seen.add((row.layer.pk, place.pk))
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
+                    "properties": {
+                        "kind": "place",
+                        "layer": row.layer.pk,
+                        "name": place.name,
+                        "outside": place.commune_id != commune.pk,
+                    },
+                }
+            )
+    centre = [commune.latitude, commune.longitude] if commune.latitude is not None else None
+    return {
+        "centre": centre,
+        "layers": [{"slug": r.layer.pk, "name": r.layer.name} for r in rows if r.has_data],
+        "features": {"type": "FeatureCollection", "features": features},
+    }
+
+
+# --- Comparison
+
+MAX_COMPARED = 4
+
+
+def parse_codes(values):
+    """``["10387,10362", "10003"]`` → ``["10387", "10362", "10003"]`` (order kept, duplicates dropped)."""
+    codes = []
+    for value in values:
+        for part in str(value).replace(";", ",").split(","):
+            part = part.strip().upper()
+            if part and part not in codes:
+                codes.append(part)
+    return codes
+
+
+def comparison(codes):
+    """Communes side by side: returns (communes in the asked order, indicator rows, unknown codes)."""
+    found = {
+        c.pk: c
+        for c in Commune.objects.active().filter(pk__in=codes[:20]).select_related("epci", "departement")
+    }
+    communes = [found[c] for c in codes if c in found][:MAX_COMPARED]
+    unknown = [c for c in codes if c not in found]
+    if not communes:
+        return [], [], unknown, []
+    prefecture_codes = {PREFECTURES.get(c.departement_id) for c in communes} - {None}
+    prefectures = {
+        p.departement_id: p
+        for p in Commune.objects.filter(pk__in=prefecture_codes).only(
+            "code_insee", "name", "departement", "latitude", "longitude"
+        )
+    }
+    proximities = {}
+    for p in Proximity.objects.filter(commune__in=communes).select_related("nearest"):
+        proximities[(p.commune_id, p.layer_id)] = p
+    layers = list(Layer.objects.all())
+
+    rows = [
+        {"label": _("Population municipale"), "kind": "int", "values": [c.population for c in communes]},
+        {
+            "label": _("Superficie (km²)"),
+            "kind": "float",
+            "values": [None if c.surface_ha is None else c.surface_ha / 100 for c in communes],
+        },
+        {"label": _("Densité (habitants par km²)"), "kind": "float", "values": [c.density for c in communes]},
+        {"label": _("Codes postaux"), "kind": "text", "values": [", ".join(c.postcodes) for c in communes]},
+        {
+            "label": _("Intercommunalité (EPCI)"),
+            "kind": "text",
+            "values": [c.epci.name if c.epci else None for c in communes],
+        },
+        {
+            "label": _("Distance à la préfecture, à vol d'oiseau (km)"),
+            "kind": "float",
+            "values": [prefecture_distance(c, prefectures.get(c.departement_id)) for c in communes],
+        },
+    ]
+    layer_rows = []
+    for layer in layers:
+        cells = [proximities.get((c.pk, layer.pk)) for c in communes]
+        if not any(cells):
+            continue
+        layer_rows.append({"layer": layer, "cells": cells})
+    return communes, rows, unknown, layer_rows
+
+
+# --- Request for support
+
+
+def notify_support_request(support_request):
+    """After commit: tell the back-office (signal), the advisors and the family (e-mails)."""
+    support_request_submitted.send(sender=support_request.__class__, support_request=support_request)
+    context = {"request": support_request, "site_name": settings.OSEZ_SITE_NAME}
+    try:
+        send_mail(
+            _("Nouvelle demande d'accompagnement : %(name)s")
+            % {"name": f"{support_request.first_name} {support_request.last_name}"},
+            render_to_string("portail/emails/advisors.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [settings.OSEZ_ADVISORS_EMAIL],
+        )
+        send_mail(
+            _("Nous avons bien reçu votre demande"),
+            render_to_string("portail/emails/confirmation.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [support_request.email],
+        )
+    except Exception:  # the request is saved and the dossier opened: a mail outage must not lose it
+        log.exception("could not send the e-mails of support request %s", support_request.pk)
+
+
+def submit_support_request(form):
+    """Saves the request and, once committed, notifies. Returns the saved request."""
+    with transaction.atomic():
+        support_request = form.save()
+        transaction.on_commit(lambda: notify_support_request(support_request))
+    return support_request

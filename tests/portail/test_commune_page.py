@@ -1,0 +1,125 @@
+"""The commune page: key facts, per-layer figures with their source and date, places in text, map data."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import PlaceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, commune):
+    return client.get(reverse("communes:detail", kwargs={"code": commune.code_insee, "slug": commune.slug}))
+
+
+def text(response):
+    """The page's HTML with French non-breaking spaces as plain spaces, as a reader sees them."""
+    return response.content.decode().replace("\xa0", " ").replace("\u202f", " ")
+
+
+def test_code_url_redirects_to_the_slugged_address(client, territory):
+    response = client.get("/communes/10081/")
+    assert response.status_code == 301
+    assert response["Location"] == "/communes/10081-la-chapelle-saint-luc/"
+
+
+def test_a_wrong_slug_redirects_to_the_right_one(client, territory):
+    response = client.get("/communes/10081-chapelle/")
+    assert response.status_code == 301
+    assert response["Location"] == "/communes/10081-la-chapelle-saint-luc/"
+
+
+def test_key_facts(client, territory):
+    html = text(page(client, territory["chapelle"]))
+    assert "<h1>La Chapelle-Saint-Luc</h1>" in html
+    assert "<dd>12 774 habitants</dd>" in html
+    assert "<dd>10,8 km²</dd>" in html
+    assert "<dd>1 175 hab./km²</dd>" in html
+    assert "10600" in html
+    assert "Troyes Champagne Métropole" in html
+    # Straight-line distance to Troyes (the prefecture): about 2.9 km between the two centres.
+    assert re.search(r"Distance à Troyes \(préfecture\), à vol d'oiseau</dt><dd>3 km", html)
+
+
+def test_each_layer_shows_counts_nearest_and_its_source_with_date(client, territory):
+    html = text(page(client, territory["chapelle"]))
+    row = re.search(r"<tr>\s*<th scope=\"row\">Collèges</th>(.*?)</tr>", html, re.S).group(1)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert cells[0] == "0"  # none in the commune
+    assert cells[1:4] == ["1", "1", "1"]  # within 5/10/20 km
+    assert "collège de Troyes (fictif), Troyes — 3 km" in cells[4]
+    date = territory["source"].last_success_at
+    assert "Base permanente des équipements" in cells[5]
+    assert f"mise à jour le {date.day}" in cells[5]
+
+
+def test_places_are_listed_in_text_and_in_the_map_data(client, territory):
+    html = page(client, territory["chapelle"]).content.decode()
+    places = html.split('id="places-title"')[1]
+    assert "École maternelle Jules Ferry (fictif)" in places
+    assert "École élémentaire des Marots (fictif)" in places
+    data = json.loads(
+        re.search(r'<script id="map-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
+    names = {
+        f["properties"]["name"]: f["properties"]
+        for f in data["features"]["features"]
+        if f["properties"]["kind"] == "place"
+    }
+    assert names["École maternelle Jules Ferry (fictif)"]["layer"] == "ecoles-maternelles"
+    # The nearest collège is in Troyes: it is on the map, marked as outside.
+    assert names["collège de Troyes (fictif)"]["outside"] is True
+    assert {"slug": "colleges", "name": "Collèges"} in data["layers"]
+
+
+def test_no_inline_script(client, territory):
+    html = page(client, territory["troyes"]).content.decode()
+    for attrs in re.findall(r"<script([^>]*)>", html):
+        assert "src=" in attrs or 'type="application/json"' in attrs, attrs
+    assert "style=" not in html
+
+
+def test_the_prefecture_says_so(client, territory):
+    assert "est la préfecture</dd>" in page(client, territory["troyes"]).content.decode()
+
+
+@pytest.mark.parametrize("extra_places", [0, 40])
+def test_fixed_number_of_queries_whatever_the_number_of_places(
+    client, territory, django_assert_num_queries, extra_places
+):
+    for i in range(extra_places):
+        layer = list(territory["layers"].values())[i % len(territory["layers"])]
+        PlaceFactory(
+            layer=layer, source=territory["source"], commune=territory["chapelle"], name=f"Lieu fictif {i}"
+        )
+    # layers, proximities (+nearest), places, annotations (prefetch), sources, prefecture, the commune itself
+    with django_assert_num_queries(7):
+        response = page(client, territory["chapelle"])
+    assert response.status_code == 200
+    places_in_text = response.content.decode().split('id="places-title"')[1].split('id="cta-title"')[0]
+    assert places_in_text.count("Lieu fictif ") == extra_places
+
+
+def test_unknown_code_gives_a_helpful_404(client, territory):
+    response = client.get("/communes/10999/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Nous ne trouvons pas cette commune" in html
+    assert 'name="q"' in html
+
+
+def test_a_mistyped_name_suggests_the_nearest_names(client, territory):
+    response = client.get("/communes/chapele-saint-luc/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'href="/communes/10081-la-chapelle-saint-luc/"' in html
+    assert "Vouliez-vous dire" in html
+
+
+def test_unknown_code_with_a_slug_suggests_from_the_slug(client, territory):
+    response = client.get("/communes/10998-troye/")
+    assert response.status_code == 404
+    assert 'href="/communes/10387-troyes/"' in response.content.decode()

@@ -1,0 +1,82 @@
+"""The directory /communes/: search ignoring accents, hyphens and "St", postcode, filters, sort, pages."""
+
+import pytest
+
+from tests.factories import CommuneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response):
+    return [c.name for c in response.context["page"].object_list]
+
+
+@pytest.mark.parametrize("query", ["chapelle st luc", "CHAPELLE-SAINT-LUC", "la chapelle saint luc", "10600"])
+def test_search_by_name_or_postcode(client, territory, query):
+    assert names(client.get("/communes/", {"q": query})) == ["La Chapelle-Saint-Luc"]
+
+
+def test_search_ignores_accents(client, territory):
+    assert names(client.get("/communes/", {"q": "aix villemaur palis"})) == ["Aix-Villemaur-Pâlis"]
+
+
+def test_filter_by_epci_and_population(client, territory):
+    epci = territory["troyes"].epci
+    assert names(client.get("/communes/", {"epci": epci.pk})) == ["La Chapelle-Saint-Luc", "Troyes"]
+    assert names(client.get("/communes/", {"population": "2000-10000"})) == ["Aix-Villemaur-Pâlis"]
+    assert names(client.get("/communes/", {"population": "gte10000", "sort": "-population"})) == [
+        "Troyes",
+        "La Chapelle-Saint-Luc",
+    ]
+
+
+def test_nonsense_filters_do_not_break_the_page(client, territory):
+    response = client.get(
+        "/communes/", {"epci": "nope", "population": "huge", "sort": "drop table", "page": "x"}
+    )
+    assert response.status_code == 200
+    assert len(names(response)) == 3
+
+
+def test_pagination_keeps_the_filters(client, territory):
+    for i in range(60):
+        CommuneFactory(code_insee=f"10{700 + i}", name=f"Village fictif {i:02d}", population=100)
+    response = client.get("/communes/", {"population": "lt500"})
+    assert len(names(response)) == 50
+    html = response.content.decode()
+    assert "page 1 sur 2" in html
+    assert 'href="?population=lt500&amp;page=2"' in html
+    assert len(names(client.get("/communes/", {"population": "lt500", "page": 2}))) == 10
+
+
+def test_suggestions_put_names_starting_with_the_query_first(client, territory):
+    CommuneFactory(code_insee="10363", name="Saint-Julien-les-Villas", postcodes=["10800"])
+    CommuneFactory(code_insee="10364", name="Saint-Germain", postcodes=["10120"])
+    data = client.get("/communes/suggestions", {"q": "st"}).json()
+    # Names starting with "Saint" first, then those containing it.
+    assert [r["name"] for r in data["results"]] == [
+        "Saint-Germain",
+        "Saint-Julien-les-Villas",
+        "La Chapelle-Saint-Luc",
+    ]
+    data = client.get("/communes/suggestions", {"q": "chapelle st"}).json()
+    assert data["results"][0]["url"] == "/communes/10081-la-chapelle-saint-luc/"
+    assert data["results"][0]["label"] == "La Chapelle-Saint-Luc (10600)"
+
+
+def test_suggestions_need_two_characters(client, territory):
+    assert client.get("/communes/suggestions", {"q": "t"}).json()["results"] == []
+
+
+def test_home_search_form_works_without_javascript(client, territory):
+    html = client.get("/").content.decode()
+    assert 'action="/communes/"' in html and 'method="get"' in html
+    assert 'data-suggest-url="/communes/suggestions"' in html
+
+
+def test_map_points_for_the_home_map(client, territory):
+    data = client.get("/communes/carte.json").json()
+    urls = {f["properties"]["url"] for f in data["features"]}
+    assert "/communes/10387-troyes/" in urls
+    troyes = next(f for f in data["features"] if f["properties"]["name"] == "Troyes")
+    assert troyes["geometry"]["coordinates"] == [4.0744, 48.2973]
