@@ -141,6 +141,8 @@ class HouseholdAdminForm(HouseholdForm):
 @admin.register(Household)
 class HouseholdAdmin(RoleAdminMixin, admin.ModelAdmin):
     form = HouseholdAdminForm
+    # "version" is the form's hidden optimistic-locking field, not an editable model field.
+    exclude = ["version"]
     list_display = [
         "reference",
         "family",

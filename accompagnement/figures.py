@@ -57,7 +57,8 @@ def by_commune_and_epci(qs):
 
 def arrivals_per_month(qs, months=12, today=None):
     today = today or timezone.localdate()
-    first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    first = datetime.date(index // 12, index % 12 + 1, 1)
     counts = Counter(
         d.strftime("%Y-%m")
         for d in qs.filter(arrival_date__gte=first, arrival_date__lte=today)

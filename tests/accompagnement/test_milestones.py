@@ -27,7 +27,9 @@ def test_default_milestones_from_the_arrival_date():
         "Point à 6 mois",
         "Point à 1 an",
     ]
-    assert [t.due_date for t in tasks] == [arrival + datetime.timedelta(days=d) for d in (14, 30, 91, 182, 365)]
+    assert [t.due_date for t in tasks] == [
+        arrival + datetime.timedelta(days=d) for d in (14, 30, 91, 182, 365)
+    ]
     assert {t.owner for t in tasks} == {advisor}  # the dossier's advisor, not whoever clicked
 
 

@@ -27,19 +27,26 @@ def test_full_journey_logs_every_transition(advisor):
     assert household.stage == Stage.FIRST_CONTACT
     assert household.advisor == advisor  # the first contact assigns an unassigned dossier
     services.start_project(household, by=advisor)
-    services.mark_arrived(household, by=advisor, arrival_date=timezone.localdate() - datetime.timedelta(days=3))
+    services.mark_arrived(
+        household, by=advisor, arrival_date=timezone.localdate() - datetime.timedelta(days=3)
+    )
     assert household.stage == Stage.ARRIVED
     services.close_followup(household, by=advisor, outcome=Outcome.LEFT, reason="Mutation")
     assert household.stage == Stage.CLOSED and household.outcome == Outcome.LEFT
     assert household.closed_on == timezone.localdate()
-    log = list(StageTransition.objects.filter(household=household).values_list("from_stage", "to_stage", "by"))
+    log = list(
+        StageTransition.objects.filter(household=household).values_list("from_stage", "to_stage", "by")
+    )
     assert log == [
         (Stage.NEW, Stage.FIRST_CONTACT, advisor.pk),
         (Stage.FIRST_CONTACT, Stage.PROJECT, advisor.pk),
         (Stage.PROJECT, Stage.ARRIVED, advisor.pk),
         (Stage.ARRIVED, Stage.CLOSED, advisor.pk),
     ]
-    assert StageTransition.objects.get(household=household, to_stage=Stage.FIRST_CONTACT).reason == "Appel de découverte"
+    assert (
+        StageTransition.objects.get(household=household, to_stage=Stage.FIRST_CONTACT).reason
+        == "Appel de découverte"
+    )
 
 
 @pytest.mark.parametrize(
@@ -89,7 +96,9 @@ def test_arrival_needs_a_past_date(advisor):
     with pytest.raises(services.TransitionError, match="date d'arrivée"):
         services.mark_arrived(household, by=advisor)
     with pytest.raises(services.TransitionError, match="futur"):
-        services.mark_arrived(household, by=advisor, arrival_date=timezone.localdate() + datetime.timedelta(days=2))
+        services.mark_arrived(
+            household, by=advisor, arrival_date=timezone.localdate() + datetime.timedelta(days=2)
+        )
     assert not household.tasks.exists()
 
 
