@@ -28,7 +28,7 @@ def people():
 @time_machine.travel(datetime.datetime(2026, 3, 10, 6, 30, tzinfo=datetime.UTC), tick=False)
 def test_each_advisor_gets_their_due_and_overdue_tasks(people, settings):
     settings.OSEZ_OVERDUE_ESCALATION_DAYS = 7
-    inès, paul, lead = people
+    inès, paul, _lead = people
     household = HouseholdFactory(stage=Stage.ARRIVED, advisor=inès, reference="OSZ-2026-0007")
     TaskFactory(household=household, owner=inès, title="Point à 1 mois", due_date=TODAY)
     TaskFactory(
@@ -61,7 +61,7 @@ def test_each_advisor_gets_their_due_and_overdue_tasks(people, settings):
 
 def test_long_overdue_tasks_are_reported_to_team_leads(people, settings):
     settings.OSEZ_OVERDUE_ESCALATION_DAYS = 5
-    inès, _paul, lead = people
+    inès, _paul, _lead = people
     household = HouseholdFactory(stage=Stage.ARRIVED, advisor=inès, reference="OSZ-2026-0008")
     TaskFactory(
         household=household,
