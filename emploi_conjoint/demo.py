@@ -1,0 +1,224 @@
+"""Fictional demo data for the HR workspace: spouses looking for work, companies, openings, introductions.
+
+Called by ``manage.py load_demo`` (accompagnement). Every row is marked fictional; running it twice
+changes nothing.
+"""
+
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from accompagnement.enums import OrganisationKind, SizeBand
+from accompagnement.models import Adult, Household, Organisation
+from communes.models import Commune
+
+from . import consent as consent_text
+from .enums import ContractType, Outcome, Stage, WorkTime
+from .models import Candidate, Consent, CVVersion, Introduction, Opportunity, StageTransition
+
+FICTIONAL_NOTE = "Organisation fictive, créée pour la démonstration."
+HOUSEHOLD_ORIGIN = "Dossier fictif (démonstration)"
+# Troyes, La Chapelle-Saint-Luc, Romilly-sur-Seine, Bar-sur-Aube, Nogent-sur-Seine.
+PREFERRED_COMMUNES = ["10387", "10081", "10323", "10033", "10268"]
+
+# A one-page PDF, enough for the download link to open something.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+ORGANISATIONS = [
+    ("Fromagerie des Coteaux (fictive)", OrganisationKind.EMPLOYER, "10.51C", "agroalimentaire", SizeBand.MEDIUM,
+     "Club des entreprises de l'Aube (fictif)"),
+    ("Clinique du Val (fictive)", OrganisationKind.EMPLOYER, "86.10Z", "santé", SizeBand.LARGE, ""),
+    ("Atelier Numérique Troyen (fictif)", OrganisationKind.EMPLOYER, "62.01Z", "informatique", SizeBand.SMALL,
+     "Club des entreprises de l'Aube (fictif)"),
+    ("Cabinet Talents de Seine (fictif)", OrganisationKind.RECRUITER, "78.10Z", "recrutement", SizeBand.MICRO,
+     "Réseau des dirigeants du Nogentais (fictif)"),
+]  # fmt: skip
+
+OPPORTUNITIES = [
+    # title, organisation index, commune index, contract, time, description, closing in days
+    ("Comptable fournisseurs", 0, 0, ContractType.CDI, WorkTime.FULL,
+     "Saisie et rapprochements, clôtures mensuelles, relation avec les fournisseurs.", 30),
+    ("Infirmier ou infirmière de bloc", 1, 1, ContractType.CDI, WorkTime.EITHER,
+     "Service de chirurgie ambulatoire, horaires de jour.", 45),
+    ("Développeuse ou développeur web", 2, 0, ContractType.CDI, WorkTime.FULL,
+     "Applications Django pour des clients publics et associatifs.", 20),
+    ("Assistante ou assistant de gestion à temps partiel", 3, 2, ContractType.CDD, WorkTime.PART,
+     "Mission de 6 mois pour une PME industrielle, 24 h par semaine.", 15),
+]  # fmt: skip
+
+CANDIDATES = [
+    # first name, last name, roles, sectors, time, contracts, commune index, km, path (stage, days ago)
+    ("Camille", "Exemple", "comptable, assistante de gestion", "agroalimentaire, industrie", WorkTime.FULL,
+     [ContractType.CDI, ContractType.CDD], 0, 30,
+     [(Stage.ACCUEIL, 60), (Stage.BILAN, 52), (Stage.CV_PRET, 40), (Stage.PROSPECTION, 35)]),
+    ("Karim", "Fictif", "infirmier", "santé", WorkTime.EITHER, [], 1, 25,
+     [(Stage.ACCUEIL, 90), (Stage.BILAN, 80), (Stage.CV_PRET, 70), (Stage.PROSPECTION, 60),
+      (Stage.ENTRETIEN, 40), (Stage.EN_POSTE, 12)]),
+    ("Léa", "Modèle", "développeuse web", "informatique", WorkTime.FULL, [ContractType.CDI], 0, 20,
+     [(Stage.ACCUEIL, 20), (Stage.BILAN, 10)]),
+    ("Sam", "Démo", "assistant de gestion", "", WorkTime.PART, [], 2, 40,
+     [(Stage.ACCUEIL, 45), (Stage.BILAN, 38), (Stage.CV_PRET, 30), (Stage.PROSPECTION, 25),
+      (Stage.ENTRETIEN, 10)]),
+    ("Noor", "Essai", "chargée de communication", "culture", WorkTime.EITHER, [], 3, 15,
+     [(Stage.ACCUEIL, 30), (Stage.BILAN, 25), (Stage.PAUSE, 5)]),
+]  # fmt: skip
+
+
+def _communes():
+    by_code = {
+        c.code_insee: c
+        for c in Commune.objects.filter(code_insee__in=PREFERRED_COMMUNES, latitude__isnull=False)
+    }
+    found = [by_code[code] for code in PREFERRED_COMMUNES if code in by_code]
+    if len(found) < len(PREFERRED_COMMUNES):
+        others = (
+            Commune.objects.filter(latitude__isnull=False)
+            .exclude(code_insee__in=by_code)
+            .order_by("-population", "code_insee")
+        )
+        found += list(others[: len(PREFERRED_COMMUNES) - len(found)])
+    return found
+
+
+def _at(communes, index):
+    return communes[index % len(communes)] if communes else None
+
+
+@transaction.atomic
+def load(stdout=None):
+    """Create the fictional pipeline (idempotent); return counts of what was created."""
+    now = timezone.now()
+    today = timezone.localdate()
+    communes = _communes()
+    created = {"organisations": 0, "opportunities": 0, "candidates": 0, "introductions": 0}
+
+    organisations = []
+    for name, kind, naf, sector, size, club in ORGANISATIONS:
+        org, was_created = Organisation.objects.get_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "naf": naf,
+                "sector": sector,
+                "size_band": size,
+                "business_club": club,
+                "commune": _at(communes, len(organisations)),
+                "notes": FICTIONAL_NOTE,
+            },
+        )
+        created["organisations"] += was_created
+        organisations.append(org)
+
+    opportunities = []
+    for title, org_index, commune_index, contract, time, description, closing in OPPORTUNITIES:
+        offer, was_created = Opportunity.objects.get_or_create(
+            title=title,
+            organisation=organisations[org_index],
+            is_fictional=True,
+            defaults={
+                "commune": _at(communes, commune_index),
+                "contract_type": contract,
+                "work_time": time,
+                "description": description,
+                "closing_date": today + timedelta(days=closing),
+            },
+        )
+        created["opportunities"] += was_created
+        opportunities.append(offer)
+
+    for number, row in enumerate(CANDIDATES, start=1):
+        first, last, roles, sectors, time, contracts, commune_index, km, path = row
+        household, _ = Household.objects.get_or_create(
+            reference=f"FICTIF-EMP-{number:02d}", defaults={"origin": HOUSEHOLD_ORIGIN}
+        )
+        adult, _ = Adult.objects.get_or_create(
+            household=household,
+            first_name=first,
+            last_name=last,
+            defaults={"is_spouse_seeking_job": True},
+        )
+        if Candidate.objects.filter(adult=adult).exists():
+            continue
+        started = now - timedelta(days=path[0][1])
+        candidate = Candidate.objects.create(
+            adult=adult,
+            wished_roles=roles,
+            wished_sectors=sectors,
+            work_time=time,
+            contract_types=[str(c) for c in contracts],
+            home_commune=_at(communes, commune_index),
+            commute_km=km,
+            languages="français, anglais courant",
+            available_from=today + timedelta(days=15),
+            is_fictional=True,
+            stage=path[-1][0],
+            stage_since=now - timedelta(days=path[-1][1]),
+            held_from_stage=path[-2][0] if path[-1][0] in (Stage.PAUSE, Stage.ABANDON) else "",
+        )
+        created["candidates"] += 1
+        previous = ""
+        for stage, days in path:
+            StageTransition.objects.create(
+                candidate=candidate,
+                from_stage=previous,
+                to_stage=stage,
+                at=now - timedelta(days=days),
+                reason="Ouverture du suivi" if not previous else "Démonstration",
+            )
+            previous = stage
+        stages = [s for s, _days in path]
+        if Stage.CV_PRET in stages:
+            version = CVVersion(
+                candidate=candidate,
+                original_name=f"CV {first} (fictif).pdf",
+                file_kind="pdf",
+                size=len(DEMO_PDF),
+                note="refonte après bilan",
+                uploaded_at=started + timedelta(days=10),
+            )
+            version.file.save("cv.pdf", ContentFile(DEMO_PDF), save=False)
+            version.save()
+        if Stage.PROSPECTION in stages:
+            Consent.objects.create(
+                candidate=candidate,
+                text_version=consent_text.CURRENT_VERSION,
+                given_on=(started + timedelta(days=5)).date(),
+            )
+    # Introductions: Karim was hired through the clinic, Sam has an interview, Camille awaits answers.
+    plan = [
+        (1, 1, Outcome.HIRED, None, 45),
+        (1, 3, Outcome.NO_FOLLOW_UP, None, 55),
+        (3, 3, Outcome.INTERVIEW, 0, 20),
+        (0, 0, Outcome.PENDING, -2, 20),
+    ]
+    for candidate_index, offer_index, outcome, follow_up, days in plan:
+        first, last = CANDIDATES[candidate_index][:2]
+        candidate = Candidate.objects.filter(
+            adult__first_name=first, adult__last_name=last, is_fictional=True
+        ).first()
+        if candidate is None or not candidate.has_consent:
+            continue
+        offer = opportunities[offer_index]
+        _intro, was_created = Introduction.objects.get_or_create(
+            candidate=candidate,
+            organisation=offer.organisation,
+            opportunity=offer,
+            defaults={
+                "date": today - timedelta(days=days),
+                "outcome": outcome,
+                "next_follow_up": None if follow_up is None else today + timedelta(days=follow_up),
+                "notes": "Mise en relation fictive (démonstration).",
+            },
+        )
+        created["introductions"] += was_created
+    if stdout is not None:
+        stdout.write(
+            "Emploi du conjoint (fictif) : {candidates} candidat·es, {organisations} organisations, "
+            "{opportunities} offres, {introductions} mises en relation créées.".format(**created)
+        )
+    return created

@@ -1,0 +1,293 @@
+"""Forms of the HR workspace, with French labels and help texts written for people, not engineers."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accompagnement.enums import OrganisationKind
+from accompagnement.models import Adult, Organisation
+from communes.models import Commune
+from osez import roles
+from osez.locking import VersionedFormMixin
+
+from .cv import ACCEPTED_LABEL, check_cv
+from .enums import ContractType, Outcome, Stage
+from .models import Candidate, Introduction, Opportunity
+from .organisations_import import MAX_BYTES as IMPORT_MAX_BYTES
+from .organisations_import import check_naf, check_siret
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def territory_communes():
+    return Commune.objects.filter(departement_id__in=settings.OSEZ_DEPARTEMENTS, is_active=True).order_by(
+        "name"
+    )
+
+
+def hr_users():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[roles.HR, roles.ADMIN])
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def partner_organisations():
+    return Organisation.objects.filter(kind__in=[OrganisationKind.EMPLOYER, OrganisationKind.RECRUITER])
+
+
+class AdultChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} — {_('dossier')} {obj.household.reference}"
+
+
+class CandidateForm(VersionedFormMixin, forms.ModelForm):
+    contract_types = forms.MultipleChoiceField(
+        label=_("contrats acceptés"),
+        choices=ContractType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Ne rien cocher si tous les contrats conviennent."),
+    )
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "adult",
+            "hr_specialist",
+            "current_job",
+            "past_jobs",
+            "qualifications",
+            "skills",
+            "languages",
+            "wished_roles",
+            "wished_sectors",
+            "work_time",
+            "contract_types",
+            "home_commune",
+            "commute_km",
+            "available_from",
+            "constraints",
+        ]
+        widgets = {
+            "available_from": DateInput(),
+            "past_jobs": forms.Textarea(attrs={"rows": 3}),
+            "qualifications": forms.Textarea(attrs={"rows": 3}),
+            "skills": forms.Textarea(attrs={"rows": 2}),
+            "wished_roles": forms.Textarea(attrs={"rows": 2}),
+            "wished_sectors": forms.Textarea(attrs={"rows": 2}),
+            "constraints": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {"adult": AdultChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["adult"]
+        else:
+            # Adults already followed are left out: one job search per person.
+            self.fields["adult"].queryset = (
+                Adult.objects.filter(candidate__isnull=True)
+                .select_related("household")
+                .order_by("household__reference", "first_name")
+            )
+        self.fields["hr_specialist"].queryset = hr_users()
+        self.fields["home_commune"].queryset = territory_communes()
+        self.fields["home_commune"].required = False
+
+
+class MoveForm(forms.Form):
+    target = forms.ChoiceField(label=_("Nouvelle étape"), choices=Stage.choices)
+    reason = forms.CharField(
+        label=_("Pourquoi"),
+        max_length=300,
+        required=False,
+        help_text=_("Obligatoire pour une pause, un abandon ou un retour en arrière."),
+    )
+    expected_stage = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ConsentForm(forms.Form):
+    agreed = forms.BooleanField(
+        label=_("La personne a lu ce texte et l'accepte"),
+        help_text=_("Cochez seulement si la personne a donné son accord (par écrit ou par courriel)."),
+    )
+    given_on = forms.DateField(label=_("Date de l'accord"), initial=timezone.localdate, widget=DateInput())
+
+    def clean_given_on(self):
+        value = self.cleaned_data["given_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("La date de l'accord ne peut pas être dans le futur."))
+        return value
+
+
+class CVUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier du CV"),
+        help_text=_("%(formats)s, 5 Mo au plus.") % {"formats": ACCEPTED_LABEL},
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".pdf,.docx,.odt,application/pdf,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+                "application/vnd.oasis.opendocument.text"
+            }
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note sur cette version"),
+        max_length=300,
+        required=False,
+        help_text=_("Par exemple : « refonte après bilan », « version pour le secteur santé »."),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        check_cv(uploaded)
+        return uploaded
+
+
+class IntroductionForm(forms.ModelForm):
+    class Meta:
+        model = Introduction
+        fields = ["opportunity", "organisation", "date", "channel", "next_follow_up", "notes"]
+        widgets = {
+            "date": DateInput(),
+            "next_follow_up": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "opportunity": _(
+                "Si la mise en relation porte sur une offre précise ; l'organisation est alors celle de l'offre."
+            ),
+            "organisation": _("L'entreprise ou le cabinet de recrutement à qui le profil est présenté."),
+            "next_follow_up": _("Le jour où vous voulez relancer : il apparaîtra dans « Mes relances »."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = partner_organisations()
+        self.fields["organisation"].required = False
+        self.fields["opportunity"].queryset = Opportunity.objects.open().select_related("organisation")
+        self.fields["opportunity"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opportunity"):
+            data["organisation"] = data["opportunity"].organisation
+        elif not data.get("organisation"):
+            raise forms.ValidationError(_("Choisissez une organisation ou une offre."))
+        return data
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Introduction
+        fields = ["outcome", "next_follow_up", "notes"]
+        widgets = {"next_follow_up": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") in (Outcome.NO_FOLLOW_UP, Outcome.HIRED):
+            # Nothing left to follow up: the reminder would only be noise.
+            data["next_follow_up"] = None
+        return data
+
+
+class OpportunityForm(forms.ModelForm):
+    link = forms.URLField(
+        label=_("lien vers l'offre"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("L'adresse de l'annonce, si elle est en ligne."),
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "title",
+            "organisation",
+            "commune",
+            "contract_type",
+            "work_time",
+            "description",
+            "link",
+            "closing_date",
+        ]
+        widgets = {"closing_date": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = partner_organisations()
+        self.fields["commune"].queryset = territory_communes()
+        self.fields["commune"].required = True
+        self.fields["commune"].help_text = _("Sert à proposer l'offre aux personnes qui acceptent ce trajet.")
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("site web"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "siret",
+            "naf",
+            "sector",
+            "commune",
+            "size_band",
+            "business_club",
+            "website",
+            "notes",
+        ]
+        help_texts = {
+            "siret": _("14 chiffres, sur l'annuaire des entreprises (annuaire-entreprises.data.gouv.fr)."),
+            "naf": _("Code d'activité, par exemple 62.01Z."),
+            "business_club": _("Le club d'entreprises où vous l'avez rencontrée, s'il y en a un."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = territory_communes()
+
+    def clean_siret(self):
+        raw = self.cleaned_data.get("siret", "")
+        if not raw.strip():
+            return ""
+        siret, error = check_siret(raw)
+        if error:
+            raise forms.ValidationError(error)
+        return siret
+
+    def clean_naf(self):
+        naf, error = check_naf(self.cleaned_data.get("naf", ""))
+        if error:
+            raise forms.ValidationError(error)
+        return naf
+
+
+class OrganisationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier CSV"),
+        help_text=_(
+            "Une ligne par organisation. Colonnes : nom, siret (obligatoires), type, naf, secteur, code_insee, "
+            "effectif, club, site_web. Séparateur point-virgule ou virgule."
+        ),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if not uploaded.size:
+            raise forms.ValidationError(_("Le fichier est vide."))
+        if uploaded.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."))
+        return uploaded

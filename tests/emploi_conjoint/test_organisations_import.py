@@ -1,0 +1,98 @@
+"""CSV import of companies and recruiters: preview with rejected rows and reasons, then upsert on SIRET."""
+
+import pytest
+from django.urls import reverse
+
+from accompagnement.models import Organisation
+from emploi_conjoint import organisations_import as importer
+from tests.factories import CommuneFactory, UserFactory
+
+from .factories import OrganisationFactory, page_text
+
+pytestmark = pytest.mark.django_db
+
+# 73282932000074 is a valid SIRET (Luhn); 35600000000010 fails Luhn but follows La Poste's rule (digit sum multiple of 5).
+CSV = (
+    "nom;type;siret;naf;secteur;code_insee;effectif;club\n"
+    "Fromagerie fictive;employeur;732 829 320 00074;1051C;agroalimentaire;10387;50-249;Club Aube\n"
+    "Cabinet fictif;recrutement;35600000000010;78.10Z;recrutement;10387;0-9;\n"
+    "Clé fausse;employeur;73282932000075;;;10387;;\n"
+    "NAF faux;employeur;44306184100047;ABC;;10387;;\n"
+    "Commune inconnue;employeur;55208131766522;;;99999;;\n"
+    "Sans siret;employeur;;;;10387;;\n"
+    "Doublon;employeur;73282932000074;;;;;\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def troyes():
+    return CommuneFactory(code_insee="10387", name="Troyes")
+
+
+def test_luhn_and_la_poste_rules():
+    assert importer.check_siret("73282932000074")[1] is None
+    assert importer.check_siret("73282932000075")[1] is not None
+    assert importer.check_siret("35600000000010")[1] is None
+    assert importer.check_siret("35600000000011")[1] is not None
+    assert importer.check_siret("1234")[1] is not None
+
+
+def test_preview_lists_rejected_rows_with_reasons_and_writes_nothing():
+    preview = importer.preview(CSV)
+    assert [r.name for r in preview.valid] == ["Fromagerie fictive", "Cabinet fictif"]
+    reasons = {r.name: " ".join(r.errors) for r in preview.rejected}
+    assert "clé de contrôle est fausse" in reasons["Clé fausse"]
+    assert "Code NAF" in reasons["NAF faux"]
+    assert "commune inconnue" in reasons["Commune inconnue"]
+    assert "SIRET manquant" in reasons["Sans siret"]
+    assert "déjà présent ligne 2" in reasons["Doublon"]
+    assert not Organisation.objects.exists()
+
+
+def test_import_upserts_on_siret_and_keeps_hand_typed_values():
+    existing = OrganisationFactory(name="Ancien nom", siret="73282932000074", website="https://exemple.fr")
+    created, updated = importer.apply(importer.preview(CSV))
+    assert (created, updated) == (1, 1)
+    existing.refresh_from_db()
+    assert existing.name == "Fromagerie fictive"
+    assert existing.naf == "10.51C"
+    assert existing.size_band == "50-249"
+    assert existing.business_club == "Club Aube"
+    assert existing.website == "https://exemple.fr"
+    recruiter = Organisation.objects.get(siret="35600000000010")
+    assert recruiter.kind == "recruiter"
+    assert recruiter.commune_id == "10387"
+    # Importing the same file again creates nothing new.
+    assert importer.apply(importer.preview(CSV)) == (0, 2)
+
+
+def test_missing_columns_are_explained():
+    preview = importer.preview("raison;ville\nA;B\n")
+    assert "Colonnes obligatoires absentes" in preview.header_error
+
+
+def test_preview_then_confirm_in_the_page(client):
+    client.force_login(UserFactory(roles=["HR specialist"]))
+    url = reverse("emploi_conjoint:organisation-import")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = CSV.encode("cp1252")  # a spreadsheet's Windows export
+    response = client.post(url, {"file": SimpleUploadedFile("orgs.csv", data, "text/csv")})
+    page = page_text(response)
+    assert "Lignes écartées et pourquoi" in page
+    assert "clé de contrôle est fausse" in page
+    assert not Organisation.objects.exists()
+    response = client.post(url, {"confirm": "1"})
+    assert response.status_code == 302
+    assert Organisation.objects.count() == 2
+
+
+def test_hand_entry_checks_the_siret(client):
+    client.force_login(UserFactory(roles=["HR specialist"]))
+    response = client.post(
+        reverse("emploi_conjoint:organisation-create"),
+        {"name": "Fictive", "kind": "employer", "siret": "73282932000075", "size_band": ""},
+    )
+    assert response.status_code == 200
+    assert "clé de contrôle est fausse" in page_text(response)
+    assert not Organisation.objects.exists()

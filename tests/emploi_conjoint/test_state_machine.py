@@ -1,0 +1,139 @@
+"""The job search's stage machine: one step at a time, pause/abandon from anywhere, resume where it left off."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from emploi_conjoint import services
+from emploi_conjoint.enums import Stage
+from tests.factories import UserFactory
+
+from .factories import PDF_BYTES, CandidateFactory, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def walk_to(candidate, target, by=None):
+    """Move along the path with what each stage needs (a CV, a consent)."""
+    order = [Stage.BILAN, Stage.CV_PRET, Stage.PROSPECTION, Stage.ENTRETIEN, Stage.EN_POSTE]
+    for stage in order:
+        if stage == Stage.CV_PRET:
+            services.add_cv_version(candidate, upload("cv.pdf", PDF_BYTES))
+        if stage == Stage.PROSPECTION:
+            services.record_consent(candidate)
+        services.move(candidate, stage, by=by)
+        if stage == target:
+            return candidate
+    return candidate
+
+
+def test_full_path_logs_who_when_from_to_and_why():
+    hr = UserFactory(roles=["HR specialist"])
+    candidate = CandidateFactory()
+    walk_to(candidate, Stage.EN_POSTE, by=hr)
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.EN_POSTE
+    log = list(candidate.transitions.values_list("from_stage", "to_stage"))
+    assert log == [
+        ("", Stage.ACCUEIL),
+        (Stage.ACCUEIL, Stage.BILAN),
+        (Stage.BILAN, Stage.CV_PRET),
+        (Stage.CV_PRET, Stage.PROSPECTION),
+        (Stage.PROSPECTION, Stage.ENTRETIEN),
+        (Stage.ENTRETIEN, Stage.EN_POSTE),
+    ]
+    assert all(t.by == hr for t in candidate.transitions.all()[1:])
+
+
+def test_skipping_a_stage_is_refused_with_the_reason():
+    candidate = CandidateFactory()
+    with pytest.raises(services.MoveRefused) as refused:
+        services.move(candidate, Stage.CV_PRET)
+    assert "On ne saute pas d'étape" in str(refused.value)
+    assert "Bilan (envies identifiées)" in str(refused.value)
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.ACCUEIL
+    assert candidate.transitions.count() == 1
+
+
+def test_cv_ready_needs_a_cv_and_prospection_needs_consent():
+    candidate = CandidateFactory()
+    services.move(candidate, Stage.BILAN)
+    with pytest.raises(services.MoveRefused, match="déposez d'abord une version du CV"):
+        services.move(candidate, Stage.CV_PRET)
+    services.add_cv_version(candidate, upload("cv.pdf", PDF_BYTES))
+    services.move(candidate, Stage.CV_PRET)
+    with pytest.raises(services.MoveRefused, match="consentement"):
+        services.move(candidate, Stage.PROSPECTION)
+
+
+@pytest.mark.parametrize(
+    "start", [Stage.ACCUEIL, Stage.BILAN, Stage.CV_PRET, Stage.PROSPECTION, Stage.ENTRETIEN]
+)
+def test_pause_from_any_stage_then_resume_where_it_left(start):
+    candidate = walk_to(CandidateFactory(), start) if start != Stage.ACCUEIL else CandidateFactory()
+    services.move(candidate, Stage.PAUSE, reason="déménagement en cours")
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.PAUSE
+    with pytest.raises(services.MoveRefused, match="on reprend le suivi à l'étape quittée"):
+        other = Stage.BILAN if start != Stage.BILAN else Stage.ACCUEIL
+        services.move(candidate, other, reason="test")
+    services.move(candidate, start, reason="de retour")
+    candidate.refresh_from_db()
+    assert candidate.stage == start
+
+
+def test_abandon_from_pause_keeps_the_stage_to_resume_to():
+    candidate = walk_to(CandidateFactory(), Stage.CV_PRET)
+    services.move(candidate, Stage.PAUSE, reason="congé")
+    services.move(candidate, Stage.ABANDON, reason="a trouvé seule")
+    candidate.refresh_from_db()
+    assert candidate.held_from_stage == Stage.CV_PRET
+    services.move(candidate, Stage.CV_PRET, reason="reprend sa recherche")
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.CV_PRET
+
+
+def test_pause_and_going_back_need_a_reason():
+    candidate = walk_to(CandidateFactory(), Stage.BILAN)
+    with pytest.raises(services.MoveRefused, match="Indiquez pourquoi"):
+        services.move(candidate, Stage.PAUSE)
+    with pytest.raises(services.MoveRefused, match="Indiquez pourquoi"):
+        services.move(candidate, Stage.ACCUEIL, reason="  ")
+    services.move(candidate, Stage.ACCUEIL, reason="envies à revoir")
+    assert candidate.transitions.last().reason == "envies à revoir"
+
+
+def test_no_pause_once_in_a_job():
+    candidate = walk_to(CandidateFactory(), Stage.EN_POSTE)
+    with pytest.raises(services.MoveRefused, match="en poste"):
+        services.move(candidate, Stage.ABANDON, reason="fin")
+
+
+def test_a_card_moved_by_someone_else_is_not_moved_twice():
+    candidate = CandidateFactory()
+    services.move(candidate, Stage.BILAN)
+    with pytest.raises(services.MoveRefused, match="déjà changé"):
+        services.move(candidate, Stage.BILAN, expected_stage=Stage.ACCUEIL)
+
+
+def test_time_spent_in_each_stage():
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        candidate = CandidateFactory()
+        traveller.shift(timedelta(days=3))
+        services.move(candidate, Stage.BILAN)
+        traveller.shift(timedelta(days=10))
+        durations = dict(services.stage_durations(candidate))
+    assert durations[Stage.ACCUEIL] == timedelta(days=3)
+    assert durations[Stage.BILAN] == timedelta(days=10)
+
+
+def test_possible_moves_offer_next_step_earlier_steps_and_hold():
+    candidate = walk_to(CandidateFactory(), Stage.CV_PRET)
+    moves = services.possible_moves(candidate)
+    assert moves[0] == Stage.PROSPECTION
+    assert Stage.ENTRETIEN not in moves
+    assert {Stage.BILAN, Stage.ACCUEIL, Stage.PAUSE, Stage.ABANDON} <= set(moves)

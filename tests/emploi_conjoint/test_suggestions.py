@@ -1,0 +1,106 @@
+"""Opportunities suggested to the candidates they fit — distance, contract, time, keywords — with the reason."""
+
+import datetime
+
+import numpy as np
+import pytest
+
+from emploi_conjoint import services, suggestions
+from emploi_conjoint.enums import ContractType, Stage, WorkTime
+from tests.factories import CommuneFactory
+
+from .factories import CandidateFactory, OpportunityFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def troyes():
+    return CommuneFactory(code_insee="10387", name="Troyes", latitude=48.2973, longitude=4.0744)
+
+
+@pytest.fixture
+def romilly():
+    # About 37 km north-west of Troyes.
+    return CommuneFactory(code_insee="10323", name="Romilly-sur-Seine", latitude=48.5167, longitude=3.7267)
+
+
+def test_haversine_matches_a_known_distance():
+    # One degree of latitude along a meridian is 111.2 km; Paris (Notre-Dame) to Troyes is about 141 km.
+    one_degree = suggestions.haversine_km(48.0, 4.0, [49.0], [4.0])
+    assert float(one_degree[0]) == pytest.approx(111.2, abs=0.1)
+    paris_troyes = suggestions.haversine_km(48.8530, 2.3499, [48.2987], [4.0781])
+    assert float(paris_troyes[0]) == pytest.approx(141, abs=2)
+    assert np.allclose(suggestions.haversine_km(48.0, 4.0, [48.0], [4.0]), 0)
+
+
+def test_an_offer_within_the_radius_is_suggested_with_the_reason(troyes, romilly):
+    candidate = CandidateFactory(home_commune=troyes, commute_km=40, wished_roles="comptable")
+    offer = OpportunityFactory(
+        commune=romilly, title="Comptabilité fournisseurs", contract_type=ContractType.CDI
+    )
+    found = suggestions.for_candidate(candidate)
+    assert [s.opportunity for s in found] == [offer]
+    reason = found[0].reason
+    assert "Romilly-sur-Seine" in reason
+    assert "km de Troyes" in reason
+    assert "accepte jusqu'à 40 km" in reason
+    assert "« comptable »" in reason
+
+
+def test_an_offer_beyond_the_radius_is_not_suggested(troyes, romilly):
+    candidate = CandidateFactory(home_commune=troyes, commute_km=20, wished_roles="comptable")
+    OpportunityFactory(commune=romilly)
+    assert suggestions.for_candidate(candidate) == []
+
+
+def test_contract_and_working_time_must_fit(troyes):
+    candidate = CandidateFactory(
+        home_commune=troyes,
+        contract_types=[ContractType.CDD],
+        work_time=WorkTime.PART,
+        wished_roles="comptable",
+    )
+    OpportunityFactory(commune=troyes, contract_type=ContractType.CDI, work_time=WorkTime.PART)
+    OpportunityFactory(commune=troyes, contract_type=ContractType.CDD, work_time=WorkTime.FULL)
+    fits = OpportunityFactory(commune=troyes, contract_type=ContractType.CDD, work_time=WorkTime.PART)
+    assert [s.opportunity for s in suggestions.for_candidate(candidate)] == [fits]
+
+
+def test_keywords_match_the_role_or_the_sector(troyes):
+    candidate = CandidateFactory(home_commune=troyes, wished_roles="infirmière", wished_sectors="santé")
+    nurse = OpportunityFactory(commune=troyes, title="Infirmier de bloc")
+    clinic = OpportunityFactory(
+        commune=troyes, title="Agent d'accueil", organisation=OrganisationFactory(sector="Santé")
+    )
+    OpportunityFactory(
+        commune=troyes, title="Soudeur", organisation=OrganisationFactory(sector="métallurgie")
+    )
+    found = {s.opportunity: s.reason for s in suggestions.for_candidate(candidate)}
+    assert set(found) == {nurse, clinic}
+    assert "métier recherché : « infirmière »" in found[nurse]
+    assert "secteur souhaité : « santé »" in found[clinic]
+
+
+def test_closed_or_already_used_offers_are_not_suggested(troyes):
+    candidate = CandidateFactory(home_commune=troyes)
+    OpportunityFactory(commune=troyes, closing_date=datetime.date(2000, 1, 1))
+    used = OpportunityFactory(commune=troyes)
+    services.record_consent(candidate)
+    services.introduce(candidate, opportunity=used)
+    assert suggestions.for_candidate(candidate) == []
+
+
+def test_an_opportunity_lists_the_candidates_still_searching_that_fit(troyes):
+    searching = CandidateFactory(home_commune=troyes)
+    placed = CandidateFactory(home_commune=troyes)
+    placed.stage = Stage.EN_POSTE
+    placed.save()
+    offer = OpportunityFactory(commune=troyes)
+    assert [s.candidate for s in suggestions.for_opportunity(offer)] == [searching]
+
+
+def test_no_home_commune_means_no_suggestion():
+    candidate = CandidateFactory(home_commune=None)
+    OpportunityFactory()
+    assert suggestions.for_candidate(candidate) == []
