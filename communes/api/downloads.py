@@ -1,0 +1,240 @@
+"""Streamed CSV and GeoJSON files of the open data: a whole layer, or the commune summary table.
+
+Format choices, for the people who open these files:
+
+- UTF-8 *with* a byte-order mark. Excel, still the most common tool of our re-users (town halls,
+  journalists), decodes a CSV as Windows-1252 unless it starts with a BOM, which turns every accent
+  into mojibake; LibreOffice, pandas (``encoding="utf-8-sig"``) and R's readers skip the BOM.
+- ``;`` as separator and ``.`` as decimal mark, like INSEE's own files: a French-locale Excel splits
+  columns on ``;`` when the file is double-clicked, and the coordinates stay machine-readable.
+- Note lines first, each starting with ``#``, carrying the title, date of extraction, licence and
+  every source to credit. ``#`` is the comment prefix of the W3C tabular-data model and is
+  understood by pandas (``comment="#"``) and R (``comment.char``); a person opening the file sees the
+  licence before the data, which is what the Licence Ouverte asks re-users to pass on.
+- Text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``) is
+  prefixed with an apostrophe: partners' files end up here, and a downloaded file must not execute.
+
+Rows are read from the database in chunks and written as they come (``StreamingHttpResponse``), so a
+national layer of millions of places never sits in memory.
+"""
+
+import csv
+import json
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from communes.models import Commune, Layer, Place, Proximity
+
+from .licensing import COMMUNES_SOURCE, credits, layer_sources, licence_text
+
+CHUNK = 2000
+BOM = "\ufeff"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    """csv.writer target that hands back each formatted line instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _json_default(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not serialisable: {type(value).__name__}")
+
+
+def _number(value, digits=6):
+    return "" if value is None else round(value, digits)
+
+
+def _note_lines(title, attribution):
+    now = timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")
+    lines = [
+        f"{settings.OSEZ_SITE_NAME} — {title}",
+        f"Extrait le {now}",
+        f"Licence : {licence_text(attribution) or 'Licence Ouverte 2.0 (Etalab)'}",
+    ]
+    for a in attribution:
+        updated = timezone.localtime(a["last_update"]).strftime("%Y-%m-%d") if a["last_update"] else "jamais"
+        lines.append(
+            f"Source : {a['name']} ({a['publisher']}), {a['licence']} {a['licence_url']}, mise à jour le {updated}"
+        )
+    # A separator inside a note would split it into columns in a spreadsheet.
+    return ["# " + line.replace(";", ",").replace("\n", " ") + "\r\n" for line in lines]
+
+
+def _csv_stream(title, attribution, header, rows):
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield BOM
+    yield from _note_lines(title, attribution)
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([_safe(v) for v in row])
+
+
+def _layer_attribution(layer):
+    return credits(source for source, _count, _seen in layer_sources().get(layer.slug, []))
+
+
+def _places(layer):
+    return (
+        Place.objects.active()
+        .filter(layer=layer)
+        .select_related("commune")
+        .order_by("commune_id", "name", "id")
+    )
+
+
+PLACE_HEADER = [
+    "id",
+    "nom",
+    "couche",
+    "source",
+    "identifiant_source",
+    "code_insee",
+    "commune",
+    "adresse",
+    "code_postal",
+    "latitude",
+    "longitude",
+    "attributs",
+    "premiere_vue",
+    "derniere_vue",
+]
+
+
+def layer_csv(layer):
+    def rows():
+        for p in _places(layer).iterator(chunk_size=CHUNK):
+            yield [
+                p.pk,
+                p.name,
+                p.layer_id,
+                p.source_id,
+                p.source_ref,
+                p.commune_id or "",
+                p.commune.name if p.commune else "",
+                p.address,
+                p.postcode,
+                _number(p.latitude),
+                _number(p.longitude),
+                json.dumps(p.attributes, ensure_ascii=False, sort_keys=True) if p.attributes else "",
+                p.first_seen.date().isoformat(),
+                p.last_seen.date().isoformat(),
+            ]
+
+    return _csv_stream(str(layer.name), _layer_attribution(layer), PLACE_HEADER, rows())
+
+
+def layer_geojson(layer):
+    """A FeatureCollection of the layer's located places, written feature by feature."""
+    from .serializers import place_feature
+
+    attribution = _layer_attribution(layer)
+    head = {
+        "type": "FeatureCollection",
+        "name": layer.slug,
+        "title": str(layer.name),
+        "generated_at": timezone.now().isoformat(),
+        "licence": licence_text(attribution),
+        "attribution": attribution,
+        "note": "Seuls les lieux localisés figurent ici ; le CSV de la couche les contient tous.",
+    }
+    opening = json.dumps(head, ensure_ascii=False, default=_json_default)[:-1] + ', "features": ['
+
+    def stream():
+        yield opening
+        first = True
+        for place in _places(layer).located().iterator(chunk_size=CHUNK):
+            feature = json.dumps(place_feature(place), ensure_ascii=False)
+            yield feature if first else "," + feature
+            first = False
+        yield "]}\n"
+
+    return stream()
+
+
+def _layer_columns(layers):
+    header = []
+    for layer in layers:
+        s = layer.slug
+        header += [f"{s}_commune", f"{s}_5km", f"{s}_10km", f"{s}_20km", f"{s}_plus_proche_km"]
+    return header
+
+
+def communes_csv():
+    """One row per active commune: identity, population, EPCI, and per layer its counts and nearest distance."""
+    layers = list(Layer.objects.all())
+    header = [
+        "code_insee",
+        "nom",
+        "departement",
+        "codes_postaux",
+        "population",
+        "superficie_ha",
+        "epci_siren",
+        "epci_nom",
+        "latitude",
+        "longitude",
+        *_layer_columns(layers),
+    ]
+    attribution = credits(
+        [COMMUNES_SOURCE, *(s for rows in layer_sources().values() for s, _n, _seen in rows)]
+    )
+
+    def rows():
+        communes = Commune.objects.active().select_related("epci").order_by("code_insee")
+        chunk = []
+        for commune in communes.iterator(chunk_size=CHUNK):
+            chunk.append(commune)
+            if len(chunk) == CHUNK:
+                yield from _commune_rows(chunk, layers)
+                chunk = []
+        if chunk:
+            yield from _commune_rows(chunk, layers)
+
+    return _csv_stream("Communes et équipements", attribution, header, rows())
+
+
+def _commune_rows(communes, layers):
+    proximities = {}
+    for p in Proximity.objects.filter(commune__in=[c.code_insee for c in communes]).values(
+        "commune_id", "layer_id", "in_commune", "within_5km", "within_10km", "within_20km", "nearest_km"
+    ):
+        proximities[(p["commune_id"], p["layer_id"])] = p
+    for c in communes:
+        row = [
+            c.code_insee,
+            c.name,
+            c.departement_id,
+            " ".join(c.postcodes or []),
+            "" if c.population is None else c.population,
+            _number(c.surface_ha, 2),
+            c.epci_id or "",
+            c.epci.name if c.epci else "",
+            _number(c.latitude),
+            _number(c.longitude),
+        ]
+        for layer in layers:
+            p = proximities.get((c.code_insee, layer.slug))
+            if p is None:
+                row += ["", "", "", "", ""]
+            else:
+                row += [
+                    p["in_commune"],
+                    p["within_5km"],
+                    p["within_10km"],
+                    p["within_20km"],
+                    _number(p["nearest_km"], 3),
+                ]
+        yield row
