@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from . import roles, security
+from . import rights_views, roles, security
 from .models import AccessLog, JobRun
 
 
@@ -69,9 +69,9 @@ class JobRunAdmin(admin.ModelAdmin):
 
 def _with_security_urls(get_urls):
     # The URL map (osez/urls.py) mounts ``admin.site.urls``; the second-factor pages live in the admin
-    # namespace so every staff account finds them under /admin/ next to the login page.
+    # namespace so every staff account finds them under /admin/ next to the login page; the rights desk too.
     def wrapped():
-        return security.admin_urls(admin.site) + get_urls()
+        return security.admin_urls(admin.site) + rights_views.admin_urls(admin.site) + get_urls()
 
     return wrapped
 

@@ -10,3 +10,11 @@ def heartbeat(label):
     from .models import Heartbeat
 
     return Heartbeat.objects.create(label=label, ran_at=timezone.now()).pk
+
+
+@shared_task(name="osez.apply_retention")
+def apply_retention():
+    """Nightly: anonymise or delete what is past its retention delay (see osez.retention)."""
+    from .retention import apply_retention_recorded
+
+    return apply_retention_recorded()

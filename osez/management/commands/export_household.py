@@ -1,0 +1,34 @@
+"""Write everything held on one household (JSON and files, zipped) for a right-of-access request."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from osez import audit, rights
+from osez.models import AccessLog
+
+
+class Command(BaseCommand):
+    help = "Exporte tout ce qui est détenu sur un dossier famille (données JSON et fichiers) dans une archive zip."
+
+    def add_arguments(self, parser):
+        parser.add_argument("reference", help="Référence du dossier, par exemple OSZ-2026-0042")
+        parser.add_argument("--output", help="Fichier zip à écrire (par défaut osez-<référence>.zip)")
+
+    def handle(self, reference, output=None, **options):
+        household = rights.find_household(reference)
+        if household is None:
+            raise CommandError(f"Aucun dossier ne porte la référence {reference!r}.")
+        content = rights.export_household(household)
+        path = Path(output or f"osez-{household.reference}.zip")
+        path.write_bytes(content)
+        # No request here: the trace names the command instead of a person and an address.
+        AccessLog.objects.create(
+            action=audit.Action.EXPORT,
+            object_type=household._meta.label,
+            object_id=str(household.pk),
+            object_repr=household.reference,
+            detail="export droit d'accès (commande export_household)",
+            path="manage.py export_household",
+        )
+        self.stdout.write(f"{household.reference} : export écrit dans {path} ({len(content)} octets).")
