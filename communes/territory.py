@@ -1,5 +1,6 @@
 """Territory layers: a partner's CSV or spreadsheet checked row by row, previewed, then published as places."""
 
+import csv
 import hashlib
 import io
 import json
@@ -88,6 +89,17 @@ def _commune_lookup(departements):
 
 def check_file(layer, file_name, data, departements=None):
     """Parse and check a partner's file: (accepted rows as dicts, rejected rows with reasons)."""
+    try:
+        return _check_file(layer, file_name, data, departements)
+    except UploadError:
+        raise
+    except SourceError as exc:
+        raise UploadError(str(exc)) from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UploadError(f"fichier illisible : {exc}") from exc
+
+
+def _check_file(layer, file_name, data, departements):
     if not data:
         raise UploadError("le fichier est vide")
     if len(data) > MAX_UPLOAD_BYTES:
