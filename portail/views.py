@@ -71,7 +71,8 @@ def compare(request):
         errors.append(_("Commune introuvable : %(codes)s.") % {"codes": ", ".join(unknown[:10])})
     if len([c for c in codes if c not in unknown]) > services.MAX_COMPARED:
         errors.append(_("On compare au plus quatre communes : seules les quatre premières sont affichées."))
-    if codes and len(communes) < 2:
+    asked = "communes" in request.GET
+    if asked and len(communes) < 2:
         errors.append(_("Choisissez au moins deux communes à comparer."))
     context = {
         "communes": communes if len(communes) >= 2 else [],
@@ -81,7 +82,7 @@ def compare(request):
         "codes_text": ", ".join(codes),
     }
     return render(
-        request, "portail/compare.html", context, status=200 if not codes or len(communes) >= 2 else 400
+        request, "portail/compare.html", context, status=400 if asked and len(communes) < 2 else 200
     )
 
 

@@ -1,0 +1,151 @@
+"""The household finder: ranking with explanations in words, shareable GET URL, nonsense input handled."""
+
+import numpy as np
+import pytest
+
+from portail import finder
+from portail.geo import distance_km
+from tests.factories import CommuneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def search(**criteria):
+    return finder.search(finder.get_index(), finder.Criteria(**criteria))
+
+
+def troyes_workplace(max_km):
+    return finder.Workplace(name="Troyes", code="10387", latitude=48.2973, longitude=4.0744, max_km=max_km)
+
+
+def test_explains_each_commune_in_words(territory):
+    results, fitting = search(workplaces=[troyes_workplace(30)], child_ages=[4, 9, 12], gp_km=10)
+    assert fitting == 2  # Troyes and La Chapelle-Saint-Luc; the village has no doctor within 10 km
+    by_name = {r.name: r for r in results}
+    chapelle = by_name["La Chapelle-Saint-Luc"]
+    assert chapelle.fits
+    assert chapelle.explanation == (
+        "École maternelle et élémentaire sur place, collège à 3 km, médecin à 3 km, 3 km du travail"
+    )
+    village = by_name["Aix-Villemaur-Pâlis"]
+    assert not village.fits
+    assert "médecin au-delà de 10 km (le plus proche à 27 km)" in village.shortfalls
+
+
+def test_communes_that_fit_come_first_then_the_closest_to_work(territory):
+    results, _ = search(workplaces=[troyes_workplace(40)], child_ages=[4])
+    assert [r.name for r in results] == ["Troyes", "La Chapelle-Saint-Luc", "Aix-Villemaur-Pâlis"]
+
+
+def test_workplace_too_far_is_a_shortfall(territory):
+    results, fitting = search(workplaces=[troyes_workplace(10)])
+    assert fitting == 2
+    village = results[-1]
+    assert village.name == "Aix-Villemaur-Pâlis"
+    distance = distance_km(48.2973, 4.0744, village.latitude, village.longitude)
+    assert distance > 10
+    assert village.shortfalls == [f"{distance:.0f} km du travail, au-delà des 10 km acceptés"]
+
+
+def test_toddlers_need_childcare_and_teenagers_a_lycee(territory):
+    results, _ = search(child_ages=[1])
+    assert "Crèche ou assistante maternelle sur place" in results[0].explanation
+    # No lycée layer in this territory at all: said plainly, never counted as met.
+    results, fitting = search(child_ages=[16])
+    assert fitting == 0
+    assert results[0].shortfalls == ["aucun lieu « lycée » connu à proximité"]
+
+
+def test_size_preference_filters(territory):
+    results, _ = search(size="bourg")
+    assert [r.name for r in results] == ["Aix-Villemaur-Pâlis"]
+
+
+def test_sport_uses_the_layer_name(territory):
+    results, fitting = search(sport="sport-football")
+    assert fitting == 3
+    assert results[0].explanation == "Terrain de football sur place"
+
+
+def test_two_workplaces(territory):
+    other = finder.Workplace(name="Aix", code="10003", latitude=48.2240, longitude=3.7330, max_km=30)
+    results, _ = search(workplaces=[troyes_workplace(30), other])
+    assert "du travail à Troyes" in results[0].explanation
+    assert "du travail à Aix" in results[0].explanation
+
+
+def test_vectorised_search_over_a_national_sized_index():
+    """34,875 communes: the search is array work, so it answers fast (the bench measures it precisely)."""
+    rng = np.random.default_rng(10)
+    n = 34875
+    index = finder.FinderIndex(
+        codes=[f"{i:05d}" for i in range(n)], names=[f"Commune {i}" for i in range(n)],
+        slugs=[f"commune-{i}" for i in range(n)], lat=rng.uniform(42, 51, n), lon=rng.uniform(-4, 8, n),
+        population=rng.integers(50, 100000, n).astype(float),
+    )  # fmt: skip
+    for slug in ("ecoles-maternelles", "ecoles-elementaires", "colleges", "medecins-generalistes"):
+        index.in_commune[slug] = rng.integers(0, 3, n)
+        index.nearest_km[slug] = rng.uniform(0, 30, n)
+    criteria = finder.Criteria(workplaces=[troyes_workplace(30)], child_ages=[4, 9, 12], gp_km=10)
+    results, fitting = finder.search(index, criteria)
+    assert len(results) == finder.MAX_RESULTS
+    assert all(r.fits for r in results) and fitting >= len(results)
+    assert all(abs(r.latitude - 48.3) < 0.5 for r in results)
+
+
+# --- The page
+
+
+def test_results_page_is_a_shareable_get(client, territory):
+    response = client.get("/trouver/", {"work_1": "Troyes", "km_1": 30, "ages": "4, 9", "gp_km": "10"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 communes répondent à tous vos critères." in html
+    assert "École maternelle et élémentaire sur place" in html
+    assert 'action="/comparer/"' in html and 'name="communes" value="10081"' in html
+    assert 'id="finder-points" type="application/json"' in html
+    # The form shows what was asked, so the page can be adjusted and shared again.
+    assert 'value="4, 9"' in html
+
+
+def test_workplace_by_postcode_or_insee_code(client, territory):
+    for value in ("10600", "10081", "La Chapelle-Saint-Luc (10081)", "chapelle st luc"):
+        response = client.get("/trouver/", {"work_1": value})
+        assert response.status_code == 200, value
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"ages": "quatre"}, "« quatre » n&#x27;est pas un âge"),
+        ({"km_1": "-5", "work_1": "Troyes"}, "supérieure ou égale à 1"),
+        ({"work_1": "Paris-sur-Seine"}, "Aucune commune ne correspond à « Paris-sur-Seine »"),
+        ({"gp_km": "999"}, "Sélectionnez un choix valide"),
+        ({"sport": "curling"}, "Sélectionnez un choix valide"),
+        ({"foo": "bar"}, "Indiquez au moins un critère"),
+    ],
+)
+def test_nonsense_parameters_give_the_form_with_messages(client, territory, params, message):
+    response = client.get("/trouver/", params)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert 'class="error-summary"' in html
+
+
+def test_ambiguous_workplace_lists_the_candidates(client, territory):
+    CommuneFactory(code_insee="10340", name="Saint-Germain", postcodes=["10120"])
+    CommuneFactory(code_insee="10341", name="Saint-Germain", postcodes=["10190"])
+    response = client.get("/trouver/", {"work_1": "st germain"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Plusieurs communes correspondent" in html
+    assert "Saint-Germain (10340)" in html and "Saint-Germain (10341)" in html
+    # Picking one by its code then works.
+    assert client.get("/trouver/", {"work_1": "Saint-Germain (10341)"}).status_code == 200
+
+
+def test_empty_finder_shows_the_form(client, territory):
+    response = client.get("/trouver/")
+    assert response.status_code == 200
+    assert "à vol d&#x27;oiseau" in response.content.decode()
