@@ -7,7 +7,8 @@
   ``OSEZ_RETENTION_CV_MONTHS`` are deleted, whatever the dossier's stage;
 - requests for support that never went further — the dossier opened from them is still at "nouvelle
   demande" with no exchange recorded — are deleted with that dossier after
-  ``OSEZ_RETENTION_REQUEST_MONTHS``; a request with no dossier at all goes after the same delay.
+  ``OSEZ_RETENTION_REQUEST_MONTHS``; a request with no dossier at all goes after the same delay;
+- lines of the access log older than ``OSEZ_RETENTION_ACCESS_LOG_MONTHS`` are deleted.
 
 Every real run leaves an ``osez.JobRun`` row with its counts (admins read it in the back-office) and a log
 line; a dry run only counts and logs. Deletions and erasures also leave an ``osez.AccessLog`` line each.
@@ -121,7 +122,12 @@ def stale_requests_due(today=None):
 
 
 def _apply(today):
-    counts = {"households_anonymised": 0, "cv_files_deleted": 0, "requests_deleted": 0}
+    counts = {
+        "households_anonymised": 0,
+        "cv_files_deleted": 0,
+        "requests_deleted": 0,
+        "access_log_deleted": 0,
+    }
 
     for household in list(closed_households_due(today)):
         result = rights.anonymise_household(household)
@@ -145,6 +151,11 @@ def _apply(today):
             with transaction.atomic():
                 support_request.delete()
                 rights._scrub_change_history([support_request])
+
+    from .models import AccessLog
+
+    log_cutoff = months_ago(settings.OSEZ_RETENTION_ACCESS_LOG_MONTHS, today)
+    counts["access_log_deleted"], _by_model = AccessLog.objects.filter(at__date__lt=log_cutoff).delete()
     return counts
 
 

@@ -171,7 +171,9 @@ def erase_household(household, request=None, *, reason=""):
             audit.Action.ERASE,
             None,
             object_repr=reference,
-            detail=(f"effacement : {counts['records']} enregistrements, {counts['files']} fichiers. {reason}")[:300],
+            detail=(
+                f"effacement : {counts['records']} enregistrements, {counts['files']} fichiers. {reason}"
+            )[:300],
         )
         entry.object_type = household._meta.label
         entry.object_id = str(household.pk or "")

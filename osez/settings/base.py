@@ -145,7 +145,9 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Osez <ne-pas-repondre@osez.localhost>")
 OSEZ_ADVISORS_EMAIL = env.str("OSEZ_ADVISORS_EMAIL", default="accueil@osez.localhost")
 # First-year follow-up: milestones created on arrival, in days after the arrival date (2 weeks, 1, 3, 6, 12 months).
-OSEZ_FOLLOWUP_MILESTONES_DAYS = env.list("OSEZ_FOLLOWUP_MILESTONES_DAYS", cast=int, default=[14, 30, 91, 182, 365])
+OSEZ_FOLLOWUP_MILESTONES_DAYS = env.list(
+    "OSEZ_FOLLOWUP_MILESTONES_DAYS", cast=int, default=[14, 30, 91, 182, 365]
+)
 # A follow-up task overdue by more than this many days is also reported to the team leads.
 OSEZ_OVERDUE_ESCALATION_DAYS = env.int("OSEZ_OVERDUE_ESCALATION_DAYS", default=7)
 
@@ -252,6 +254,8 @@ OTP_TOTP_ISSUER = env.str("OSEZ_SITE_NAME", default="Osez l'Aube")
 OSEZ_RETENTION_CLOSED_MONTHS = env.int("OSEZ_RETENTION_CLOSED_MONTHS", default=24)
 OSEZ_RETENTION_CV_MONTHS = env.int("OSEZ_RETENTION_CV_MONTHS", default=24)
 OSEZ_RETENTION_REQUEST_MONTHS = env.int("OSEZ_RETENTION_REQUEST_MONTHS", default=6)
+# The access log itself is personal data (who looked at what): kept a year, as the CNIL recommends for logs.
+OSEZ_RETENTION_ACCESS_LOG_MONTHS = env.int("OSEZ_RETENTION_ACCESS_LOG_MONTHS", default=12)
 # django-ratelimit counts in the shared cache (Redis in production) so every worker sees the same counter.
 RATELIMIT_USE_CACHE = "default"
 # How many reverse proxies in front of the app add to X-Forwarded-For (0 locally, 1 behind the TLS proxy).

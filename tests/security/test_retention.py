@@ -65,7 +65,9 @@ def world(time_machine):
 
     # Twenty months later the second closed family calls again: its clock restarts.
     time_machine.move_to(T0 + datetime.timedelta(days=20 * 30), tick=False)
-    Interaction.objects.create(household=recent_closed, kind=InteractionKind.CALL, text="Rappel de la famille")
+    Interaction.objects.create(
+        household=recent_closed, kind=InteractionKind.CALL, text="Rappel de la famille"
+    )
     return {
         "old_closed": old_closed,
         "old_cv": old_cv,
@@ -118,6 +120,7 @@ def test_after_twenty_four_months_closed_dossier_is_anonymised_and_cvs_deleted(w
         "households_anonymised": 1,
         "cv_files_deleted": 2,  # the old closed dossier's and the still-open dossier's inactive candidate
         "requests_deleted": 1,
+        "access_log_deleted": 0,
         "dry_run": False,
     }
 
@@ -154,7 +157,11 @@ def test_after_twenty_four_months_closed_dossier_is_anonymised_and_cvs_deleted(w
 def test_dry_run_counts_exactly_and_changes_nothing(world, time_machine):
     time_machine.move_to(T0 + datetime.timedelta(days=731), tick=False)
     counts = retention.apply_retention(dry_run=True)
-    assert (counts["households_anonymised"], counts["cv_files_deleted"], counts["requests_deleted"]) == (1, 2, 1)
+    assert (counts["households_anonymised"], counts["cv_files_deleted"], counts["requests_deleted"]) == (
+        1,
+        2,
+        1,
+    )
     assert counts["dry_run"] is True
     assert Household.objects.get(pk=world["old_closed"].pk).email == "camille.martin@example.org"
     assert Path(world["old_cv"].file.path).exists()
@@ -180,3 +187,18 @@ def test_command_and_nightly_task_record_each_run_with_counts(world, time_machin
     call_command("apply_retention")
     assert JobRun.objects.filter(name="osez.apply_retention").count() == 2
     assert "0 dossier(s)" in capsys.readouterr().out
+
+
+def test_access_log_lines_are_kept_one_year(time_machine, rf):
+    from osez import audit
+
+    time_machine.move_to(T0, tick=False)
+    request = rf.get("/admin/accompagnement/dossiers/1/")
+    old = audit.record(request, audit.Action.VIEW, None, detail="ancienne consultation")
+    time_machine.move_to(T0 + datetime.timedelta(days=200), tick=False)
+    recent = audit.record(request, audit.Action.VIEW, None, detail="consultation récente")
+
+    time_machine.move_to(T0 + datetime.timedelta(days=368), tick=False)
+    assert retention.apply_retention()["access_log_deleted"] == 1
+    assert not AccessLog.objects.filter(pk=old.pk).exists()
+    assert AccessLog.objects.filter(pk=recent.pk).exists()

@@ -61,7 +61,9 @@ def test_admin_and_team_lead_download_the_export_and_it_is_logged(client, role):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert household.reference in response["Content-Disposition"]
-    _archive, data = _open_zip(b"".join(response.streaming_content) if response.streaming else response.content)
+    _archive, data = _open_zip(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
     assert data["dossier"] == household.reference
     entry = AccessLog.objects.get(action="export", object_id=str(household.pk))
     assert entry.user == user
@@ -92,7 +94,10 @@ def test_anonymous_is_sent_to_login(client):
 def test_unknown_dossier_is_404(client):
     client.force_login(UserFactory(roles=[ADMIN]))
     assert client.get("/admin/securite/droits/999999/export/").status_code == 404
-    assert client.post("/admin/securite/droits/999999/effacement/", {"confirm_reference": "x"}).status_code == 404
+    assert (
+        client.post("/admin/securite/droits/999999/effacement/", {"confirm_reference": "x"}).status_code
+        == 404
+    )
 
 
 def test_erasure_removes_everything_and_the_files_and_keeps_a_trace_without_data(client):
@@ -127,7 +132,9 @@ def test_erasure_removes_everything_and_the_files_and_keeps_a_trace_without_data
     assert not Interaction.objects.exists()
     assert not SupportRequest.objects.exists()
     assert not cv_path.exists()
-    history = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Adult), object_pk__in=adult_pks)
+    history = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Adult), object_pk__in=adult_pks
+    )
     for entry in history:
         assert "Martin" not in json.dumps(entry.changes) and "Martin" not in entry.object_repr
     trace = AccessLog.objects.get(action="erase")

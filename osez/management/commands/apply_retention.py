@@ -22,5 +22,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{prefix}{counts['households_anonymised']} dossier(s) terminé(s) anonymisé(s), "
             f"{counts['cv_files_deleted']} CV supprimé(s), "
-            f"{counts['requests_deleted']} demande(s) sans suite supprimée(s)."
+            f"{counts['requests_deleted']} demande(s) sans suite supprimée(s), "
+            f"{counts['access_log_deleted']} ligne(s) du journal des accès supprimée(s)."
         )
