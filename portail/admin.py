@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Sheet, SheetAttachment
+from .models import Sheet, SheetAttachment, SupportRequest
 
 
 class SheetAttachmentInline(admin.TabularInline):
@@ -19,3 +19,19 @@ class SheetAdmin(admin.ModelAdmin):
     list_editable = ("is_published",)
     inlines = [SheetAttachmentInline]
     fieldsets = ((None, {"fields": ("title", "slug", "theme", "summary", "body", "order", "is_published")}),)
+
+
+@admin.register(SupportRequest)
+class SupportRequestAdmin(admin.ModelAdmin):
+    """Requests exactly as the family sent them: read-only (the dossier is where advisors work)."""
+
+    list_display = ("__str__", "origin", "arrival_horizon", "created_at")
+    list_filter = ("arrival_horizon",)
+    search_fields = ("first_name", "last_name", "email")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -224,17 +224,24 @@ def comparison(codes):
 
 
 def notify_support_request(support_request):
-    """After commit: tell the back-office (signal), the advisors and the family (e-mails)."""
-    support_request_submitted.send(sender=support_request.__class__, support_request=support_request)
+    """After commit: tell the back-office (signal), the advisors and the family (e-mails).
+
+    When the back-office listens to the signal it opens the dossier and e-mails the advisors itself
+    (with the dossier's reference); the site then only mails them when nobody listens, so advisors
+    never get two mails for one request. Advisor mails carry no personal data, only where to look.
+    """
+    sender = support_request.__class__
+    backoffice_listens = support_request_submitted.has_listeners(sender)
+    support_request_submitted.send(sender=sender, support_request=support_request)
     context = {"request": support_request, "site_name": settings.OSEZ_SITE_NAME}
     try:
-        send_mail(
-            _("Nouvelle demande d'accompagnement : %(name)s")
-            % {"name": f"{support_request.first_name} {support_request.last_name}"},
-            render_to_string("portail/emails/advisors.txt", context),
-            settings.DEFAULT_FROM_EMAIL,
-            [settings.OSEZ_ADVISORS_EMAIL],
-        )
+        if not backoffice_listens and settings.OSEZ_ADVISORS_EMAIL:
+            send_mail(
+                _("Nouvelle demande d'accompagnement n° %(id)s") % {"id": support_request.pk},
+                render_to_string("portail/emails/advisors.txt", context),
+                settings.DEFAULT_FROM_EMAIL,
+                [settings.OSEZ_ADVISORS_EMAIL],
+            )
         send_mail(
             _("Nous avons bien reçu votre demande"),
             render_to_string("portail/emails/confirmation.txt", context),

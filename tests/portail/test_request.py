@@ -54,14 +54,27 @@ def test_a_valid_request_is_saved_signalled_after_commit_and_mailed(
     assert saved.consent_text_version == CONSENT_TEXT_VERSION
     assert {c.code_insee for c in saved.communes_considered.all()} == {"10387", "10081"}
     assert received == [saved]
-    # (The back-office may send its own mails when it opens the dossier: look for ours by subject.)
-    to_advisors = [m for m in mail.outbox if m.subject.startswith("Nouvelle demande d'accompagnement")]
+    # The advisors get one mail (from the back-office when it listens, else from the site), the family one.
+    to_advisors = [m for m in mail.outbox if m.to == ["conseil@osez.localhost"]]
     to_family = [m for m in mail.outbox if m.to == ["camille@exemple.fr"]]
-    assert [m.to for m in to_advisors] == [["conseil@osez.localhost"]]
-    assert "Camille Exemple" in to_advisors[0].subject
-    assert "La Chapelle-Saint-Luc" in to_advisors[0].body
+    assert len(to_advisors) == 1
+    assert "Camille" not in to_advisors[0].body  # no personal data travels by e-mail to the team
     assert len(to_family) == 1 and "Bonjour Camille" in to_family[0].body
     assert "Votre demande est bien envoyée" in client.get(response["Location"]).content.decode()
+
+
+def test_without_a_back_office_listener_the_site_mails_the_advisors(
+    client, territory, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.OSEZ_ADVISORS_EMAIL = "conseil@osez.localhost"
+    monkeypatch.setattr(support_request_submitted, "receivers", [])
+    monkeypatch.setattr(support_request_submitted, "sender_receivers_cache", {})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/demande/", VALID)
+    saved = SupportRequest.objects.get()
+    (to_advisors,) = [m for m in mail.outbox if m.to == ["conseil@osez.localhost"]]
+    assert f"n° {saved.pk}" in to_advisors.subject
+    assert f"/admin/portail/supportrequest/{saved.pk}/change/" in to_advisors.body
 
 
 def test_a_refused_request_keeps_what_was_typed_and_ties_errors_to_fields(client, territory, received):
