@@ -12,6 +12,7 @@ def _create_groups(sender, **kwargs):
 
 
 class OsezConfig(AppConfig):
+    default = True  # this module also holds AdminConfig: say which one "osez" means
     name = "osez"
     verbose_name = "Osez"
 
@@ -28,6 +29,8 @@ class AdminConfig(SimpleAdminConfig):
     django-leaflet's admin module imports GeoDjango's widgets, which need the GDAL system library;
     we use django-leaflet only for its map template tags and keep geometry in plain lat/lon and GeoJSON.
     """
+
+    default = False
 
     def ready(self):
         super().ready()
