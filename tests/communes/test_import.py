@@ -2,12 +2,13 @@
 
 import csv
 import json
+import os
 
 import pytest
 
 from communes.enums import ImportOutcome, SourceState
 from communes.models import EPCI, Commune, ImportRecord, Layer, Place, PlaceAnnotation, Source
-from communes.sources.base import haversine_km
+from communes.sources.base import file_checksum, haversine_km
 from tests.factories import UserFactory
 
 from .conftest import SAMPLES, refresh, snapshot
@@ -323,3 +324,26 @@ def test_annotation_survives_the_nightly_refresh(loaded):
     place.refresh_from_db()
     assert place.longitude == pytest.approx(4.7065)
     assert list(place.annotations.values_list("text", flat=True)) == ["accepte de nouveaux patients"]
+
+
+def test_national_bpe_file_is_filtered_to_the_configured_departements(loaded):
+    before = snapshot()
+    extract = loaded / "bpe" / "bpe-10.csv"
+    national = loaded / "bpe" / "BPE-france.csv"
+    national.write_bytes(extract.read_bytes())
+    os.utime(extract, (1, 1))  # the national file is the fresher one: it is the one read
+    outcome = refresh("bpe")
+    assert outcome.ok and outcome.record.created == 0
+    assert outcome.record.checksum == file_checksum(national)
+    assert snapshot() == before
+    assert not Place.objects.filter(commune__departement_id="51").exists()
+
+
+def test_commune_without_centre_is_kept_without_distances(raw):
+    records = sample_json("communes", "geo-api-communes-10.json")
+    del records[0]["centre"]
+    write_json(raw, "communes", "geo-api-communes-10.json", records)
+    outcome = refresh("communes")
+    assert outcome.ok and outcome.record.rejected == 0
+    troyes = Commune.objects.get(code_insee=records[0]["code"])
+    assert troyes.latitude is None and troyes.is_active

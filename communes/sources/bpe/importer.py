@@ -42,19 +42,22 @@ def departement_of(depcom):
 
 
 def input_files(departements):
-    """Per-département extracts when all are cached, else the national CSV, else the newest zip."""
+    """The freshest of: the per-département extracts (all of them), the national CSV, the newest zip.
+
+    Freshest, because the nightly download refreshes the national zip while older extracts may still
+    sit in the cache (and the other way round for a hand-made offline cache).
+    """
     folder = raw_dir("bpe")
     extracts = [folder / f"bpe-{dep}.csv" for dep in departements]
+    candidates = []
     if all(p.exists() for p in extracts):
-        return extracts
-    for name in NATIONAL_NAMES:
-        if (folder / name).exists():
-            return [folder / name]
-    zips = (
-        sorted(folder.glob("*.zip"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.is_dir() else []
-    )
-    if zips:
-        return [zips[0]]
+        candidates.append((min(p.stat().st_mtime for p in extracts), extracts))
+    if folder.is_dir():
+        for path in [*(folder / name for name in NATIONAL_NAMES), *folder.glob("*.zip")]:
+            if path.exists():
+                candidates.append((path.stat().st_mtime, [path]))
+    if candidates:
+        return max(candidates, key=lambda c: c[0])[1]
     missing = ", ".join(str(p) for p in extracts if not p.exists())
     raise MissingRawFile(
         f"aucun fichier BPE dans le cache : ni {missing}, ni fichier national, ni zip dans {folder}"

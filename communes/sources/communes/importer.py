@@ -92,11 +92,15 @@ def read(departements, progress=None):
                 if population is not None and population < 0:
                     raise ValueError(population)
                 surface = to_float(record.get("surface"))
+                if (lat is None) != (lon is None):
+                    raise ValueError("centre incomplet")
             except (ValueError, TypeError, AttributeError):
                 batch.reject(line, "valeur invalide (centre, population ou surface)", code)
                 continue
-            if lat is None or not (box[0] <= lat <= box[1] and box[2] <= lon <= box[3]):
-                batch.reject(line, f"centre absent ou hors du territoire ({lat}, {lon})", code)
+            # A commune without a centre (a few new communes nouvelles) is kept: it is part of the
+            # registry, it just gets no distances. A centre far outside France is a wrong value.
+            if lat is not None and not (box[0] <= lat <= box[1] and box[2] <= lon <= box[3]):
+                batch.reject(line, f"centre hors du territoire ({lat}, {lon})", code)
                 continue
             seen.add(code)
             postcodes = sorted({str(p).strip() for p in record.get("codesPostaux") or [] if str(p).strip()})
