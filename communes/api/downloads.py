@@ -23,6 +23,7 @@ import json
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from communes.models import Commune, Layer, Place, Proximity
@@ -30,6 +31,9 @@ from communes.models import Commune, Layer, Place, Proximity
 from .licensing import COMMUNES_SOURCE, credits, layer_sources, licence_text
 
 CHUNK = 2000
+# Rows are joined into blocks of about this size before being handed to the server: one socket write
+# per row would cost more than producing the row.
+BLOCK_BYTES = 64 * 1024
 BOM = "\ufeff"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,6 +49,19 @@ def _safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def buffered(pieces, size=BLOCK_BYTES):
+    """Join small strings into blocks of about ``size`` characters."""
+    block, length = [], 0
+    for piece in pieces:
+        block.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(block)
+            block, length = [], 0
+    if block:
+        yield "".join(block)
 
 
 def _json_default(value):
@@ -90,7 +107,8 @@ def _places(layer):
     return (
         Place.objects.active()
         .filter(layer=layer)
-        .select_related("commune")
+        # The commune's name only: joining the whole commune would read its contour for every place.
+        .annotate(commune_name=F("commune__name"))
         .order_by("commune_id", "name", "id")
     )
 
@@ -123,7 +141,7 @@ def layer_csv(layer):
                 p.source_id,
                 p.source_ref,
                 p.commune_id or "",
-                p.commune.name if p.commune else "",
+                p.commune_name or "",
                 p.address,
                 p.postcode,
                 _number(p.latitude),
@@ -133,7 +151,7 @@ def layer_csv(layer):
                 p.last_seen.date().isoformat(),
             ]
 
-    return _csv_stream(str(layer.name), _layer_attribution(layer), PLACE_HEADER, rows())
+    return buffered(_csv_stream(str(layer.name), _layer_attribution(layer), PLACE_HEADER, rows()))
 
 
 def layer_geojson(layer):
@@ -161,7 +179,7 @@ def layer_geojson(layer):
             first = False
         yield "]}\n"
 
-    return stream()
+    return buffered(stream())
 
 
 def _layer_columns(layers):
@@ -193,7 +211,7 @@ def communes_csv():
     )
 
     def rows():
-        communes = Commune.objects.active().select_related("epci").order_by("code_insee")
+        communes = Commune.objects.active().select_related("epci").defer("contour").order_by("code_insee")
         chunk = []
         for commune in communes.iterator(chunk_size=CHUNK):
             chunk.append(commune)
@@ -203,7 +221,7 @@ def communes_csv():
         if chunk:
             yield from _commune_rows(chunk, layers)
 
-    return _csv_stream("Communes et équipements", attribution, header, rows())
+    return buffered(_csv_stream("Communes et équipements", attribution, header, rows()))
 
 
 def _commune_rows(communes, layers):

@@ -94,38 +94,46 @@ class CommuneDetailSerializer(CommuneSerializer):
         fields = [*CommuneSerializer.Meta.fields, "density", "has_contour", "layers"]
 
     def get_has_contour(self, commune) -> bool:
-        return bool(commune.contour)
+        # The view defers the (heavy) contour and annotates whether there is one.
+        has = getattr(commune, "has_contour", None)
+        return bool(commune.contour) if has is None else has
 
     @extend_schema_field(LayerSummarySerializer(many=True))
     def get_layers(self, commune):
+        # Plain dicts rather than a nested serializer: a detail lists every layer, and this is the
+        # hottest path of the API.
         proximities = {
-            p.layer_id: p for p in commune.proximities.select_related("nearest").order_by("layer_id")
+            p.layer_id: p for p in commune.proximities.select_related("nearest").defer("nearest__attributes")
         }
+        stamp = serializers.DateTimeField()
         summaries = []
         for layer in Layer.objects.all():
             p = proximities.get(layer.slug)
-            nearest = None
-            if p is not None and p.nearest is not None and p.nearest_km is not None:
-                nearest = {
-                    "id": p.nearest.pk,
-                    "name": p.nearest.name,
-                    "commune": p.nearest.commune_id,
-                    "distance_km": round(p.nearest_km, 3),
-                }
-            summaries.append(
-                {
-                    "layer": layer.slug,
-                    "name": layer.name,
-                    "theme": layer.theme,
-                    "in_commune": p.in_commune if p else None,
-                    "within_5km": p.within_5km if p else None,
-                    "within_10km": p.within_10km if p else None,
-                    "within_20km": p.within_20km if p else None,
-                    "nearest": nearest,
-                    "computed_at": p.computed_at if p else None,
-                }
-            )
-        return LayerSummarySerializer(summaries, many=True).data
+            summary = {"layer": layer.slug, "name": layer.name, "theme": layer.theme}
+            if p is None:
+                summary.update(
+                    in_commune=None, within_5km=None, within_10km=None, within_20km=None, nearest=None
+                )
+                summary["computed_at"] = None
+            else:
+                nearest = None
+                if p.nearest is not None and p.nearest_km is not None:
+                    nearest = {
+                        "id": p.nearest.pk,
+                        "name": p.nearest.name,
+                        "commune": p.nearest.commune_id,
+                        "distance_km": round(p.nearest_km, 3),
+                    }
+                summary.update(
+                    in_commune=p.in_commune,
+                    within_5km=p.within_5km,
+                    within_10km=p.within_10km,
+                    within_20km=p.within_20km,
+                    nearest=nearest,
+                    computed_at=stamp.to_representation(p.computed_at),
+                )
+            summaries.append(summary)
+        return summaries
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -219,7 +227,7 @@ class LayerSerializer(serializers.ModelSerializer):
 
 
 class PlaceSerializer(serializers.ModelSerializer):
-    commune_name = serializers.CharField(source="commune.name", allow_null=True, default=None)
+    commune_name = serializers.CharField(allow_null=True, read_only=True)
     distance_km = serializers.SerializerMethodField(
         help_text="Distance au point demandé (lat, lon), sinon null"
     )

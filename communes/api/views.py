@@ -1,5 +1,6 @@
 """Read-only views of the open-data API: communes, layers, places, their GeoJSON, and the downloads."""
 
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +130,15 @@ class CommuneViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "code_insee"
     lookup_url_kwarg = "code"
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "contour":
+            return queryset
+        # A contour weighs kilobytes: read it only for the contour itself.
+        return queryset.defer("contour").annotate(
+            has_contour=ExpressionWrapper(Q(contour__isnull=False), output_field=BooleanField())
+        )
+
     def get_serializer_class(self):
         return CommuneDetailSerializer if self.action == "retrieve" else CommuneSerializer
 
@@ -212,7 +222,8 @@ class LayerViewSet(ApiMixin, LayerContextMixin, viewsets.ReadOnlyModelViewSet):
 class PlaceViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     # Any segment reaches get_object, which answers a JSON 404 for what cannot be an id.
     lookup_value_regex = "[^/]+"
-    queryset = Place.objects.active().select_related("commune").order_by("id")
+    # The commune's name only: joining the whole commune would read its contour for every place.
+    queryset = Place.objects.active().annotate(commune_name=F("commune__name")).order_by("id")
     serializer_class = PlaceSerializer
     filter_backends = [FilterBackend]
     filterset_class = PlaceFilter

@@ -72,6 +72,11 @@ def test_detail_summarises_every_layer_from_the_proximity_table(client, territor
     assert layers["ecoles-maternelles"]["nearest"] is None
 
 
+def test_detail_says_whether_a_contour_exists(client, territory):
+    assert client.get("/api/v1/communes/10387/").json()["has_contour"] is True
+    assert client.get("/api/v1/communes/10081/").json()["has_contour"] is False
+
+
 def test_unknown_commune_is_a_404(client, territory):
     response = client.get("/api/v1/communes/99999/")
 
