@@ -157,7 +157,7 @@ class HouseholdAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_filter = [
         "stage",
         "outcome",
-        "advisor",
+        ("advisor", admin.RelatedOnlyFieldListFilter),
         "channel",
         "referrer",
         ("commune_chosen", admin.RelatedOnlyFieldListFilter),

@@ -7,6 +7,7 @@ from collections import Counter
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .enums import Channel, Need, NeedState, Outcome, Stage
@@ -73,6 +74,11 @@ def arrivals_per_month(qs, months=12, today=None):
     return rows
 
 
+def _month_label(key):
+    year, month = key.split("-")
+    return date_format(datetime.date(int(year), int(month), 1), "F Y")
+
+
 def retention(qs, today=None):
     """Among families arrived at least twelve months ago: how many are known to be still here.
 
@@ -114,7 +120,8 @@ def compute(today=None):
         "by_partner": by_partner(qs),
         "by_commune": communes,
         "by_epci": epcis,
-        "arrivals": arrivals_per_month(qs, today=today),
+        "arrivals": (arrivals := arrivals_per_month(qs, today=today)),
+        "arrivals_labelled": [(_month_label(key), n) for key, n in arrivals],
         "retention": retention(qs, today=today),
         "median_days": median_days_to_resolve(qs),
     }

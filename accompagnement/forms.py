@@ -71,6 +71,12 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
             )
         communes = Commune.objects.filter(is_active=True).only("code_insee", "name").order_by("name")
         self.fields["communes_considered"].queryset = communes
+        if self.instance.pk:
+            # 431 options hide the chosen ones: say plainly which are selected now.
+            current = ", ".join(c.name for c in self.instance.communes_considered.all()) or "—"
+            self.fields["communes_considered"].help_text = _(
+                "Actuellement : %(current)s. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."
+            ) % {"current": current}
         self.fields["commune_chosen"].queryset = communes
 
     def clean_reference(self):

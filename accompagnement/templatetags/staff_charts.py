@@ -7,8 +7,8 @@ register = template.Library()
 
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 220
-CHART_WIDTH = 640
+LABEL_WIDTH = 270
+CHART_WIDTH = 680
 
 
 @register.inclusion_tag("accompagnement/includes/bar_chart.html")
@@ -27,7 +27,7 @@ def bar_chart(rows, title, chart_id):
                 "value": value,
                 "width": max(width, 1 if value else 0),
                 "y": y,
-                "text_y": y + BAR_HEIGHT * 0.7,
+                "text_y": y + round(BAR_HEIGHT * 0.7),
                 "value_x": LABEL_WIDTH + width + 6,
             }
         )

@@ -171,7 +171,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         household = Household.objects.create(
             reference=reference,
-            email=f"famille.{name.lower()}@example.org",
+            email=f"famille{number}@example.org",
             phone="06 00 00 00 0" + str(number),
             origin=f"{origin} (fictif)",
             channel=channel,
