@@ -283,11 +283,16 @@ def _explain(index, i, needs, distances, workplaces, work_distances):
     parts.extend(near)
     for workplace, distance in zip(workplaces, work_distances, strict=True):
         d = float(distance[i])
-        label = (
-            _("%(distance)s du travail") % {"distance": _km(d)}
-            if len(workplaces) == 1
-            else _("%(distance)s du travail à %(place)s") % {"distance": _km(d), "place": workplace.name}
-        )
+        if d < 1:
+            label = (
+                _("travail dans la commune")
+                if len(workplaces) == 1
+                else _("travail à %(place)s dans la commune") % {"place": workplace.name}
+            )
+        elif len(workplaces) == 1:
+            label = _("%(distance)s du travail") % {"distance": _km(d)}
+        else:
+            label = _("%(distance)s du travail à %(place)s") % {"distance": _km(d), "place": workplace.name}
         if d <= workplace.max_km:
             parts.append(label)
         else:

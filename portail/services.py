@@ -33,7 +33,8 @@ class LayerFacts:
 
     @property
     def has_data(self):
-        return self.proximity is not None or bool(self.places)
+        """Something of this layer is known in or around the commune (a computed row of zeros is not data)."""
+        return bool(self.places) or (self.proximity is not None and self.proximity.nearest_id is not None)
 
     @property
     def in_commune(self):
@@ -148,7 +149,9 @@ def commune_map_data(commune, rows):
     centre = [commune.latitude, commune.longitude] if commune.latitude is not None else None
     return {
         "centre": centre,
-        "layers": [{"slug": r.layer.pk, "name": r.layer.name} for r in rows if r.has_data],
+        "layers": [
+            {"slug": r.layer.pk, "name": r.layer.name, "theme": r.layer.theme} for r in rows if r.has_data
+        ],
         "features": {"type": "FeatureCollection", "features": features},
     }
 

@@ -38,8 +38,8 @@
   function communeMap(container) {
     var data = readJSON(container.dataset.geojson);
     var map = createMap(container);
-    var layerNames = {};
-    data.layers.forEach(function (l) { layerNames[l.slug] = l.name; });
+    var layerNames = {}, layerThemes = {};
+    data.layers.forEach(function (l) { layerNames[l.slug] = l.name; layerThemes[l.slug] = l.theme; });
     var groups = {};
     var contour = null;
     data.features.features.forEach(function (feature) {
@@ -51,7 +51,9 @@
       var slug = props.layer;
       if (!groups[slug]) groups[slug] = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
       var c = feature.geometry.coordinates;
-      var m = marker([c[1], c[0]], props.name + " — " + (layerNames[slug] || slug));
+      // One colour per theme, the same as the swatches beside the layer checkboxes.
+      var icon = L.divIcon({ className: "place-marker theme-" + (layerThemes[slug] || "autre"), iconSize: [16, 16] });
+      var m = L.marker([c[1], c[0]], { icon: icon, title: props.name + " — " + (layerNames[slug] || slug), keyboard: false });
       m.bindPopup(popupContent(props.name, null, (layerNames[slug] || slug) + (props.outside ? " (hors de la commune)" : "")));
       groups[slug].addLayer(m);
     });
