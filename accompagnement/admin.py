@@ -239,6 +239,11 @@ class HouseholdAdmin(RoleAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.save()
+            StageTransition.objects.create(
+                household=obj, from_stage="", to_stage=obj.stage, by=request.user,
+                reason=str(_("Dossier ouvert par l'équipe.")),
+            )  # fmt: skip
+            record(request, Action.CREATE, obj, detail="admin")
             return
         try:
             obj.save_if_current(form.cleaned_data.get("version") or obj.version)
