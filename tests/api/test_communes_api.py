@@ -72,6 +72,12 @@ def test_detail_summarises_every_layer_from_the_proximity_table(client, territor
     assert layers["ecoles-maternelles"]["nearest"] is None
 
 
+def test_each_commune_links_to_its_public_page(client, territory):
+    body = client.get("/api/v1/communes/", {"q": "troyes"}).json()
+
+    assert body["results"][0]["page_url"] == "http://testserver/communes/10387-troyes/"
+
+
 def test_detail_says_whether_a_contour_exists(client, territory):
     assert client.get("/api/v1/communes/10387/").json()["has_contour"] is True
     assert client.get("/api/v1/communes/10081/").json()["has_contour"] is False
