@@ -78,15 +78,29 @@ def check_cv(uploaded):
     elif guessed is not None and guessed.extension in {"docx", "odt", "zip"}:
         kind = _zip_document_kind(uploaded)
     if kind is None:
-        what = _("un format non reconnu")
-        if guessed is not None:
-            what = _("un fichier de type « %(mime)s »") % {"mime": guessed.mime}
         raise ValidationError(
             _(
                 "Ce fichier n'est pas un CV accepté : son contenu est %(what)s. Formats acceptés : %(accepted)s. "
                 "Le nom du fichier ne suffit pas : c'est son contenu qui est vérifié."
             )
-            % {"what": what, "accepted": ACCEPTED_LABEL},
+            % {"what": _describe(guessed), "accepted": ACCEPTED_LABEL},
             code="bad_type",
         )
     return CheckedCV(kind=kind, size=size)
+
+
+def _describe(guessed):
+    """What the file really is, in words a person understands (no MIME types)."""
+    if guessed is None:
+        return _("un format non reconnu (page web, texte ou autre)")
+    if guessed.extension in {"exe", "elf", "dll", "msi", "wasm", "crx"} or "executable" in guessed.mime:
+        return _("un programme, pas un document")
+    if guessed.mime.startswith("image/"):
+        return _("une image (%(ext)s)") % {"ext": guessed.extension.upper()}
+    if guessed.extension in {"zip", "docx", "odt"}:
+        return _("une archive ou un document dont l'intérieur n'est pas un texte Word ou LibreOffice")
+    if guessed.extension in {"doc", "rtf"}:
+        return _("un ancien format Word (%(ext)s) : enregistrez-le en PDF ou DOCX") % {
+            "ext": guessed.extension.upper()
+        }
+    return _("un fichier %(ext)s") % {"ext": guessed.extension.upper()}

@@ -45,6 +45,11 @@ def partner_organisations():
     return Organisation.objects.filter(kind__in=[OrganisationKind.EMPLOYER, OrganisationKind.RECRUITER])
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
 class AdultChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj} — {_('dossier')} {obj.household.reference}"
@@ -52,7 +57,7 @@ class AdultChoiceField(forms.ModelChoiceField):
 
 class CandidateForm(VersionedFormMixin, forms.ModelForm):
     contract_types = forms.MultipleChoiceField(
-        label=_("contrats acceptés"),
+        label=_("Contrats acceptés"),
         choices=ContractType.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -87,7 +92,25 @@ class CandidateForm(VersionedFormMixin, forms.ModelForm):
             "wished_sectors": forms.Textarea(attrs={"rows": 2}),
             "constraints": forms.Textarea(attrs={"rows": 3}),
         }
-        field_classes = {"adult": AdultChoiceField}
+        field_classes = {"adult": AdultChoiceField, "hr_specialist": StaffChoiceField}
+
+    # Shown as fieldsets, in the order an HR specialist fills them during the first interview.
+    groups = [
+        (_("La personne"), ["adult", "hr_specialist"]),
+        (_("Son parcours"), ["current_job", "past_jobs", "qualifications", "skills", "languages"]),
+        (_("Ce qu'elle ou il cherche"), ["wished_roles", "wished_sectors", "work_time", "contract_types"]),
+        (
+            _("Trajets, disponibilité et contraintes"),
+            ["home_commune", "commute_km", "available_from", "constraints"],
+        ),
+    ]
+
+    def grouped_fields(self):
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.groups
+            if any(name in self.fields for name in names)
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,6 +156,10 @@ class ConsentForm(forms.Form):
 class CVUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Fichier du CV"),
+        error_messages={
+            "empty": _("Le fichier est vide : vérifiez que vous avez choisi le bon CV."),
+            "required": _("Choisissez le fichier du CV."),
+        },
         help_text=_("%(formats)s, 5 Mo au plus.") % {"formats": ACCEPTED_LABEL},
         widget=forms.ClearableFileInput(
             attrs={
@@ -185,6 +212,8 @@ class IntroductionForm(forms.ModelForm):
             data["organisation"] = data["opportunity"].organisation
         elif not data.get("organisation"):
             raise forms.ValidationError(_("Choisissez une organisation ou une offre."))
+        if data.get("date") and data.get("next_follow_up") and data["next_follow_up"] < data["date"]:
+            self.add_error("next_follow_up", _("La relance ne peut pas être avant la mise en relation."))
         return data
 
 
@@ -204,7 +233,7 @@ class OutcomeForm(forms.ModelForm):
 
 class OpportunityForm(forms.ModelForm):
     link = forms.URLField(
-        label=_("lien vers l'offre"),
+        label=_("Lien vers l'offre"),
         required=False,
         assume_scheme="https",
         help_text=_("L'adresse de l'annonce, si elle est en ligne."),
@@ -233,7 +262,7 @@ class OpportunityForm(forms.ModelForm):
 
 
 class OrganisationForm(forms.ModelForm):
-    website = forms.URLField(label=_("site web"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation

@@ -90,6 +90,14 @@ def possible_moves(candidate):
     return targets
 
 
+def next_step_hint(candidate):
+    """What is missing before the next stage of the path, in words (None when nothing is)."""
+    if candidate.stage not in ACTIVE:
+        return None
+    following = PATH[PATH.index(candidate.stage) + 1]
+    return refusal(candidate, following, reason="-")
+
+
 @transaction.atomic
 def move(candidate, target, *, by=None, reason="", expected_stage=None):
     """Move a candidate to ``target`` if the machine allows it; log who, when, from, to and why."""

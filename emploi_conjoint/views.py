@@ -214,13 +214,47 @@ def _timeline(candidate):
                 "introduction": i,
             }
         )
+    events += _outcome_events(candidate)
     return sorted(events, key=lambda e: e["at"], reverse=True)
+
+
+def _outcome_events(candidate):
+    """Outcome changes of the candidate's introductions, read back from django-auditlog's field log."""
+    from auditlog.models import LogEntry
+
+    from .enums import Outcome
+
+    intros = {str(i.pk): i for i in candidate.introductions.select_related("organisation")}
+    if not intros:
+        return []
+    entries = LogEntry.objects.get_for_objects(candidate.introductions.all()).filter(
+        action=LogEntry.Action.UPDATE
+    )
+    events = []
+    for entry in entries.select_related("actor"):
+        change = (entry.changes_dict or {}).get("outcome")
+        intro = intros.get(str(entry.object_pk))
+        if not change or intro is None:
+            continue
+        before, after = (Outcome(v).label if v in Outcome.values else v for v in change[:2])
+        events.append(
+            {
+                "at": entry.timestamp,
+                "kind": "outcome",
+                "label": _("%(org)s : %(before)s → %(after)s")
+                % {"org": intro.organisation, "before": before, "after": after},
+                "detail": "",
+                "by": entry.actor,
+            }
+        )
+    return events
 
 
 @role_required(*HR)
 def candidate_detail(request, pk):
     candidate = _candidate(pk)
     record(request, Action.VIEW, candidate)
+    possible = services.possible_moves(candidate)
     return page(
         request,
         "emploi_conjoint/candidate_detail.html",
@@ -228,7 +262,9 @@ def candidate_detail(request, pk):
         candidate=candidate,
         timeline=_timeline(candidate),
         durations=services.stage_durations(candidate),
-        moves=[(s, Stage(s).label) for s in services.possible_moves(candidate)],
+        moves=[(s, Stage(s).label) for s in possible],
+        other_moves=[(s.value, s.label) for s in Stage if s != candidate.stage and s not in possible],
+        next_hint=services.next_step_hint(candidate),
         cv_versions=candidate.cv_versions.select_related("uploaded_by"),
         cv_form=CVUploadForm(),
         introductions=candidate.introductions.select_related("organisation", "opportunity"),
@@ -328,12 +364,6 @@ def introduction_create(request, pk):
     if request.GET.get("offre"):
         initial["opportunity"] = request.GET["offre"]
     form = IntroductionForm(request.POST or None, initial=initial)
-    if not candidate.has_consent:
-        messages.error(
-            request,
-            _("%(name)s n'a pas de consentement enregistré : aucune mise en relation n'est possible.")
-            % {"name": candidate},
-        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

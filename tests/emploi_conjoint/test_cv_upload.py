@@ -16,6 +16,7 @@ from .factories import PDF_BYTES, CandidateFactory, docx_bytes, odt_bytes, page_
 pytestmark = pytest.mark.django_db
 
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56 + b"binary code"
+WINDOWS_PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 HTML = b"<!doctype html><html><body><h1>CV</h1><script>alert(1)</script></body></html>"
 
 
@@ -44,13 +45,21 @@ def test_accepted_formats_are_stored_privately_with_their_note(name, data, kind)
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("cv.pdf", ELF, "n'est pas un CV accepté"),
+        ("cv.pdf", ELF, "son contenu est un programme, pas un document"),
+        ("cv.pdf", WINDOWS_PROGRAM, "son contenu est un programme, pas un document"),
         ("cv.pdf", HTML, "format non reconnu"),
-        ("cv.docx", plain_zip_bytes(), "n'est pas un CV accepté"),
-        ("cv.pdf", b"", "vide"),
+        ("cv.docx", plain_zip_bytes(), "n'est pas un texte Word ou LibreOffice"),
+        ("cv.pdf", b"", "Le fichier est vide"),
         ("cv.pdf", b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024), "la limite est de 5 Mo"),
     ],
-    ids=["renamed-executable", "html", "zip-renamed-docx", "empty", "six-megabytes"],
+    ids=[
+        "renamed-executable",
+        "renamed-windows-program",
+        "html",
+        "zip-renamed-docx",
+        "empty",
+        "six-megabytes",
+    ],
 )
 def test_bad_files_are_refused_in_the_page_and_nothing_is_stored(client, name, data, message):
     hr = UserFactory(roles=["HR specialist"])
@@ -87,3 +96,21 @@ def test_private_storage_follows_the_setting(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "elsewhere"
     version = services.add_cv_version(CandidateFactory(), upload("cv.pdf", PDF_BYTES))
     assert Path(version.file.path).is_relative_to(tmp_path / "elsewhere")
+
+
+def test_macro_enabled_word_file_is_refused():
+    """A .docm declares another content type in [Content_Types].xml: filetype alone would call it DOCX."""
+    from django.core.exceptions import ValidationError
+
+    from emploi_conjoint.cv import check_cv
+
+    from .factories import DOCX_CONTENT_TYPES, _zip
+
+    macro = DOCX_CONTENT_TYPES.replace(
+        "officedocument.wordprocessingml.document.main+xml", "ms-word.document.macroEnabled.main+xml"
+    )
+    data = _zip(
+        [("[Content_Types].xml", macro), ("word/document.xml", "<w:document/>"), ("word/vbaProject.bin", "x")]
+    )
+    with pytest.raises(ValidationError, match="n'est pas un texte Word"):
+        check_cv(upload("cv.docx", data))

@@ -1,0 +1,191 @@
+"""End to end in headless Chromium: an HR specialist takes a candidate from accueil to en poste.
+
+Along the way: two CV versions, a refused stage skip, the consent, an introduction for a suggested
+opportunity, a spontaneous introduction to a recruiter, outcomes noted, and every move done with the
+plain HTML forms (no JavaScript needed).
+"""
+
+import os
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from accompagnement.enums import OrganisationKind
+from emploi_conjoint.enums import ContractType, Stage, WorkTime
+from emploi_conjoint.models import Candidate
+from tests.factories import CommuneFactory, UserFactory
+
+from .factories import (
+    PDF_BYTES,
+    AdultFactory,
+    HouseholdFactory,
+    OpportunityFactory,
+    OrganisationFactory,
+    docx_bytes,
+)
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself are
+# still synchronous and safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "un mot de passe solide 2026"
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="fr-FR", viewport={"width": 1300, "height": 900})
+
+        def local_only(route):
+            host = urlparse(route.request.url).hostname
+            if host in ("127.0.0.1", "localhost", "::1"):
+                return route.continue_()
+            return route.abort()
+
+        page.route("**/*", local_only)
+        yield page
+        browser.close()
+
+
+@pytest.fixture
+def world():
+    troyes = CommuneFactory(code_insee="10387", name="Troyes", latitude=48.2973, longitude=4.0744)
+    CommuneFactory(code_insee="10081", name="La Chapelle-Saint-Luc", latitude=48.3125, longitude=4.0447)
+    hr = UserFactory(username="nadia.rh", first_name="Nadia", last_name="Rh", roles=["HR specialist"])
+    household = HouseholdFactory(reference="FICTIF-0001")
+    AdultFactory(household=household, first_name="Alex", last_name="Nouveau")
+    offer = OpportunityFactory(
+        title="Comptable fournisseurs",
+        organisation=OrganisationFactory(name="Fromagerie fictive", sector="agroalimentaire", commune=troyes),
+        commune_id="10081",
+        contract_type=ContractType.CDI,
+        work_time=WorkTime.FULL,
+    )
+    recruiter = OrganisationFactory(name="Cabinet fictif", kind=OrganisationKind.RECRUITER, commune=troyes)
+    return {"hr": hr, "offer": offer, "recruiter": recruiter}
+
+
+def move(page, stage_label, expected=None):
+    """Submit the card's move form and wait for the message of the page it leads to."""
+    form = page.locator("form.emploi-move")
+    form.locator("select").select_option(label=stage_label)
+    form.get_by_role("button", name="Changer d'étape").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        expected or f"est maintenant à l'étape « {stage_label} »"
+    )
+
+
+def upload_cv(page, name, mime, data, note):
+    page.get_by_label("Fichier du CV").set_input_files({"name": name, "mimeType": mime, "buffer": data})
+    page.get_by_label("Note sur cette version").fill(note)
+    page.get_by_role("button", name="Enregistrer cette version du CV").click()
+    expect(page.locator(".messagelist")).to_contain_text("Nouvelle version du CV enregistrée")
+
+
+def note_outcome(page, organisation, outcome, follow_up=""):
+    page.get_by_role("link", name=f"Noter la suite — {organisation}").click()
+    page.get_by_label("Résultat").select_option(label=outcome)
+    page.get_by_label("Prochaine relance").fill(follow_up)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".messagelist")).to_contain_text("Mise en relation mise à jour")
+
+
+def test_hr_specialist_takes_a_candidate_from_accueil_to_en_poste(live_server, browser_page, world):
+    page = browser_page
+    page.goto(f"{live_server.url}/admin/emploi/")
+    page.get_by_label("Nom d’utilisateur").fill("nadia.rh")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+
+    # Open the follow-up from the board.
+    page.get_by_role("link", name="Ouvrir un suivi emploi").click()
+    page.get_by_label("Adulte du dossier").select_option(label="Alex Nouveau — dossier FICTIF-0001")
+    page.get_by_label("Métiers recherchés").fill("comptable")
+    page.get_by_label("Commune de départ des trajets").select_option(label="Troyes (10387)")
+    page.get_by_label("Distance acceptée (km)").fill("20")
+    page.get_by_role("button", name="Ouvrir le suivi").click()
+    expect(page.locator(".messagelist")).to_contain_text("Le suivi de Alex Nouveau est ouvert")
+
+    move(page, "Bilan (envies identifiées)")
+
+    # A skip is refused, with the reason.
+    move(page, "En prospection", expected="On ne saute pas d'étape")
+
+    # Two CV versions, each with its note.
+    upload_cv(page, "CV Alex.pdf", "application/pdf", PDF_BYTES, "première version")
+    upload_cv(page, "CV Alex v2.docx", "application/octet-stream", docx_bytes(), "refonte après bilan")
+    cv_table = page.locator("#cv-title + table")
+    expect(cv_table).to_contain_text("première version")
+    expect(cv_table).to_contain_text("refonte après bilan")
+    move(page, "CV prêt")
+
+    # No prospection without consent; the page says what is missing.
+    move(page, "En prospection", expected="enregistrez d'abord le consentement")
+    page.get_by_role("link", name="Enregistrer le consentement").first.click()
+    page.get_by_label("La personne a lu ce texte et l'accepte").check()
+    page.get_by_role("button", name="Enregistrer le consentement").click()
+    expect(page.locator(".messagelist")).to_contain_text("Consentement enregistré")
+    move(page, "En prospection")
+
+    # The suggested opportunity comes with its reason; introduce Alex for it.
+    suggestions = page.locator(".emploi-suggestions")
+    expect(suggestions).to_contain_text("Comptable fournisseurs")
+    expect(suggestions).to_contain_text("accepte jusqu'à 20 km")
+    suggestions.get_by_role("link", name="Mettre en relation pour cette offre").click()
+    page.get_by_label("Prochaine relance").fill("2099-01-15")
+    page.get_by_role("button", name="Enregistrer la mise en relation").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Mise en relation enregistrée avec Fromagerie fictive"
+    )
+
+    # A spontaneous introduction to a recruiter.
+    page.get_by_role("link", name="Nouvelle mise en relation").click()
+    page.get_by_label("Organisation").select_option(label="Cabinet fictif")
+    page.get_by_label("Canal").select_option(label="Téléphone")
+    page.get_by_role("button", name="Enregistrer la mise en relation").click()
+    expect(page.locator(".messagelist")).to_contain_text("Mise en relation enregistrée avec Cabinet fictif")
+
+    note_outcome(page, "Fromagerie fictive", "Entretien", "2099-01-20")
+    move(page, "En entretien")
+    note_outcome(page, "Cabinet fictif", "Sans suite")
+    note_outcome(page, "Fromagerie fictive", "Embauche")
+    move(page, "En poste")
+
+    timeline = page.locator(".emploi-timeline")
+    expect(timeline).to_contain_text("En entretien → En poste")
+    expect(timeline).to_contain_text("Entretien → Embauche")
+    expect(timeline).to_contain_text("Consentement donné")
+
+    candidate = Candidate.objects.get(adult__first_name="Alex")
+    assert candidate.stage == Stage.EN_POSTE
+    assert candidate.cv_versions.count() == 2
+    assert sorted(candidate.introductions.values_list("outcome", flat=True)) == ["embauche", "sans_suite"]
+    assert list(candidate.transitions.values_list("to_stage", flat=True)) == [
+        Stage.ACCUEIL,
+        Stage.BILAN,
+        Stage.CV_PRET,
+        Stage.PROSPECTION,
+        Stage.ENTRETIEN,
+        Stage.EN_POSTE,
+    ]
+    assert all(t.by == world["hr"] for t in candidate.transitions.all()[1:])
+
+    # The board shows the card in the "En poste" column.
+    page.get_by_role("link", name="Tableau des candidat·es").click()
+    column = page.locator("section.emploi-column", has=page.get_by_role("heading", name="En poste"))
+    expect(column).to_contain_text("Alex Nouveau")
