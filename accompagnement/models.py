@@ -401,9 +401,14 @@ class Task(models.Model):
     milestone_days = models.PositiveSmallIntegerField(_("jours après l'arrivée"), null=True, blank=True)
     done_at = models.DateTimeField(_("fait le"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("fait par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     objects = TaskQuerySet.as_manager()
 
@@ -435,7 +440,7 @@ class Interaction(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("saisi le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("échange")
@@ -461,10 +466,21 @@ class PinnedPlace(models.Model):
     )
     distance_km = models.FloatField(_("distance (km)"), null=True, blank=True)
     from_commune = models.ForeignKey(
-        "communes.Commune", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "communes.Commune",
+        verbose_name=_("distance depuis"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    pinned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    pinned_at = models.DateTimeField(default=timezone.now)
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("retenu par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    pinned_at = models.DateTimeField(_("retenu le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("lieu retenu")

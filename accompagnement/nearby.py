@@ -69,8 +69,7 @@ def nearest_places(commune, layer_slugs, per_layer=PER_LAYER):
             .select_related("commune")
         )
         if not places:
-            result[layer] = []
-            continue
+            continue  # an empty layer would only add noise to the dossier page
         distances = haversine_km(
             commune.latitude, commune.longitude, [p.latitude for p in places], [p.longitude for p in places]
         )

@@ -24,6 +24,7 @@ from accompagnement.models import (
     Interaction,
     Organisation,
     PinnedPlace,
+    StageTransition,
 )
 from communes.models import Commune
 from osez import roles
@@ -177,6 +178,9 @@ class Command(BaseCommand):
             channel=channel,
             referrer=partner,
             advisor=advisor,
+        )
+        StageTransition.objects.create(
+            household=household, from_stage="", to_stage=Stage.NEW, reason="Demande reçue (fictive)."
         )
         Adult.objects.create(household=household, first_name="Alex", last_name=f"{name} (fictif)")
         Adult.objects.create(
