@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from scipy.spatial import cKDTree
 
-from .sources.base import EARTH_RADIUS_KM
+from .sources.base import EARTH_RADIUS_KM, forget_queries
 
 WRITE_BATCH = 5000
 
@@ -93,6 +93,7 @@ def compute(layers=None, progress=None):
                     Proximity.objects.bulk_create(batch)
                     written += len(batch)
                     batch = []
+                    forget_queries()
             Proximity.objects.bulk_create(batch)
             written += len(batch)
             if progress:

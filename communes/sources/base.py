@@ -19,7 +19,7 @@ from email.utils import formatdate
 
 import httpx
 from django.conf import settings
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -376,6 +376,12 @@ class Batch:
         return True
 
 
+def forget_queries():
+    """Drop Django's DEBUG query log: with DEBUG on it would keep every multi-megabyte bulk INSERT."""
+    if settings.DEBUG:
+        reset_queries()
+
+
 def row_digest(row):
     return hashlib.blake2b(repr(row).encode(), digest_size=16).hexdigest()
 
@@ -412,6 +418,7 @@ def publish_places(source, batch, *, force=False, progress=None, layers_scope=No
     """
     from communes.models import Place
 
+    batch.keys = set()  # only needed while reading; frees a set of every key before the writes
     scope = Place.objects.filter(source=source, commune__departement_id__in=batch.departements)
     if layers_scope is not None:
         scope = scope.filter(layer_id__in=layers_scope)
@@ -459,12 +466,15 @@ def publish_places(source, batch, *, force=False, progress=None, layers_scope=No
             if len(to_create) >= BATCH_SIZE:
                 Place.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
                 to_create = []
+                forget_queries()
             if len(to_update) >= BATCH_SIZE:
                 Place.objects.bulk_update(to_update, fields, batch_size=BATCH_SIZE)
                 to_update = []
+                forget_queries()
             if len(seen) >= 20000:
                 Place.objects.filter(pk__in=seen).update(last_seen=now)
                 seen = []
+                forget_queries()
             if progress:
                 progress(1)
         Place.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
