@@ -197,9 +197,12 @@ def _km(value):
 
 
 def _join(items):
+    """"a, b et c"; only commas when an item already has its own "et" (it would read "x et y et z")."""
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
+    if any(" et " in item for item in items):
+        return ", ".join(items)
     return _("%(first)s et %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 

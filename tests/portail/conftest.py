@@ -59,6 +59,10 @@ def proximity(commune, layer, *, in_commune=0, nearest=None, km=None, w5=0, w10=
 
 @pytest.fixture
 def territory(db):
+    return build_territory()
+
+
+def build_territory():
     """Troyes (the prefecture), La Chapelle-Saint-Luc next to it, and a village 30 km away.
 
     Troyes has every service; La Chapelle-Saint-Luc a maternelle and an élémentaire but its doctor and
@@ -78,6 +82,7 @@ def territory(db):
     chapelle = CommuneFactory(
         code_insee="10081", name="La Chapelle-Saint-Luc", slug="la-chapelle-saint-luc", epci=grand_troyes,
         postcodes=["10600"], population=12774, surface_ha=1087.0, latitude=48.3139, longitude=4.0447,
+        contour={"type": "Polygon", "coordinates": [[[4.02, 48.30], [4.07, 48.30], [4.07, 48.33], [4.02, 48.33], [4.02, 48.30]]]},
     )  # fmt: skip
     village = CommuneFactory(
         code_insee="10003", name="Aix-Villemaur-Pâlis", slug="aix-villemaur-palis", epci=other_epci,

@@ -1,0 +1,48 @@
+"""axe-core over the public pages in headless Chromium: no serious or critical violation."""
+
+import pytest
+
+from portail.models import Sheet
+
+from .conftest import AXE, serious_violations
+
+pytestmark = [pytest.mark.browser]
+
+PAGES = {
+    "accueil": "/",
+    "annuaire": "/communes/?q=troyes",
+    "commune": "/communes/10081-la-chapelle-saint-luc/",
+    "résultats du trouveur": "/trouver/?work_1=Troyes&km_1=30&ages=4%2C+9&gp_km=10",
+    "trouveur avec erreurs": "/trouver/?ages=quatre",
+    "comparaison": "/comparer/?communes=10387,10081",
+    "fiches": "/fiches/",
+    "fiche": "/fiches/fiche-accessible/",
+    "demande": "/demande/",
+    "données": "/donnees/",
+    "commune inconnue": "/communes/troye/",
+}
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is installed by `make test` (npm)")
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_accessibility_violation(page, site, name):
+    Sheet.objects.create(
+        title="Fiche accessible", slug="fiche-accessible", theme="logement", summary="Un résumé.",
+        body="## Une partie\n\nUn paragraphe avec un [lien](https://example.org).\n\n- un\n- deux", is_published=True,
+    )  # fmt: skip
+    page.goto(page.base + PAGES[name])
+    page.wait_for_load_state("load")
+    problems = serious_violations(page)
+    assert not problems, f"{name} ({PAGES[name]}):\n" + "\n".join(problems)
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is installed by `make test` (npm)")
+def test_refused_request_form_is_accessible(page, site):
+    page.goto(page.base + "/demande/")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    page.wait_for_load_state("load")
+    assert page.locator("#error-summary").is_visible()
+    # Focus moves to the summary so a screen reader announces what to fix.
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    problems = serious_violations(page)
+    assert not problems, "\n".join(problems)
