@@ -1,5 +1,6 @@
 """Shared API plumbing: pagination, content negotiation, throttling and the error format (a 400 names the parameter)."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, throttling
 from rest_framework.negotiation import BaseContentNegotiation
@@ -97,6 +98,9 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
 
 def exception_handler(exc, context):
     """DRF's handler, with every error body shaped as ``{"detail": …}`` plus ``errors`` per parameter."""
+    if isinstance(exc, Http404):
+        # Django's message is English and names the model ("No Commune matches…"); DRF's is French.
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

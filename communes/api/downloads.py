@@ -79,7 +79,7 @@ def _note_lines(title, attribution):
     lines = [
         f"{settings.OSEZ_SITE_NAME} — {title}",
         f"Extrait le {now}",
-        f"Licence : {licence_text(attribution) or 'Licence Ouverte 2.0 (Etalab)'}",
+        f"Licence : {licence_text(attribution)}",
     ]
     for a in attribution:
         updated = timezone.localtime(a["last_update"]).strftime("%Y-%m-%d") if a["last_update"] else "jamais"

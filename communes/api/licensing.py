@@ -9,6 +9,9 @@ from communes.models import Place, Source
 from .freshness import data_version
 
 COMMUNES_SOURCE = "communes"
+# What the agency publishes under when no source says otherwise (an empty page names no source).
+API_LICENCE = "Licence Ouverte 2.0 (Etalab)"
+API_LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 
 def credit(source):
@@ -32,7 +35,7 @@ def credits(source_ids):
 def licence_text(attribution):
     """The licence names of the credited sources, in one line."""
     names = sorted({a["licence"] for a in attribution})
-    return " ; ".join(names)
+    return " ; ".join(names) or API_LICENCE
 
 
 def layer_sources():

@@ -109,8 +109,8 @@ class ApiRootView(ApiMixin, APIView):
                 "downloads": files,
                 "schema": url("api:schema"),
                 "docs": url("api:docs"),
-                "licence": "Licence Ouverte 2.0 (Etalab)",
-                "licence_url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+                "licence": licensing.API_LICENCE,
+                "licence_url": licensing.API_LICENCE_URL,
             }
         )
 

@@ -106,12 +106,19 @@ def test_malformed_filters_answer_400_naming_the_parameter(client, territory, pa
     assert parameter in body["detail"]
 
 
-@pytest.mark.parametrize("raw_id", ["0", "abc", "999999999999999999999999", "-1"])
-def test_unknown_place_ids_are_404(client, territory, raw_id):
+@pytest.mark.parametrize("raw_id", ["0", "abc", "999999999999999999999999", "-1", "1.5"])
+def test_unknown_place_ids_are_404_in_french_json(client, territory, raw_id):
     response = client.get(f"/api/v1/places/{raw_id}/")
 
     assert response.status_code == 404
-    assert response.json()["detail"]
+    assert response.json() == {"detail": "Non trouvé."}
+
+
+def test_an_empty_page_still_states_the_licence(client, territory):
+    body = client.get("/api/v1/places/", {"lat": 45, "lon": 1, "radius_km": 1}).json()
+
+    assert body["count"] == 0
+    assert body["licence"] == "Licence Ouverte 2.0 (Etalab)"
 
 
 def test_a_page_past_the_end_is_404(client, territory):
