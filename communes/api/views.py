@@ -75,7 +75,8 @@ class ApiMixin(ConditionalMixin):
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
-    def paginated(self, page, data, source_ids):
+    def paginated(self, data, source_ids):
+        """DRF's paginated body with the licence and the sources to credit for this page."""
         response = self.get_paginated_response(data)
         attribution = licensing.credits(source_ids)
         response.data = {
@@ -146,7 +147,7 @@ class CommuneViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         data = self.get_serializer(page, many=True).data
-        return self.paginated(page, data, [licensing.COMMUNES_SOURCE])
+        return self.paginated(data, [licensing.COMMUNES_SOURCE])
 
     @extend_schema(
         summary=_("Contour de la commune (GeoJSON)"),
@@ -205,7 +206,7 @@ class LayerViewSet(ApiMixin, LayerContextMixin, viewsets.ReadOnlyModelViewSet):
         context = self.get_serializer_context()
         data = self.get_serializer(page, many=True, context=context).data
         source_ids = {s.slug for layer in page for s in context["layer_sources"].get(layer.slug, [])}
-        return self.paginated(page, data, source_ids)
+        return self.paginated(data, source_ids)
 
 
 @extend_schema_view(
@@ -262,7 +263,7 @@ class PlaceViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
             place.distance_km = distance
         places = [place for place, _d in items]
         data = self.get_serializer(places, many=True).data
-        return self.paginated(places, data, {p.source_id for p in places})
+        return self.paginated(data, {p.source_id for p in places})
 
     @extend_schema(
         summary=_("Lieux en GeoJSON (FeatureCollection paginée)"),
