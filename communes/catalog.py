@@ -86,18 +86,22 @@ def ensure_catalog(layer_model=None, source_model=None):
         from .models import Layer, Source
 
         layer_model, source_model = Layer, Source
+    existing = {layer.slug: layer for layer in layer_model.objects.all()}
     for slug, name, singular, theme, order, is_territory, columns in LAYERS:
-        layer_model.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": str(name),
-                "singular": str(singular),
-                "theme": theme.value,
-                "order": order,
-                "is_territory": is_territory,
-                "columns": list(columns),
-            },
-        )
+        values = {
+            "name": str(name),
+            "singular": str(singular),
+            "theme": theme.value,
+            "order": order,
+            "is_territory": is_territory,
+            "columns": list(columns),
+        }
+        layer = existing.get(slug)
+        if layer is None:
+            layer_model.objects.create(slug=slug, **values)
+        elif any(getattr(layer, k) != v for k, v in values.items()):
+            # Saved only when it differs: each save invalidates the public cache.
+            layer_model.objects.filter(pk=slug).update(**values)
     for slug, name, publisher, homepage, every in SOURCES:
         source_model.objects.get_or_create(
             slug=slug,

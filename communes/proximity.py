@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from scipy.spatial import cKDTree
 
+from osez.cache import bump_data_generation
+
 from .sources.base import EARTH_RADIUS_KM, forget_queries
 
 WRITE_BATCH = 5000
@@ -98,4 +100,6 @@ def compute(layers=None, progress=None):
             written += len(batch)
             if progress:
                 progress(slug)
+    # Proximity rows are bulk-written (no signals): tell the public cache that its figures changed.
+    bump_data_generation(reason="communes.Proximity")
     return written

@@ -37,7 +37,7 @@ class RefreshOutcome:
             )
         else:
             text = f"{r.source_id} : ÉCHEC — {r.message} ({self.duration:.1f} s)"
-        if self.warning:
+        if self.warning and self.ok:
             text += f" [{self.warning}]"
         return text
 
@@ -83,7 +83,7 @@ def refresh_source(
             batch = importer.read(departements, progress=progress)
         except MissingRawFile as exc:
             if network_error is not None:
-                raise NetworkError(f"téléchargement impossible ({network_error}) et {exc}") from exc
+                raise NetworkError(f"{network_error} — et {exc}") from exc
             raise
         record.total_rows = batch.total_rows
         record.rejected = batch.rejected_count

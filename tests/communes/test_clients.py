@@ -125,7 +125,7 @@ def test_refresh_with_network_down_and_no_cache_fails_clearly(urls, loaded, resp
     outcome = refresh("sport", offline=False)
     assert not outcome.ok
     assert outcome.record.outcome == ImportOutcome.FAILED
-    assert "téléchargement impossible" in outcome.record.message
+    assert "sport.test" in outcome.record.message  # why: the URL that failed, and the reason
     assert "absent du cache" in outcome.record.message
     assert snapshot() == before
 
