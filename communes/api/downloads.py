@@ -21,6 +21,7 @@ national layer of millions of places never sits in memory.
 import csv
 import json
 from datetime import datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import F
@@ -154,6 +155,20 @@ def layer_csv(layer):
     return buffered(_csv_stream(str(layer.name), _layer_attribution(layer), PLACE_HEADER, rows()))
 
 
+FEATURE_FIELDS = [
+    "pk",
+    "name",
+    "layer_id",
+    "source_id",
+    "source_ref",
+    "commune_id",
+    "address",
+    "postcode",
+    "latitude",
+    "longitude",
+]
+
+
 def layer_geojson(layer):
     """A FeatureCollection of the layer's located places, written feature by feature."""
     from .serializers import place_feature
@@ -173,8 +188,10 @@ def layer_geojson(layer):
     def stream():
         yield opening
         first = True
-        for place in _places(layer).located().iterator(chunk_size=CHUNK):
-            feature = json.dumps(place_feature(place), ensure_ascii=False)
+        # Plain rows rather than model instances: a national layer is millions of features.
+        rows = _places(layer).located().values(*FEATURE_FIELDS).iterator(chunk_size=CHUNK)
+        for row in rows:
+            feature = json.dumps(place_feature(SimpleNamespace(**row)), ensure_ascii=False)
             yield feature if first else "," + feature
             first = False
         yield "]}\n"
