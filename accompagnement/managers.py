@@ -26,6 +26,10 @@ class TaskQuerySet(models.QuerySet):
     def open(self):
         return self.filter(done_at__isnull=True)
 
+    def of_user(self, user):
+        """Tasks a person must do: their own, and the unowned ones of the dossiers they follow."""
+        return self.filter(models.Q(owner=user) | models.Q(owner__isnull=True, household__advisor=user))
+
     def due_by(self, day=None):
         """Open tasks due on ``day`` or earlier (today by default): what an advisor must do now."""
         return self.open().filter(due_date__lte=day or timezone.localdate())

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from osez import roles
@@ -25,6 +26,20 @@ logger = logging.getLogger(__name__)
 STAGE_ORDER = [Stage.NEW, Stage.FIRST_CONTACT, Stage.PROJECT, Stage.ARRIVED, Stage.CLOSED]
 # Before arrival a dossier can only end "sans suite" or "perdu de vue"; every outcome is allowed after.
 OUTCOMES_BEFORE_ARRIVAL = {Outcome.NO_FOLLOW_UP, Outcome.LOST}
+
+
+# What moving to each stage means, shown next to the button (for advisors new to the tool).
+STAGE_HELP = {
+    Stage.FIRST_CONTACT: _lazy(
+        "Vous avez parlé avec la famille (appel ou rendez-vous) et compris son projet."
+    ),
+    Stage.PROJECT: _lazy(
+        "La famille prépare son installation avec vous : communes, logement, école, garde, médecin."
+    ),
+    Stage.ARRIVED: _lazy(
+        "La famille est arrivée : les points de suivi de la première année sont créés à partir de la date d'arrivée."
+    ),
+}
 
 
 class TransitionError(Exception):
@@ -190,6 +205,11 @@ def create_milestones(household, *, owner=None):
         if made:
             created.append(task)
     return created
+
+
+def reassign_open_tasks(household, previous_advisor_id):
+    """A dossier changed hands: its open tasks that the former advisor held follow it to the new one."""
+    return household.tasks.open().filter(owner_id=previous_advisor_id).update(owner=household.advisor)
 
 
 def complete_task(task, *, by):

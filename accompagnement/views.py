@@ -76,9 +76,7 @@ def home(request):
     )
     columns = [(stage, [h for h in mine if h.stage == stage]) for stage in Stage if stage != Stage.CLOSED]
     today = timezone.localdate()
-    tasks = (
-        Task.objects.due_by(today + datetime.timedelta(days=7)).filter(owner=user).select_related("household")
-    )
+    tasks = Task.objects.due_by(today + datetime.timedelta(days=7)).of_user(user).select_related("household")
     context = {
         "columns": columns,
         "unassigned": _households().unassigned().prefetch_related("needs")[:50],
@@ -105,7 +103,7 @@ def hr_home(request):
 def my_tasks(request):
     """ "Mes tâches": the same list as the morning e-mail (due today and overdue), then the next ones."""
     today = timezone.localdate()
-    base = Task.objects.open().filter(owner=request.user).exclude(household__stage=Stage.CLOSED)
+    base = Task.objects.open().of_user(request.user).exclude(household__stage=Stage.CLOSED)
     base = base.select_related("household")
     context = {
         "overdue": base.filter(due_date__lt=today),
@@ -152,6 +150,7 @@ def _dossier_context(request, household, **overrides):
         "interaction_form": InteractionForm(),
         "events": timeline.build(household),
         "next_stage": nxt if nxt and not household.is_closed else None,
+        "next_stage_help": services.STAGE_HELP.get(nxt, ""),
         "transition_form": TransitionForm(initial={"to_stage": nxt, "arrival_date": household.arrival_date}),
         "close_form": TransitionForm(initial={"to_stage": Stage.CLOSED}),
         "outcomes": Outcome.choices,
@@ -175,11 +174,14 @@ def dossier_edit(request, pk):
         adults = AdultFormSet(request.POST, instance=household, prefix="adults")
         children = ChildFormSet(request.POST, instance=household, prefix="children")
         if form.is_valid() and adults.is_valid() and children.is_valid():
+            previous_advisor_id = Household.objects.values_list("advisor_id", flat=True).get(pk=household.pk)
             try:
                 with transaction.atomic():
                     form.save()
                     adults.save()
                     children.save()
+                    if household.advisor_id != previous_advisor_id:
+                        services.reassign_open_tasks(household, previous_advisor_id)
             except StaleVersionError:
                 # The form already carries the error; everything typed is shown again.
                 messages.error(request, STALE_MESSAGE)

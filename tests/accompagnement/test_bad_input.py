@@ -216,3 +216,27 @@ def test_interaction_in_the_future_is_refused(client, advisor, household):
     assert response.status_code == 400
     assert "futur" in response.content.decode()
     assert not household.interactions.exists()
+
+
+def test_reassigning_a_dossier_moves_its_open_tasks(client, advisor, household):
+    from .factories import TaskFactory
+
+    lead = UserFactory(roles=["team lead"])
+    colleague = UserFactory(roles=["installation advisor"])
+    open_task = TaskFactory(household=household, owner=advisor)
+    done_task = TaskFactory(household=household, owner=advisor, done_at=timezone.now())
+    client.force_login(lead)
+    assert post_edit(client, household, advisor=colleague.pk).status_code == 302
+    open_task.refresh_from_db()
+    done_task.refresh_from_db()
+    assert open_task.owner == colleague and done_task.owner == advisor
+    client.force_login(colleague)
+    assert open_task.title in client.get(reverse("accompagnement:tasks")).content.decode()
+
+
+def test_advisor_cannot_reassign(client, advisor, household):
+    colleague = UserFactory(roles=["installation advisor"])
+    client.force_login(advisor)
+    post_edit(client, household, advisor=colleague.pk)
+    household.refresh_from_db()
+    assert household.advisor == advisor  # the field is disabled for advisors
