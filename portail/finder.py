@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, Layer, Proximity
+from osez.cache import data_generation
 
 from .geo import haversine_km
 
@@ -123,10 +123,13 @@ _cached: dict = {"stamp": None, "index": None}
 
 
 def _data_stamp():
-    """Changes whenever communes or proximities are recomputed (cheap aggregates, no row transfer)."""
-    prox = Proximity.objects.aggregate(n=Count("id"), last=Max("computed_at"))
-    communes = Commune.objects.aggregate(n=Count("code_insee"), last=Max("last_seen"))
-    return (tuple(settings.OSEZ_DEPARTEMENTS), prox["n"], prox["last"], communes["n"], communes["last"])
+    """Changes whenever communes or proximities are republished; two index lookups, no table scan.
+
+    Every publication bumps the shared data generation (osez.cache), and recomputing proximities
+    replaces their rows, so their highest id moves too (which also covers a cache that was flushed).
+    """
+    last_proximity = Proximity.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (tuple(settings.OSEZ_DEPARTEMENTS), data_generation(), last_proximity)
 
 
 def get_index() -> FinderIndex:
@@ -197,7 +200,7 @@ def _km(value):
 
 
 def _join(items):
-    """"a, b et c"; only commas when an item already has its own "et" (it would read "x et y et z")."""
+    """ "a, b et c"; only commas when an item already has its own "et" (it would read "x et y et z")."""
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)

@@ -21,6 +21,9 @@ from .signals import support_request_submitted
 log = logging.getLogger(__name__)
 
 RADII_KM = (5, 10, 20)
+PLACE_FIELDS = ("id", "layer_id", "source_id", "name", "commune_id", "latitude", "longitude", "address")
+PROXIMITY_FIELDS = ("id", "layer_id", "commune_id", "in_commune", "within_5km", "within_10km", "within_20km",
+                    "nearest_id", "nearest_km")  # fmt: skip
 
 
 @dataclass
@@ -61,23 +64,30 @@ def prefecture_distance(commune, prefecture):
 
 
 def commune_page(commune: Commune) -> dict:
-    """Everything the commune page shows, in five queries whatever the number of places.
+    """Everything the commune page shows, in six queries whatever the number of places.
 
-    Queries: layers, proximities (+ nearest place, its commune and source), the commune's places (+
-    annotations: one prefetch query), sources, the prefecture.
+    Queries: layers, proximities (+ nearest place and its commune), the commune's places, their
+    annotations (one prefetch query, skipped when there is no place), sources, the prefecture.
     """
     layers = list(Layer.objects.all())
+    # Only the columns the page shows: the nearest place's commune would otherwise bring its whole
+    # contour, and every place its attributes, for nothing.
     proximities = {
         p.layer_id: p
-        for p in Proximity.objects.filter(commune=commune).select_related(
-            "nearest", "nearest__commune", "nearest__source"
-        )
+        for p in Proximity.objects.filter(commune=commune)
+        .select_related("nearest", "nearest__commune")
+        .only(*PROXIMITY_FIELDS, *(f"nearest__{f}" for f in PLACE_FIELDS), "nearest__commune__name")
     }
     places = list(
         Place.objects.active()
         .filter(commune=commune)
+        .only(*PLACE_FIELDS)
         .order_by("layer_id", "name")
-        .prefetch_related(Prefetch("annotations", queryset=PlaceAnnotation.objects.order_by("-observed_on")))
+        .prefetch_related(
+            Prefetch(
+                "annotations", queryset=PlaceAnnotation.objects.order_by("-observed_on"), to_attr="notes"
+            )
+        )
     )
     sources = {s.slug: s for s in Source.objects.all()}
     prefecture_code = PREFECTURES.get(commune.departement_id)
@@ -97,7 +107,7 @@ def commune_page(commune: Commune) -> dict:
         proximity = proximities.get(layer.pk)
         layer_places = by_layer.get(layer.pk, [])
         source_slugs = {p.source_id for p in layer_places}
-        if proximity and proximity.nearest:
+        if proximity and proximity.nearest_id:
             source_slugs.add(proximity.nearest.source_id)
         facts = LayerFacts(
             layer=layer,

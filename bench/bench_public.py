@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Server time of the public commune pages and of the household finder, on the Aube data.
+
+    .venv/bin/python bench/bench_public.py [--database-url URL] [--requests 600] [--reload]
+
+1. Migrates the database named by --database-url (default: DATABASE_URL, else a SQLite file under
+   var/bench/) and, when it holds no commune (or with --reload), loads the Aube with
+   ``manage.py refresh_layers --offline`` from OSEZ_RAW_DIR (default ../shared/data/raw).
+2. Commune pages, in-process with Django's test client (middleware, views, templates; no network),
+   DEBUG off: every commune once with an empty cache (the real work: the page's fixed queries and
+   its rendering), then --requests pages drawn at random from the cached ones. Prints p50/p95/max
+   and the number of SQL queries per page (the same for every commune, whatever its places).
+3. The finder over every commune of the configured départements: the whole /trouver/ request and
+   the ranking alone, for several households; then the ranking over a France-sized index (the
+   34,875 real commune centres of ../shared/data/national, proximities drawn at random: only the
+   computation's time is meaningful there).
+Targets (issue 4): commune page p95 < 100 ms; finder < 300 ms.
+"""
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = ROOT / ".venv" / "bin" / "python"
+DEFAULT_RAW = ROOT.parent / "shared" / "data" / "raw"
+NATIONAL = ROOT.parent / "shared" / "data" / "national" / "communes"
+
+HOUSEHOLDS = [
+    {"work_1": "Troyes", "km_1": "30", "ages": "4, 9", "gp_km": "10"},
+    {"work_1": "Romilly-sur-Seine", "km_1": "25", "work_2": "Troyes", "km_2": "40", "ages": "1, 12, 16"},
+    {"ages": "3", "pharmacy_km": "5", "sport": "sport-natation", "size": "village"},
+    {"work_1": "10033", "km_1": "20", "gp_km": "5", "sport": "sport-football", "size": "bourg"},
+]
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
+
+
+def line(label, millis):
+    print(
+        f"  {label:<44} n={len(millis):<5} p50={percentile(millis, 50):7.1f} ms  "
+        f"p95={percentile(millis, 95):7.1f} ms  max={max(millis):7.1f} ms"
+    )
+
+
+def prepare(args, env):
+    run = lambda *cmd: subprocess.run([str(PY), "manage.py", *cmd], cwd=ROOT, env=env, check=True)  # noqa: E731
+    run("migrate", "--noinput", "-v0")
+    check = subprocess.run(
+        [str(PY), "manage.py", "shell", "-c", "from communes.models import Commune; print(Commune.objects.count())"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    if args.reload or int((check.stdout.split() or ["0"])[-1]) == 0:
+        print(f"Loading the Aube from {env['OSEZ_RAW_DIR']} …")
+        run("refresh_layers", "--offline")
+
+
+def bench_commune_pages(client, args):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    from communes.models import Commune, Place
+
+    communes = list(Commune.objects.active().order_by("code_insee"))
+    places = dict(Place.objects.active().values_list("commune_id").annotate(n=Count("id")))
+    cache.clear()
+    uncached, queries = [], set()
+    for commune in communes:
+        url = commune.get_absolute_url()
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url)
+            uncached.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries.add(len(ctx.captured_queries))
+    most = max(communes, key=lambda c: places.get(c.pk, 0))
+    print(f"Commune pages ({len(communes)} communes, {min(places.values(), default=0)} to "
+          f"{places.get(most.pk, 0)} places each — {most.name} has the most):")  # fmt: skip
+    line("first view of each commune (cache empty)", uncached)
+    print(f"  SQL queries per page: {sorted(queries)}")
+    cached = []
+    for _ in range(args.requests):
+        url = random.choice(communes).get_absolute_url()
+        started = time.perf_counter()
+        response = client.get(url)
+        cached.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    line("repeat views (shared page cache)", cached)
+    return uncached
+
+
+def bench_finder(client, args):
+    from django.conf import settings
+
+    from portail import finder
+    from portail.forms import FinderForm
+
+    finder.reset_index()
+    started = time.perf_counter()
+    index = finder.get_index()
+    build = (time.perf_counter() - started) * 1000
+    print(f"Finder over the {len(index)} communes of département(s) {', '.join(settings.OSEZ_DEPARTEMENTS)}:")
+    print(f"  index built from the database once per data change: {build:.0f} ms")
+    requests_ms, ranking_ms = [], []
+    for _ in range(max(1, args.requests // 20)):
+        for params in HOUSEHOLDS:
+            started = time.perf_counter()
+            response = client.get("/trouver/", params)
+            requests_ms.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (params, response.status_code)
+            form = FinderForm(params, sport_layers=[(s, s) for s in finder.SPORT_LAYERS])
+            assert form.is_valid(), form.errors
+            criteria = form.criteria()
+            started = time.perf_counter()
+            finder.search(index, criteria)
+            ranking_ms.append((time.perf_counter() - started) * 1000)
+    line("whole /trouver/ request", requests_ms)
+    line("ranking alone", ranking_ms)
+    return requests_ms
+
+
+def bench_national_finder(args):
+    import numpy as np
+
+    from portail import finder
+
+    files = sorted(NATIONAL.glob("geo-api-communes-*.json"))
+    if not files:
+        print(f"(no {NATIONAL}: national finder skipped)")
+        return None
+    rows = [c for f in files for c in json.loads(f.read_text()) if c.get("centre")]
+    n = len(rows)
+    rng = np.random.default_rng(10)
+    index = finder.FinderIndex(
+        codes=[c["code"] for c in rows], names=[c["nom"] for c in rows], slugs=[c["code"] for c in rows],
+        lat=np.array([c["centre"]["coordinates"][1] for c in rows]),
+        lon=np.array([c["centre"]["coordinates"][0] for c in rows]),
+        population=np.array([c.get("population") or np.nan for c in rows], dtype=float),
+    )  # fmt: skip
+    layers = ["ecoles-maternelles", "ecoles-elementaires", "colleges", "lycees", "creches", "assistantes-maternelles",
+              "maisons-assistantes-maternelles", "medecins-generalistes", "pharmacies", *finder.SPORT_LAYERS]  # fmt: skip
+    for slug in layers:
+        index.in_commune[slug] = rng.poisson(0.6, n).astype(np.int32)
+        index.nearest_km[slug] = rng.gamma(2.0, 3.0, n)
+    troyes = finder.Workplace("Troyes", "10387", 48.2973, 4.0744, 30)
+    lyon = finder.Workplace("Lyon", "69123", 45.7578, 4.8320, 40)
+    households = [
+        finder.Criteria(workplaces=[troyes], child_ages=[4, 9], gp_km=10),
+        finder.Criteria(
+            workplaces=[troyes, lyon], child_ages=[1, 12, 16], pharmacy_km=5, sport="sport-tennis"
+        ),
+        finder.Criteria(child_ages=[3], size="village", sport="sport-natation"),
+    ]
+    timings = []
+    for _ in range(max(1, args.requests // 10)):
+        for criteria in households:
+            started = time.perf_counter()
+            finder.search(index, criteria)
+            timings.append((time.perf_counter() - started) * 1000)
+    print(
+        f"Finder ranking over France ({n} real commune centres, {len(layers)} layers of random proximities):"
+    )
+    line("ranking alone", timings)
+    return timings
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--requests", type=int, default=600)
+    parser.add_argument("--reload", action="store_true")
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    if not args.database_url:
+        (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+        args.database_url = f"sqlite:///{ROOT / 'var' / 'bench' / 'public.sqlite3'}"
+    env.update(
+        DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="osez.settings.dev", DEBUG="False",
+        OSEZ_RAW_DIR=env.get("OSEZ_RAW_DIR", str(DEFAULT_RAW)), OSEZ_REQUEST_LOG_LEVEL="WARNING",
+        LOG_LEVEL="WARNING",
+    )  # fmt: skip
+    prepare(args, env)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    print(
+        f"Database: {connection.vendor}; cache: {'Redis' if os.environ.get('REDIS_URL') else 'local memory'}"
+    )
+    random.seed(10)
+    pages = bench_commune_pages(client, args)
+    search = bench_finder(client, args)
+    national = bench_national_finder(args)
+    ok = percentile(pages, 95) < 100 and percentile(search, 95) < 300
+    ok = ok and (national is None or percentile(national, 95) < 300)
+    print("Targets (commune page p95 < 100 ms, finder < 300 ms):", "met" if ok else "NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
