@@ -19,7 +19,7 @@ from email.utils import formatdate
 
 import httpx
 from django.conf import settings
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -376,6 +376,41 @@ class Batch:
         return True
 
 
+COPY_BATCH = 20000
+PLACE_COLUMNS = ("layer_id", "source_id", "source_ref", "name", "commune_id", "latitude", "longitude", "address",
+                 "postcode", "attributes", "row_hash", "is_active", "first_seen", "last_seen")  # fmt: skip
+
+
+def copy_rows(model, columns, rows):
+    """PostgreSQL COPY of plain tuples: several times faster than INSERTs built by bulk_create.
+
+    Hand-written because Django has no COPY API; used only on PostgreSQL, inside the caller's transaction.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def insert_places(items, source, now, build):
+    """Create places from (row, digest) pairs: COPY on PostgreSQL, bulk_create elsewhere."""
+    from communes.models import Place
+
+    if not items:
+        return
+    if connection.vendor == "postgresql":
+        copy_rows(
+            Place,
+            PLACE_COLUMNS,
+            ((layer, source.pk, ref, name, commune, lat, lon, address, postcode, attrs, digest, True, now, now)
+             for (layer, ref, name, commune, lat, lon, address, postcode, attrs), digest in items),
+        )  # fmt: skip
+    else:
+        Place.objects.bulk_create([build(row, digest) for row, digest in items], batch_size=BATCH_SIZE)
+    forget_queries()
+
+
 def forget_queries():
     """Drop Django's DEBUG query log: with DEBUG on it would keep every multi-megabyte bulk INSERT."""
     if settings.DEBUG:
@@ -455,7 +490,7 @@ def publish_places(source, batch, *, force=False, progress=None, layers_scope=No
             digest = row_digest(row)
             found = existing.pop((row[0], row[1]), None)
             if found is None:
-                to_create.append(build(row, digest))
+                to_create.append((row, digest))
                 result.created += 1
             elif found[1] != digest or not found[2]:
                 to_update.append(build(row, digest, found[0]))
@@ -463,8 +498,8 @@ def publish_places(source, batch, *, force=False, progress=None, layers_scope=No
             else:
                 seen.append(found[0])
                 result.unchanged += 1
-            if len(to_create) >= BATCH_SIZE:
-                Place.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+            if len(to_create) >= COPY_BATCH:
+                insert_places(to_create, source, now, build)
                 to_create = []
                 forget_queries()
             if len(to_update) >= BATCH_SIZE:
@@ -477,7 +512,7 @@ def publish_places(source, batch, *, force=False, progress=None, layers_scope=No
                 forget_queries()
             if progress:
                 progress(1)
-        Place.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+        insert_places(to_create, source, now, build)
         Place.objects.bulk_update(to_update, fields, batch_size=BATCH_SIZE)
         if seen:
             Place.objects.filter(pk__in=seen).update(last_seen=now)

@@ -60,3 +60,16 @@ def test_recomputing_replaces_the_figures():
     figure = Proximity.objects.get(commune=commune, layer=layer)
     assert (figure.in_commune, figure.nearest_id) == (0, None)
     assert Proximity.objects.count() == 1
+
+
+def test_counted_rows_of_a_territory_layer_add_their_number():
+    layer = LayerFactory(slug="assistantes-maternelles", name="Assistantes maternelles", columns=["nombre"])
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    b = CommuneFactory(code_insee="10502", latitude=48.0, longitude=4.1)
+    PlaceFactory(layer=layer, commune=a, attributes={"nombre": 12})
+    PlaceFactory(layer=layer, commune=b, attributes={"nombre": 3})
+    PlaceFactory(layer=layer, commune=b, latitude=None, longitude=None, attributes={"nombre": 2})
+    proximity.compute(layers=["assistantes-maternelles"])
+    fig = {p.commune_id: p for p in Proximity.objects.filter(layer=layer)}
+    assert (fig["10501"].in_commune, fig["10501"].within_5km, fig["10501"].within_10km) == (12, 12, 15)
+    assert (fig["10502"].in_commune, fig["10502"].within_10km) == (5, 15)
