@@ -150,12 +150,29 @@ def decode(data):
 
 def preview(text):
     """Parse and validate the whole file; nothing is written."""
+    try:
+        return _preview(text)
+    except csv.Error:
+        # A spreadsheet saved as .xlsx or another binary file renamed .csv.
+        return Preview(
+            [],
+            _(
+                "Ce fichier ne se lit pas comme un CSV. Depuis votre tableur, choisissez "
+                "« Enregistrer sous » puis le format « CSV UTF-8 (séparateur point-virgule) »."
+            ),
+        )
+
+
+def _preview(text):
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
+        delimiter = dialect.delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+        # The sniffer gives up on short or irregular files: the header line alone tells.
+        first_line = sample.split("\n", 1)[0]
+        delimiter = max(";,\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:

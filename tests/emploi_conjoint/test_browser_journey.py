@@ -6,9 +6,11 @@ plain HTML forms (no JavaScript needed).
 """
 
 import os
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from accompagnement.enums import OrganisationKind
@@ -78,6 +80,22 @@ def world():
     )
     recruiter = OrganisationFactory(name="Cabinet fictif", kind=OrganisationKind.RECRUITER, commune=troyes)
     return {"hr": hr, "offer": offer, "recruiter": recruiter}
+
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page):
+    """WCAG 2.1 A/AA violations in the workspace's own content (the admin frame is checked by its owner)."""
+    if not AXE.exists():  # `make browser-deps` installs it; without it the journey still runs
+        return []
+    # Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) stays on.
+    page.evaluate(AXE.read_text())
+    return page.evaluate(
+        """async () => (await axe.run({include: [['#content']]},
+            {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}))
+            .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+    )
 
 
 def move(page, stage_label, expected=None):
@@ -185,7 +203,10 @@ def test_hr_specialist_takes_a_candidate_from_accueil_to_en_poste(live_server, b
     ]
     assert all(t.by == world["hr"] for t in candidate.transitions.all()[1:])
 
+    assert axe_violations(page) == []
+
     # The board shows the card in the "En poste" column.
     page.get_by_role("link", name="Tableau des candidat·es").click()
     column = page.locator("section.emploi-column", has=page.get_by_role("heading", name="En poste"))
     expect(column).to_contain_text("Alex Nouveau")
+    assert axe_violations(page) == []

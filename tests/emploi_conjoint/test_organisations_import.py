@@ -96,3 +96,24 @@ def test_hand_entry_checks_the_siret(client):
     assert response.status_code == 200
     assert "clé de contrôle est fausse" in page_text(response)
     assert not Organisation.objects.exists()
+
+
+def test_a_spreadsheet_sent_instead_of_a_csv_is_explained(client):
+    client.force_login(UserFactory(roles=["HR specialist"]))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    xlsx_like = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00\x01\x02" * 50
+    response = client.post(
+        reverse("emploi_conjoint:organisation-import"),
+        {"file": SimpleUploadedFile("orgs.csv", xlsx_like, "text/csv")},
+    )
+    assert response.status_code == 200
+    page = page_text(response)
+    assert "Colonnes obligatoires absentes" in page
+    assert not Organisation.objects.exists()
+
+
+def test_a_binary_blob_without_lines_is_explained_not_a_crash():
+    # csv refuses fields over 128 KB: what a binary file with no line break looks like.
+    preview = importer.preview("nom;siret\n" + "x" * 200_000)
+    assert "ne se lit pas comme un CSV" in preview.header_error
