@@ -57,6 +57,17 @@ def client_address(request):
     return remote
 
 
+def describe(obj):
+    """How the log names an object: a dossier's reference, else its kind and number — never a person's
+    name (``str()`` of a candidate or a CV is the person's name, which would outlive an erasure here)."""
+    if obj is None:
+        return ""
+    reference = getattr(obj, "reference", "")
+    if reference:
+        return str(reference)
+    return f"{obj._meta.verbose_name} n° {obj.pk}"
+
+
 def record(request, action, obj=None, *, detail="", object_repr=None):
     """Log one access. ``obj`` may be None for exports of many records (say what in ``detail``)."""
     from .models import AccessLog
@@ -68,7 +79,7 @@ def record(request, action, obj=None, *, detail="", object_repr=None):
         address=client_address(request) or None,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=(object_repr if object_repr is not None else (str(obj) if obj is not None else ""))[:200],
+        object_repr=str(object_repr if object_repr is not None else describe(obj))[:200],
         detail=detail[:300],
         path=(request.path if request is not None else "")[:300],
     )

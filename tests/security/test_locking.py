@@ -1,0 +1,88 @@
+"""Two people edit the same dossier or candidate: the later, stale save is refused and nothing typed is lost.
+
+The pages are driven as a browser would: each person loads the edit page, the form is posted back with
+what the page showed plus one change.
+"""
+
+import html as html_lib
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accompagnement.models import Adult, Household
+from emploi_conjoint import services
+from emploi_conjoint.models import Candidate
+from osez.roles import ADVISOR, HR, TEAM_LEAD
+from tests.factories import CommuneFactory, UserFactory
+
+from .forms_html import form_data
+
+pytestmark = pytest.mark.django_db
+
+STALE = "modifié par quelqu"  # start of osez.locking.STALE_MESSAGE
+
+
+def _load(client, url, field):
+    response = client.get(url)
+    assert response.status_code == 200
+    return form_data(response.content.decode(), containing=field)
+
+
+def _concurrent_edit(url, first_user, second_user, field, first_value, typed_value):
+    first, second = Client(), Client()
+    first.force_login(first_user)
+    second.force_login(second_user)
+    first_form = _load(first, url, "version")
+    second_form = _load(second, url, "version")
+    assert first_form["version"] == second_form["version"]
+
+    first_form[field] = [first_value]
+    saved = first.post(url, first_form)
+    assert saved.status_code == 302, "the first save goes through"
+
+    second_form[field] = [typed_value]
+    refused = second.post(url, second_form)
+    return refused
+
+
+def test_stale_dossier_save_is_refused_and_keeps_what_was_typed():
+    advisor = UserFactory(roles=[ADVISOR])
+    lead = UserFactory(roles=[TEAM_LEAD])
+    household = Household.objects.create(email="famille@example.org", origin="Lyon", advisor=advisor)
+    Adult.objects.create(household=household, first_name="Camille", last_name="Fictif")
+    url = reverse("accompagnement:dossier-edit", args=[household.pk])
+
+    refused = _concurrent_edit(
+        url, lead, advisor, "origin", "Troyes (saisi par la responsable)", "Reims, tapé ici"
+    )
+
+    assert refused.status_code == 200
+    page = html_lib.unescape(refused.content.decode())
+    assert STALE in page
+    assert "Reims, tapé ici" in page, "what the second person typed is shown again"
+    household.refresh_from_db()
+    assert household.origin == "Troyes (saisi par la responsable)", "the first save is not overwritten"
+    assert household.version == 2
+
+
+def test_stale_candidate_save_is_refused_and_keeps_what_was_typed():
+    hr, other_hr = UserFactory(roles=[HR]), UserFactory(roles=[HR])
+    household = Household.objects.create(email="famille@example.org", origin="Lyon")
+    adult = Adult.objects.create(household=household, first_name="Dominique", last_name="Fictif")
+    candidate = services.open_candidate(
+        Candidate(adult=adult, hr_specialist=hr, home_commune=CommuneFactory())
+    )
+    url = reverse("emploi_conjoint:candidate-edit", args=[candidate.pk])
+
+    refused = _concurrent_edit(
+        url, other_hr, hr, "constraints", "Permis B, pas de voiture", "Garde le mercredi"
+    )
+
+    assert refused.status_code == 200
+    page = html_lib.unescape(refused.content.decode())
+    assert STALE in page
+    assert "Garde le mercredi" in page, "what the second person typed is shown again"
+    candidate.refresh_from_db()
+    assert candidate.constraints == "Permis B, pas de voiture", "the first save is not overwritten"
+    assert candidate.version == 2
