@@ -1,4 +1,5 @@
-/* Maps of the public pages (django-leaflet + markercluster). Data come from json_script blocks or a
+/* Maps of the public pages (django-leaflet + markercluster). Words shown come translated from the
+   templates in data-label-* attributes. Data come from json_script blocks or a
    same-origin JSON URL: no inline script, as the Content Security Policy requires. The text on each page
    says the same as the map, so nothing here is the only way to a piece of information. */
 (function () {
@@ -54,7 +55,7 @@
       // One colour per theme, the same as the swatches beside the layer checkboxes.
       var icon = L.divIcon({ className: "place-marker theme-" + (layerThemes[slug] || "autre"), iconSize: [16, 16] });
       var m = L.marker([c[1], c[0]], { icon: icon, title: props.name + " — " + (layerNames[slug] || slug), keyboard: false });
-      m.bindPopup(popupContent(props.name, null, (layerNames[slug] || slug) + (props.outside ? " (hors de la commune)" : "")));
+      m.bindPopup(popupContent(props.name, null, (layerNames[slug] || slug) + (props.outside ? " (" + (container.dataset.labelOutside || "") + ")" : "")));
       groups[slug].addLayer(m);
     });
 
@@ -94,7 +95,7 @@
           var m = marker([c[1], c[0]], f.properties.name);
           var pop = f.properties.population;
           m.bindPopup(popupContent(f.properties.name, f.properties.url,
-            pop === null ? "" : pop.toLocaleString("fr-FR") + " habitants"));
+            pop === null ? "" : pop.toLocaleString("fr-FR") + " " + (container.dataset.labelInhabitants || "")));
           group.addLayer(m);
         });
         map.addLayer(group);
@@ -117,8 +118,9 @@
     });
     data.workplaces.forEach(function (w) {
       var icon = L.divIcon({ className: "work-marker", html: "T", iconSize: [28, 28] });
-      L.marker([w.lat, w.lon], { icon: icon, title: "Travail : " + w.name, keyboard: false })
-        .bindPopup(popupContent("Lieu de travail : " + w.name)).addTo(map);
+      var label = (container.dataset.labelWork || "") + " : " + w.name;
+      L.marker([w.lat, w.lon], { icon: icon, title: label, keyboard: false })
+        .bindPopup(popupContent(label)).addTo(map);
       bounds.push([w.lat, w.lon]);
     });
     if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 });

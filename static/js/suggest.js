@@ -42,9 +42,9 @@
       list.hidden = !open;
       input.setAttribute("aria-expanded", open ? "true" : "false");
       if (status) {
-        status.textContent = open
-          ? results.length + (results.length > 1 ? " communes proposées, flèches haut et bas pour les parcourir." : " commune proposée.")
-          : "Aucune commune proposée.";
+        // Translated sentences come from the template (data-label-*); "{n}" stands for the count.
+        var text = !open ? input.dataset.labelNone : results.length > 1 ? input.dataset.labelMany : input.dataset.labelOne;
+        status.textContent = (text || "").replace("{n}", String(results.length));
       }
     }
 

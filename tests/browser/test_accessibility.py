@@ -46,3 +46,14 @@ def test_refused_request_form_is_accessible(page, site):
     assert page.evaluate("document.activeElement.id") == "error-summary"
     problems = serious_violations(page)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is installed by `make test` (npm)")
+@pytest.mark.parametrize("name", ["commune", "annuaire", "comparaison", "demande"])
+def test_no_serious_violation_on_a_phone(page, site, name):
+    """At 390 px the wide tables scroll: their scrolling region must be reachable with the keyboard."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.base + PAGES[name])
+    page.wait_for_load_state("load")
+    problems = serious_violations(page)
+    assert not problems, f"{name} ({PAGES[name]}) at 390 px:\n" + "\n".join(problems)
