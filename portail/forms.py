@@ -140,7 +140,7 @@ class FinderForm(forms.Form):
         help_text=_("Si les deux adultes travaillent."),
     )
     km_2 = forms.IntegerField(
-        label=_("Distance maximale acceptée, à vol d'oiseau (km)"),
+        label=_("Distance maximale acceptée pour ce second lieu, à vol d'oiseau (km)"),
         required=False,
         min_value=1,
         max_value=200,

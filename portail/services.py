@@ -211,7 +211,7 @@ def comparison(codes):
             "kind": "float",
             "values": [None if c.surface_ha is None else c.surface_ha / 100 for c in communes],
         },
-        {"label": _("Densité (habitants par km²)"), "kind": "float", "values": [c.density for c in communes]},
+        {"label": _("Densité (habitants par km²)"), "kind": "int", "values": [c.density for c in communes]},
         {"label": _("Codes postaux"), "kind": "text", "values": [", ".join(c.postcodes) for c in communes]},
         {
             "label": _("Intercommunalité (EPCI)"),
