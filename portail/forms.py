@@ -59,7 +59,8 @@ class DirectoryForm(forms.Form):
 
     def filter(self, queryset):
         """Applies the valid filters; an invalid one is ignored (the form shows why)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # cleaned_data then holds the valid fields only
+        data = getattr(self, "cleaned_data", {})
         if data.get("q"):
             queryset = queryset.search(data["q"])
         if data.get("epci"):

@@ -38,6 +38,11 @@ def test_nonsense_filters_do_not_break_the_page(client, territory):
     assert len(names(response)) == 3
 
 
+def test_a_nonsense_filter_does_not_drop_the_valid_ones(client, territory):
+    response = client.get("/communes/", {"q": "troyes", "population": "huge"})
+    assert names(response) == ["Troyes"]
+
+
 def test_pagination_keeps_the_filters(client, territory):
     for i in range(60):
         CommuneFactory(code_insee=f"10{700 + i}", name=f"Village fictif {i:02d}", population=100)
