@@ -1,24 +1,36 @@
-"""HTTP validators for the open data: ETag, Last-Modified and Cache-Control derived from the last refresh.
+"""HTTP validators for the open data (ETag, Last-Modified, Cache-Control) and a shared cache of API answers.
 
-Every API answer is a function of the published data, which only changes when a source is refreshed
-(an import, a partner's file, a proximity computation). So the time of the latest of those events is a
-version of the whole dataset: a client that asks again after a refresh-free night gets a 304 without
-the server doing any of the work behind the answer.
+Every API answer is a function of the published data, which changes when a source is refreshed (an
+import, a partner's file, a proximity computation) or when staff edit a commune, layer or source. So
+the time of the latest refresh, read from the database, together with the site's data generation
+(osez.cache, bumped on every such edit), is a version of the whole dataset:
+
+- a client that asks again after a refresh-free night gets a 304 without the server doing any work;
+- an answer computed once is kept in the shared cache under that version and served as is to the
+  next client, until a refresh or an edit changes the version. A cached answer skips the throttle:
+  it costs the server little more than a 304.
 """
 
 import hashlib
 from datetime import UTC
 
+from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
 
 from communes.models import ImportRecord, Proximity, Source, TerritoryUpload
+from osez.cache import data_generation
 
 # Browsers and proxies may reuse an answer this long, then revalidate it with its ETag (a cheap 304).
 MAX_AGE_SECONDS = 600
+# Answers kept in the shared cache: long enough to matter, bounded so an unusual setup (several
+# processes without Redis, each with its own generation) cannot serve an edited layer stale for long.
+SERVER_CACHE_SECONDS = 3600
+SERVER_CACHE_MAX_BYTES = 512 * 1024
 
 
 # (model, field) whose latest value dates the published data. Proximities are recomputed after an
@@ -57,7 +69,8 @@ def validators(request, version):
     """(ETag, Last-Modified timestamp) of this URL for this data version."""
     if version is None:
         return None, None
-    raw = f"{version.isoformat()}|{request.get_full_path()}"
+    # The full URL, host and scheme included: answers carry absolute links (next page, public page).
+    raw = f"{version.isoformat()}|{data_generation()}|{request.build_absolute_uri()}"
     etag = quote_etag(hashlib.sha256(raw.encode()).hexdigest()[:32])
     return etag, int(version.timestamp())
 
@@ -88,12 +101,40 @@ def add_validators(request, response):
     return response
 
 
+def _cache_key(request):
+    etag, _last_modified = getattr(request, "osez_validators", (None, None))
+    return f"osez:api:{request.method == 'HEAD'}:{etag}" if etag else None
+
+
+def cached_answer(request):
+    """The answer computed earlier for this URL and data version, or None."""
+    key = _cache_key(request)
+    found = cache.get(key) if key else None
+    if found is None:
+        return None
+    content, content_type = found
+    response = HttpResponse(content, content_type=content_type)
+    response["X-Cache"] = "HIT"
+    return add_validators(request, response)
+
+
+def keep_answer(request, response):
+    key = _cache_key(request)
+    if key is None or response.status_code != 200 or response.streaming:
+        return
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    if len(response.content) <= SERVER_CACHE_MAX_BYTES:
+        cache.set(key, (response.content, response["Content-Type"]), SERVER_CACHE_SECONDS)
+
+
 class ConditionalMixin:
-    """For DRF views: answer 304 before doing any work, and add the validators to a 200."""
+    """For DRF views: answer 304 or a cached answer before doing any work; validators on every 200."""
 
     def dispatch(self, request, *args, **kwargs):
-        response = not_modified(request)
+        response = not_modified(request) or cached_answer(request)
         if response is not None:
             return response
-        response = super().dispatch(request, *args, **kwargs)
-        return add_validators(request, response)
+        response = add_validators(request, super().dispatch(request, *args, **kwargs))
+        keep_answer(request, response)
+        return response

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from communes.models import ImportRecord
+from communes.models import ImportRecord, Place
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,44 @@ def test_cors_is_open_for_get(client, territory):
     response = client.get("/api/v1/layers/", headers={"origin": "https://exemple.fr"})
 
     assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_repeated_question_is_answered_from_the_shared_cache(client, territory):
+    first = client.get("/api/v1/communes/10387/")
+    second = client.get("/api/v1/communes/10387/")
+
+    assert "X-Cache" not in first
+    assert second["X-Cache"] == "HIT"
+    assert second.json() == first.json()
+    assert second["ETag"] == first["ETag"]
+    assert second["Content-Type"] == "application/json"
+
+
+def test_a_staff_edit_of_a_layer_changes_the_answer_at_once(client, territory):
+    url = "/api/v1/layers/medecins-generalistes/"
+    first = client.get(url)
+    layer = territory["doctors"]
+    layer.description = "Médecins traitants du territoire"
+    layer.save()
+
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 200
+    assert again.json()["description"] == "Médecins traitants du territoire"
+
+
+def test_an_import_changes_the_cached_answer(client, territory):
+    url = "/api/v1/places/?commune=10033"
+    assert client.get(url).json()["count"] == 1
+    # An importer in another process writes in bulk and sends no signal this process would see:
+    # the time of its run in the database is what says the data changed.
+    Place.objects.filter(commune_id="10033").update(is_active=False)
+    ImportRecord.objects.bulk_create(
+        [
+            ImportRecord(
+                source=territory["bpe"], outcome="success", finished_at=timezone.now() + timedelta(seconds=5)
+            )
+        ]
+    )
+
+    assert client.get(url).json()["count"] == 0
