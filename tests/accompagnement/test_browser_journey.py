@@ -2,7 +2,6 @@
 stage to a closed dossier, with the first-year milestones, a pinned place and the welcome pack."""
 
 import datetime
-import os
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,9 +29,10 @@ PASSWORD = "un mot de passe solide 2026"
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # monkeypatch restores the variable afterwards: left set, it would fail later deploy checks.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
