@@ -263,6 +263,8 @@ RATELIMIT_USE_CACHE = "default"
 OSEZ_PROXY_COUNT = env.int("OSEZ_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "osez.audit.client_address"
 RATELIMIT_IP_META_KEY = "osez.audit.client_address"
+# DRF's throttle trusts the whole X-Forwarded-For header unless told how many proxies to trust.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": OSEZ_PROXY_COUNT}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
