@@ -9,8 +9,10 @@
 2. Collects the static files into a temporary STATIC_ROOT and starts gunicorn (gunicorn.conf.py,
    production settings ``osez.settings.prod``, whitenoise) on 127.0.0.1 only.
 3. Measures, each for --duration seconds with --connections clients: a static file (the server's
-   ceiling), a commune's API detail, the same with If-None-Match (the 304 a returning client gets),
-   and a whole layer's GeoJSON download; with wrk when installed, else a small threaded Python client.
+   ceiling); a commune's API detail computed from the database (a random ignored parameter defeats
+   the answer cache), then answered from the shared cache, then as the 304 a returning client gets;
+   and a whole layer's GeoJSON download (streamed, never cached); with wrk when installed, else a
+   small threaded Python client.
 4. Prints requests/s, latency and each figure's ratio to the static ceiling.
 
 Every request goes to 127.0.0.1; every run is bounded in time and in requests.
@@ -138,11 +140,31 @@ def fetch(url, headers=None):
         return response.status, dict(response.headers), response.read()
 
 
-def run_wrk(wrk, url, headers, connections, duration):
+# Adds a random, ignored query parameter to each request: the server's answer cache never matches,
+# so this measures an answer computed from the database.
+LUA_UNCACHED = """
+math.randomseed(os.time())
+request = function()
+  return wrk.format(nil, wrk.path .. "?nocache=" .. math.random(1, 1000000000))
+end
+"""
+
+
+def run_wrk(wrk, url, headers, connections, duration, uncached=False):
     command = [wrk, "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "10s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*command, url], capture_output=True, text=True, timeout=duration + 60).stdout
+    script = None
+    if uncached:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+            fh.write(LUA_UNCACHED)
+        script = fh.name
+        command += ["-s", script]
+    try:
+        out = subprocess.run([*command, url], capture_output=True, text=True, timeout=duration + 60).stdout
+    finally:
+        if script:
+            os.unlink(script)
     result = {"rps": 0.0, "requests": 0, "errors": 0, "p50": None, "p99": None}
     if m := re.search(r"Requests/sec:\s+([\d.]+)", out):
         result["rps"] = float(m.group(1))
@@ -158,8 +180,10 @@ def run_wrk(wrk, url, headers, connections, duration):
     return result
 
 
-def run_python(url, headers, connections, duration):
+def run_python(url, headers, connections, duration, uncached=False):
     """A bounded threaded client (httpx, keep-alive) for machines without wrk."""
+    import random
+
     import httpx
 
     deadline = time.monotonic() + duration
@@ -174,8 +198,9 @@ def run_python(url, headers, connections, duration):
                         return
                     budget[0] -= 1
                 started = time.perf_counter()
+                params = {"nocache": random.randint(1, 10**9)} if uncached else None
                 try:
-                    status = client.get(url).status_code
+                    status = client.get(url, params=params).status_code
                 except httpx.HTTPError:
                     status = 0
                 elapsed = (time.perf_counter() - started) * 1000
@@ -266,13 +291,22 @@ def main():
         commune_url = f"{base}/api/v1/communes/{args.commune}/"
         _status, headers, _body = fetch(commune_url)
         etag = headers.get("ETag")
+        # (name, URL, headers, bypass the answer cache)
         targets = [
-            ("static file (ceiling)", f"{base}{static_path(static_root)}", {}),
-            (f"API commune {args.commune}", commune_url, {}),
+            ("static file (ceiling)", f"{base}{static_path(static_root)}", {}, False),
+            (f"API commune {args.commune}, computed", commune_url, {}, True),
+            (f"API commune {args.commune}, cached", commune_url, {}, False),
         ]
         if etag:
-            targets.append((f"API commune {args.commune}, 304", commune_url, {"If-None-Match": etag}))
-        targets.append((f"GeoJSON layer {args.layer}", f"{base}/api/v1/downloads/{args.layer}.geojson", {}))
+            targets.append((f"API commune {args.commune}, 304", commune_url, {"If-None-Match": etag}, False))
+        targets.append(
+            (
+                f"GeoJSON layer {args.layer} (streamed)",
+                f"{base}/api/v1/downloads/{args.layer}.geojson",
+                {},
+                False,
+            )
+        )
 
         wrk = None if args.python_client else shutil.which("wrk")
         client = "wrk" if wrk else "Python threads (httpx)"
@@ -282,13 +316,13 @@ def main():
             flush=True,
         )
         results = []
-        for name, url, extra in targets:
+        for name, url, extra, uncached in targets:
             _status, _h, body = fetch(url, extra) if not extra else (304, {}, b"")
             size = len(body)
             if wrk:
-                result = run_wrk(wrk, url, extra, args.connections, args.duration)
+                result = run_wrk(wrk, url, extra, args.connections, args.duration, uncached)
             else:
-                result = run_python(url, extra, args.connections, args.duration)
+                result = run_python(url, extra, args.connections, args.duration, uncached)
             results.append((name, size, result))
             print(f"  measured {name}", flush=True)
     finally:
@@ -299,10 +333,10 @@ def main():
 
     ceiling = results[0][2]["rps"] or 1
     print()
-    print(f"{'what':<36} {'bytes':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'/static':>8}")
+    print(f"{'what':<48} {'bytes':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'/static':>8}")
     for name, size, r in results:
         print(
-            f"{name:<36} {size:>9} {r['rps']:>9.0f} {r['p50'] or 0:>8.1f} {r['p99'] or 0:>8.1f} "
+            f"{name:<48} {size:>9} {r['rps']:>9.0f} {r['p50'] or 0:>8.1f} {r['p99'] or 0:>8.1f} "
             f"{r['errors']:>7} {r['rps'] / ceiling:>8.2f}"
         )
 
