@@ -8,10 +8,16 @@ from .enums import Outcome
 
 class CandidateQuerySet(models.QuerySet):
     def with_people(self):
-        return self.select_related("adult__household", "hr_specialist", "home_commune")
+        # A commune's contour is a GeoJSON of several kilobytes: never load it for lists.
+        return self.select_related("adult__household", "hr_specialist", "home_commune").defer(
+            "home_commune__contour"
+        )
 
 
 class OpportunityQuerySet(models.QuerySet):
+    def with_places(self):
+        return self.select_related("organisation", "commune").defer("commune__contour")
+
     def open(self, today=None):
         today = today or timezone.localdate()
         return self.filter(models.Q(closing_date__isnull=True) | models.Q(closing_date__gte=today))

@@ -1,9 +1,11 @@
 """Which open opportunities fit which candidates — distance, contract, working time, keywords — and why, in words."""
 
+import math
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from communes.text import fold
@@ -115,13 +117,29 @@ def _located(qs, prefix):
     return qs.filter(**{f"{prefix}__latitude__isnull": False, f"{prefix}__longitude__isnull": False})
 
 
+def _within_box(qs, prefix, lat, lon, km):
+    """Keep rows whose commune lies in the square around (lat, lon) that contains the circle of ``km``.
+
+    A cheap SQL prefilter so only nearby rows are loaded; the exact distance is then computed with numpy.
+    """
+    dlat = km / 111.0
+    dlon = km / (111.0 * max(math.cos(math.radians(lat)), 0.01))
+    return qs.filter(
+        **{
+            f"{prefix}__latitude__range": (lat - dlat, lat + dlat),
+            f"{prefix}__longitude__range": (lon - dlon, lon + dlon),
+        }
+    )
+
+
 def for_candidate(candidate, opportunities=None):
     """Open opportunities that fit this candidate, nearest first, not already used for an introduction."""
     home = candidate.home_commune
     if home is None or home.latitude is None or home.longitude is None:
         return []
     qs = opportunities if opportunities is not None else Opportunity.objects.open()
-    qs = _located(qs, "commune").select_related("organisation", "commune")
+    qs = _within_box(_located(qs, "commune"), "commune", home.latitude, home.longitude, candidate.commute_km)
+    qs = qs.with_places()
     qs = qs.exclude(introductions__candidate=candidate)
     offers = list(qs)
     if not offers:
@@ -147,8 +165,10 @@ def for_opportunity(opportunity):
     place = opportunity.commune
     if place is None or place.latitude is None or place.longitude is None:
         return []
+    searching = _located(Candidate.objects.filter(stage__in=ACTIVE), "home_commune")
+    widest = searching.aggregate(km=Max("commute_km"))["km"] or 0
     qs = (
-        _located(Candidate.objects.filter(stage__in=ACTIVE), "home_commune")
+        _within_box(searching, "home_commune", place.latitude, place.longitude, widest)
         .exclude(introductions__opportunity=opportunity)
         .with_people()
     )

@@ -439,9 +439,7 @@ def follow_ups(request):
 @role_required(*HR)
 def opportunity_list(request):
     show_closed = request.GET.get("toutes") == "1"
-    qs = Opportunity.objects.select_related("organisation", "commune").annotate(
-        n_intros=Count("introductions")
-    )
+    qs = Opportunity.objects.with_places().annotate(n_intros=Count("introductions"))
     if not show_closed:
         qs = qs.open()
     return page(
@@ -468,7 +466,7 @@ def opportunity_create(request):
 
 @role_required(*HR)
 def opportunity_detail(request, pk):
-    offer = get_object_or_404(Opportunity.objects.select_related("organisation", "commune"), pk=pk)
+    offer = get_object_or_404(Opportunity.objects.with_places(), pk=pk)
     return page(
         request,
         "emploi_conjoint/opportunity_detail.html",
@@ -487,6 +485,7 @@ def organisation_list(request):
     qs = (
         Organisation.objects.filter(kind__in=["employer", "recruiter"])
         .select_related("commune")
+        .defer("commune__contour")
         .prefetch_related(Prefetch("contacts"))
         .annotate(
             n_intros=Count("introductions", distinct=True), n_offers=Count("opportunities", distinct=True)

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from playwright.sync_api import expect
 
 from accompagnement.enums import OrganisationKind
@@ -202,6 +203,9 @@ def test_hr_specialist_takes_a_candidate_from_accueil_to_en_poste(live_server, b
         Stage.EN_POSTE,
     ]
     assert all(t.by == world["hr"] for t in candidate.transitions.all()[1:])
+    # While Playwright's loop runs, Django hands this thread another connection (asgiref's context-local
+    # storage): close it here, or PostgreSQL cannot drop the test database at the end of the run.
+    connections.close_all()
 
     assert axe_violations(page) == []
 
