@@ -123,3 +123,10 @@ def test_unknown_code_with_a_slug_suggests_from_the_slug(client, territory):
     response = client.get("/communes/10998-troye/")
     assert response.status_code == 404
     assert 'href="/communes/10387-troyes/"' in response.content.decode()
+
+
+def test_any_unknown_page_offers_the_search(client, territory):
+    response = client.get("/cette-page-n-existe-pas/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<h1>Cette page n'existe pas</h1>" in html and 'action="/communes/"' in html
