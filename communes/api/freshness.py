@@ -7,8 +7,7 @@ the time of the latest refresh, read from the database, together with the site's
 
 - a client that asks again after a refresh-free night gets a 304 without the server doing any work;
 - an answer computed once is kept in the shared cache under that version and served as is to the
-  next client, until a refresh or an edit changes the version. A cached answer skips the throttle:
-  it costs the server little more than a 304.
+  next client, until a refresh or an edit changes the version.
 """
 
 import hashlib
@@ -129,12 +128,24 @@ def keep_answer(request, response):
 
 
 class ConditionalMixin:
-    """For DRF views: answer 304 or a cached answer before doing any work; validators on every 200."""
+    """For DRF views: a 304 or a cached answer instead of the work; validators and caching on a 200.
 
-    def dispatch(self, request, *args, **kwargs):
-        response = not_modified(request) or cached_answer(request)
-        if response is not None:
-            return response
-        response = add_validators(request, super().dispatch(request, *args, **kwargs))
-        keep_answer(request, response)
+    The shortcut is taken after DRF's ``initial()`` (authentication, permissions, throttles), so a
+    cheap answer still counts against an anonymous client's rate.
+    """
+
+    shortcut = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.shortcut = not_modified(request._request) or cached_answer(request._request)
+        if self.shortcut is not None:
+            # DRF looks the handler up after initial(): answer with the shortcut instead.
+            setattr(self, request.method.lower(), lambda *a, **kw: self.shortcut)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.shortcut is None:
+            add_validators(request._request, response)
+            keep_answer(request._request, response)
         return response
