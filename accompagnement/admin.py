@@ -228,7 +228,7 @@ class HouseholdAdmin(RoleAdminMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Ouvrir le dossier"))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("adults")
+        return super().get_queryset(request).prefetch_related("adults").defer("commune_chosen__contour")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

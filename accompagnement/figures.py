@@ -5,10 +5,12 @@ import datetime
 import statistics
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from communes.models import Commune
 
 from .enums import Channel, Need, NeedState, Outcome, Stage
 from .models import Household, HouseholdNeed
@@ -48,7 +50,14 @@ def by_commune_and_epci(qs):
     """Count each family once, at its chosen commune (or its only commune considered)."""
     communes, epcis = Counter(), Counter()
     unknown = _("Commune pas encore choisie")
-    for household in qs.select_related("commune_chosen__epci").prefetch_related("communes_considered__epci"):
+    households = (
+        qs.select_related("commune_chosen__epci")
+        .defer("commune_chosen__contour")  # contours are heavy and not needed for a count
+        .prefetch_related(
+            Prefetch("communes_considered", queryset=Commune.objects.defer("contour").select_related("epci"))
+        )
+    )
+    for household in households:
         commune = _commune_of(household)
         communes[commune.name if commune else unknown] += 1
         epci = commune.epci.name if commune and commune.epci_id else unknown

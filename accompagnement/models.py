@@ -216,7 +216,7 @@ class Household(VersionedModel):
     def main_commune(self):
         if self.commune_chosen_id:
             return self.commune_chosen
-        return self.communes_considered.order_by("-population").first()
+        return self.communes_considered.defer("contour").order_by("-population").first()
 
 
 class Adult(models.Model):

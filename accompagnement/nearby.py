@@ -55,7 +55,9 @@ def nearest_places(commune, layer_slugs, per_layer=PER_LAYER):
         layer = layers.get(slug)
         if layer is None:
             continue
-        places = list(
+        # Only ids and coordinates for the whole box; full rows for the few nearest (a commune row
+        # carries its contour, heavy to load for hundreds of places).
+        candidates = list(
             Place.objects.active()
             .located()
             .filter(
@@ -66,15 +68,19 @@ def nearest_places(commune, layer_slugs, per_layer=PER_LAYER):
                     commune.longitude + BOX_DEGREES * 1.5,
                 ),
             )
-            .select_related("commune")
+            .values_list("pk", "latitude", "longitude")
         )
-        if not places:
+        if not candidates:
             continue  # an empty layer would only add noise to the dossier page
-        distances = haversine_km(
-            commune.latitude, commune.longitude, [p.latitude for p in places], [p.longitude for p in places]
-        )
+        ids, lats, lons = zip(*candidates, strict=True)
+        distances = haversine_km(commune.latitude, commune.longitude, lats, lons)
         order = np.argsort(distances, kind="stable")[:per_layer]
-        result[layer] = [NearbyPlace(places[i], round(float(distances[i]), 1)) for i in order]
+        nearest = {ids[i]: round(float(distances[i]), 1) for i in order}
+        places = Place.objects.filter(pk__in=nearest).select_related("commune").defer("commune__contour")
+        result[layer] = sorted(
+            (NearbyPlace(place, nearest[place.pk]) for place in places),
+            key=lambda item: (item.distance_km, item.place.pk),
+        )
     return result
 
 

@@ -43,12 +43,26 @@ FIGURES_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.MARKETING)
 
 def staff_render(request, template_name, context, status=200):
     """Render inside the admin's frame (header, staff navigation, logout) without its app sidebar."""
-    full = {**admin.site.each_context(request), "is_nav_sidebar_enabled": False, **context}
+    # Only what the admin frame needs: each_context() would also build the app list, one role query per model.
+    site = admin.site
+    frame = {
+        "site_title": site.site_title,
+        "site_header": site.site_header,
+        "site_url": site.site_url,
+        "has_permission": site.has_permission(request),
+        "available_apps": [],
+        "is_popup": False,
+        "is_nav_sidebar_enabled": False,
+    }
+    full = {**frame, **context}
     return render(request, template_name, full, status=status)
 
 
 def _households():
-    return Household.objects.select_related("advisor", "commune_chosen", "referrer")
+    # A commune row carries its contour (heavy GeoJSON): never load it for these pages.
+    return Household.objects.select_related("advisor", "commune_chosen", "referrer").defer(
+        "commune_chosen__contour"
+    )
 
 
 def _editable_or_403(request, household):
@@ -72,6 +86,7 @@ def home(request):
         _households()
         .open()
         .of_advisor(user)
+        .prefetch_related("adults")
         .annotate(n_open_tasks=Count("tasks", filter=Q(tasks__done_at__isnull=True)))
     )
     columns = [(stage, [h for h in mine if h.stage == stage]) for stage in Stage if stage != Stage.CLOSED]
@@ -156,9 +171,11 @@ def _dossier_context(request, household, **overrides):
         "outcomes": Outcome.choices,
         "stages": [(s, s == household.stage) for s in Stage],
         "nearby": nearby.nearby_for_household(household),
-        "pinned": household.pinned_places.select_related("place__layer", "place__commune"),
+        "pinned": household.pinned_places.select_related("place__layer", "place__commune").defer(
+            "place__commune__contour"
+        ),
         "pinned_ids": pinned_ids,
-        "communes_considered": household.communes_considered.all(),
+        "communes_considered": household.communes_considered.defer("contour"),
         "Stage": Stage,
     }
     context.update(overrides)
@@ -381,7 +398,9 @@ def welcome_pack(request, pk):
     """The printable welcome pack: the family's commune, the places kept for them, their contacts."""
     household = get_object_or_404(_households(), pk=pk)
     record(request, Action.VIEW, household, detail="livret d'accueil")
-    pinned = household.pinned_places.select_related("place__layer", "place__commune")
+    pinned = household.pinned_places.select_related("place__layer", "place__commune").defer(
+        "place__commune__contour"
+    )
     groups = {}
     for pin in pinned:
         groups.setdefault(pin.place.layer, []).append(pin)
