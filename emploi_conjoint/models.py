@@ -1,7 +1,9 @@
 """Models of the spouse-employment pipeline: candidates, consents, CV versions, stages, opportunities, introductions."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -331,3 +333,13 @@ def _register_audit():
 
 
 _register_audit()
+
+
+@receiver(post_delete, sender=CVVersion)
+def _delete_cv_file(sender, instance, **kwargs):
+    """A deleted CV version (by hand, or with its candidate or household) takes its file with it."""
+    if not instance.file:
+        return
+    storage, name = instance.file.storage, instance.file.name
+    # After the commit only: a rolled-back deletion must not leave a row whose file is gone.
+    transaction.on_commit(lambda: storage.delete(name))

@@ -21,7 +21,7 @@ from accompagnement.models import Organisation
 from osez import roles
 from osez.audit import Action, record
 from osez.locking import StaleVersionError
-from osez.permissions import role_required
+from osez.permissions import has_role, role_required
 
 from . import consent as consent_text
 from . import figures as figures_module
@@ -71,8 +71,18 @@ def _candidate(pk):
 # --- Board ------------------------------------------------------------------------------------------
 
 
-@role_required(*HR)
 def board(request):
+    """The HR board; other staff landing on /admin/emploi/ are sent to what their role may see."""
+    if request.user.is_authenticated and not has_role(request.user, *HR):
+        if has_role(request.user, *FOLLOWERS):
+            return redirect("emploi_conjoint:followed")
+        if has_role(request.user, *FIGURES):
+            return redirect("emploi_conjoint:figures")
+    return _board(request)
+
+
+@role_required(*HR)
+def _board(request):
     mine = request.GET.get("mine") == "1"
     qs = Candidate.objects.with_people().annotate(n_intros=Count("introductions"))
     if mine:
@@ -465,6 +475,23 @@ def opportunity_create(request):
 
 
 @role_required(*HR)
+def opportunity_edit(request, pk):
+    offer = get_object_or_404(Opportunity, pk=pk)
+    form = OpportunityForm(request.POST or None, instance=offer)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        record(request, Action.CHANGE, offer)
+        messages.success(request, _("Offre mise à jour."))
+        return redirect("emploi_conjoint:opportunity", pk=offer.pk)
+    return page(
+        request,
+        "emploi_conjoint/opportunity_form.html",
+        _("Modifier l'offre « %(title)s »") % {"title": offer},
+        form=form,
+    )
+
+
+@role_required(*HR)
 def opportunity_detail(request, pk):
     offer = get_object_or_404(Opportunity.objects.with_places(), pk=pk)
     return page(
@@ -520,6 +547,21 @@ def organisation_create(request):
         _("Ajouter une entreprise ou un cabinet"),
         form=form,
     )
+
+
+@role_required(*HR)
+def organisation_import_template(request):
+    """An example file to fill in, with the expected columns (the organisation in it is fictional)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modele-import-entreprises.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["nom", "type", "siret", "naf", "secteur", "code_insee", "effectif", "club", "site_web"])
+    writer.writerow(
+        ["Entreprise exemple (fictive)", "employeur", "73282932000074", "62.01Z", "informatique", "10387",
+         "10-49", "Club des entreprises", "https://exemple.fr"]
+    )  # fmt: skip
+    return response
 
 
 @role_required(*HR)

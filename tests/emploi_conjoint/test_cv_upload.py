@@ -114,3 +114,14 @@ def test_macro_enabled_word_file_is_refused():
     )
     with pytest.raises(ValidationError, match="n'est pas un texte Word"):
         check_cv(upload("cv.docx", data))
+
+
+def test_deleting_a_candidate_deletes_their_cv_files(django_capture_on_commit_callbacks):
+    candidate = CandidateFactory()
+    version = services.add_cv_version(candidate, upload("cv.pdf", PDF_BYTES))
+    path = Path(version.file.path)
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate.delete()
+    assert not path.exists()
+    assert stored_files() == []

@@ -117,3 +117,11 @@ def test_a_binary_blob_without_lines_is_explained_not_a_crash():
     # csv refuses fields over 128 KB: what a binary file with no line break looks like.
     preview = importer.preview("nom;siret\n" + "x" * 200_000)
     assert "ne se lit pas comme un CSV" in preview.header_error
+
+
+def test_the_template_file_imports_cleanly(client):
+    client.force_login(UserFactory(roles=["HR specialist"]))
+    response = client.get(reverse("emploi_conjoint:organisation-import-template"))
+    preview = importer.preview(importer.decode(response.content))
+    assert [r.name for r in preview.valid] == ["Entreprise exemple (fictive)"]
+    assert preview.rejected == []
