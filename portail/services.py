@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Prefetch
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from communes.departements import PREFECTURES
 from communes.models import Commune, Layer, Place, PlaceAnnotation, Proximity, Source
+from osez.cache import data_generation
 
 from .geo import distance_km
 from .signals import support_request_submitted
@@ -63,13 +65,34 @@ def prefecture_distance(commune, prefecture):
     return distance_km(commune.latitude, commune.longitude, prefecture.latitude, prefecture.longitude)
 
 
-def commune_page(commune: Commune) -> dict:
-    """Everything the commune page shows, in six queries whatever the number of places.
+def reference_data():
+    """Layers, sources and prefectures: a few dozen rows every page needs, cached until data change.
 
-    Queries: layers, proximities (+ nearest place and its commune), the commune's places, their
-    annotations (one prefetch query, skipped when there is no place), sources, the prefecture.
+    Keyed on the shared data generation (osez.cache), which every publication bumps, so a refreshed
+    source date or a new layer shows at once; saves three queries on every commune page.
     """
-    layers = list(Layer.objects.all())
+    key = f"portail:reference:{data_generation()}"
+    data = cache.get(key)
+    if data is None:
+        prefectures = {
+            p.departement_id: p
+            for p in Commune.objects.filter(pk__in=PREFECTURES.values()).only(
+                "code_insee", "name", "slug", "departement", "latitude", "longitude"
+            )
+        }
+        data = (list(Layer.objects.all()), {s.slug: s for s in Source.objects.all()}, prefectures)
+        cache.set(key, data, 3600)
+    return data
+
+
+def commune_page(commune: Commune) -> dict:
+    """Everything the commune page shows, in three queries whatever the number of places.
+
+    Queries: proximities (+ nearest place and its commune), the commune's places, their annotations
+    (one prefetch query, skipped when there is no place); layers, sources and prefectures come from
+    ``reference_data()``.
+    """
+    layers, sources, prefectures = reference_data()
     # Only the columns the page shows: the nearest place's commune would otherwise bring its whole
     # contour, and every place its attributes, for nothing.
     proximities = {
@@ -89,15 +112,7 @@ def commune_page(commune: Commune) -> dict:
             )
         )
     )
-    sources = {s.slug: s for s in Source.objects.all()}
-    prefecture_code = PREFECTURES.get(commune.departement_id)
-    prefecture = (
-        Commune.objects.filter(pk=prefecture_code)
-        .only("code_insee", "name", "slug", "latitude", "longitude")
-        .first()
-        if prefecture_code
-        else None
-    )
+    prefecture = prefectures.get(commune.departement_id)
 
     by_layer: dict[str, list[Place]] = {}
     for place in places:

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from portail.services import reference_data
 from tests.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,8 +96,9 @@ def test_fixed_number_of_queries_whatever_the_number_of_places(
         PlaceFactory(
             layer=layer, source=territory["source"], commune=territory["chapelle"], name=f"Lieu fictif {i}"
         )
-    # layers, proximities (+nearest), places, annotations (prefetch), sources, prefecture, the commune itself
-    with django_assert_num_queries(7):
+    reference_data()  # layers, sources and prefectures: cached for every page until the data change
+    # the commune, its proximities (+ nearest places), its places, their annotations (prefetch)
+    with django_assert_num_queries(4):
         response = page(client, territory["chapelle"])
     assert response.status_code == 200
     places_in_text = response.content.decode().split('id="places-title"')[1].split('id="cta-title"')[0]
@@ -130,3 +132,12 @@ def test_any_unknown_page_offers_the_search(client, territory):
     assert response.status_code == 404
     html = response.content.decode()
     assert "<h1>Cette page n'existe pas</h1>" in html and 'action="/communes/"' in html
+
+
+def test_a_refreshed_source_date_shows_at_once(client, territory):
+    url = "/communes/10081-la-chapelle-saint-luc/"
+    assert "mise à jour le" in client.get(url).content.decode()
+    source = territory["source"]
+    source.last_success_at = source.last_success_at.replace(year=2031, month=3, day=14)
+    source.save()  # a publication: pages and reference data cached before it are not read again
+    assert "mise à jour le 14 mars 2031" in client.get(url).content.decode()
