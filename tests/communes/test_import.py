@@ -347,3 +347,24 @@ def test_commune_without_centre_is_kept_without_distances(raw):
     assert outcome.ok and outcome.record.rejected == 0
     troyes = Commune.objects.get(code_insee=records[0]["code"])
     assert troyes.latitude is None and troyes.is_active
+
+
+def test_advisor_annotates_a_place_in_the_admin_and_is_its_author(client, loaded):
+    place = Place.objects.get(source_id="bpe", layer_id="pharmacies")
+    advisor = UserFactory(roles=["installation advisor"])
+    client.force_login(advisor)
+    url = f"/admin/communes/place/{place.pk}/change/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "annotations-TOTAL_FORMS": "1", "annotations-INITIAL_FORMS": "0", "annotations-MIN_NUM_FORMS": "0",
+            "annotations-MAX_NUM_FORMS": "1000", "annotations-0-text": "accepte de nouveaux patients",
+            "annotations-0-observed_on": "2026-11-02",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    annotation = place.annotations.get()
+    assert annotation.author == advisor and str(annotation.observed_on) == "2026-11-02"
+    assert refresh("bpe").ok
+    assert place.annotations.get().text == "accepte de nouveaux patients"
