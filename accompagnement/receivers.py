@@ -9,7 +9,13 @@ def open_dossier_from_request(sender, support_request, **kwargs):
     """A family submitted /demande/: open their dossier in "nouvelle demande"."""
     from .services import open_from_support_request
 
-    household = open_from_support_request(support_request)
+    try:
+        household = open_from_support_request(support_request)
+    except Exception:
+        # The request itself is saved: the family must still get its confirmation, and
+        # `manage.py open_pending_requests` opens the dossier once the cause is fixed.
+        logger.exception("could not open a dossier for support request %s", support_request.pk)
+        return None
     logger.info("dossier %s opened from support request %s", household.reference, support_request.pk)
     return household
 

@@ -93,3 +93,27 @@ def test_references_are_sequential_and_unique():
     refs = sorted(Household.objects.values_list("reference", flat=True))
     year = timezone.localdate().year
     assert refs == [f"OSZ-{year}-0001", f"OSZ-{year}-0002"]
+
+
+def test_a_failing_receiver_does_not_break_the_request_and_the_command_catches_up(monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    from accompagnement import services
+
+    request = make_request()
+
+    def broken(_request):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(services, "open_from_support_request", broken)
+    support_request_submitted.send(sender=SupportRequest, support_request=request)  # no exception
+    assert not Household.objects.exists()
+    monkeypatch.undo()
+    out = io.StringIO()
+    call_command("open_pending_requests", stdout=out)
+    assert Household.objects.get(support_request=request).stage == Stage.NEW
+    assert "1 dossier(s) ouvert(s)" in out.getvalue()
+    call_command("open_pending_requests", stdout=io.StringIO())
+    assert Household.objects.count() == 1
