@@ -6,6 +6,7 @@ changes nothing.
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from accompagnement.enums import OrganisationKind, SizeBand
 from accompagnement.models import Adult, Household, Organisation
 from communes.models import Commune
+from osez import roles
 
 from . import consent as consent_text
 from .enums import ContractType, Outcome, Stage, WorkTime
@@ -131,23 +133,50 @@ def load(stdout=None):
         created["opportunities"] += was_created
         opportunities.append(offer)
 
+    if not Candidate.objects.filter(is_fictional=True).exists():
+        created["candidates"], created["introductions"] = _load_candidates(
+            communes, opportunities, now, today
+        )
+    if stdout is not None:
+        stdout.write(
+            "Emploi du conjoint (fictif) : {candidates} candidat·es, {organisations} organisations, "
+            "{opportunities} offres, {introductions} mises en relation créées.".format(**created)
+        )
+    return created
+
+
+def _fictional_adults():
+    """Spouses of the back-office's fictional dossiers who look for a job and are not followed yet."""
+    return list(
+        Adult.objects.filter(
+            is_spouse_seeking_job=True, household__reference__startswith="FICTIF-", candidate__isnull=True
+        ).order_by("household__reference", "pk")
+    )
+
+
+def _own_adult(number, first, last):
+    household, _created = Household.objects.get_or_create(
+        reference=f"FICTIF-EMP-{number:02d}", defaults={"origin": HOUSEHOLD_ORIGIN}
+    )
+    adult, _created = Adult.objects.get_or_create(
+        household=household, first_name=first, last_name=last, defaults={"is_spouse_seeking_job": True}
+    )
+    return adult
+
+
+def _load_candidates(communes, opportunities, now, today):
+    """The demo's job seekers, on the back-office's fictional spouses first, then on dossiers of our own."""
+    adults = _fictional_adults()
+    hr = get_user_model().objects.filter(groups__name=roles.HR, is_active=True).order_by("pk").first()
+    candidates = []
     for number, row in enumerate(CANDIDATES, start=1):
-        first, last, roles, sectors, time, contracts, commune_index, km, path = row
-        household, _ = Household.objects.get_or_create(
-            reference=f"FICTIF-EMP-{number:02d}", defaults={"origin": HOUSEHOLD_ORIGIN}
-        )
-        adult, _ = Adult.objects.get_or_create(
-            household=household,
-            first_name=first,
-            last_name=last,
-            defaults={"is_spouse_seeking_job": True},
-        )
-        if Candidate.objects.filter(adult=adult).exists():
-            continue
+        first, last, wished_roles, sectors, time, contracts, commune_index, km, path = row
+        adult = adults.pop(0) if adults else _own_adult(number, first, last)
         started = now - timedelta(days=path[0][1])
         candidate = Candidate.objects.create(
             adult=adult,
-            wished_roles=roles,
+            hr_specialist=hr,
+            wished_roles=wished_roles,
             wished_sectors=sectors,
             work_time=time,
             contract_types=[str(c) for c in contracts],
@@ -160,7 +189,7 @@ def load(stdout=None):
             stage_since=now - timedelta(days=path[-1][1]),
             held_from_stage=path[-2][0] if path[-1][0] in (Stage.PAUSE, Stage.ABANDON) else "",
         )
-        created["candidates"] += 1
+        candidates.append(candidate)
         previous = ""
         for stage, days in path:
             StageTransition.objects.create(
@@ -168,6 +197,7 @@ def load(stdout=None):
                 from_stage=previous,
                 to_stage=stage,
                 at=now - timedelta(days=days),
+                by=hr,
                 reason="Ouverture du suivi" if not previous else "Démonstration",
             )
             previous = stage
@@ -175,10 +205,11 @@ def load(stdout=None):
         if Stage.CV_PRET in stages:
             version = CVVersion(
                 candidate=candidate,
-                original_name=f"CV {first} (fictif).pdf",
+                original_name=f"CV {adult.first_name} (fictif).pdf",
                 file_kind="pdf",
                 size=len(DEMO_PDF),
                 note="refonte après bilan",
+                uploaded_by=hr,
                 uploaded_at=started + timedelta(days=10),
             )
             version.file.save("cv.pdf", ContentFile(DEMO_PDF), save=False)
@@ -188,37 +219,27 @@ def load(stdout=None):
                 candidate=candidate,
                 text_version=consent_text.CURRENT_VERSION,
                 given_on=(started + timedelta(days=5)).date(),
+                recorded_by=hr,
             )
-    # Introductions: Karim was hired through the clinic, Sam has an interview, Camille awaits answers.
+    # The hired one went through the clinic, another has an interview, a third awaits answers.
     plan = [
         (1, 1, Outcome.HIRED, None, 45),
         (1, 3, Outcome.NO_FOLLOW_UP, None, 55),
         (3, 3, Outcome.INTERVIEW, 0, 20),
         (0, 0, Outcome.PENDING, -2, 20),
     ]
+    introductions = 0
     for candidate_index, offer_index, outcome, follow_up, days in plan:
-        first, last = CANDIDATES[candidate_index][:2]
-        candidate = Candidate.objects.filter(
-            adult__first_name=first, adult__last_name=last, is_fictional=True
-        ).first()
-        if candidate is None or not candidate.has_consent:
-            continue
         offer = opportunities[offer_index]
-        _intro, was_created = Introduction.objects.get_or_create(
-            candidate=candidate,
+        Introduction.objects.create(
+            candidate=candidates[candidate_index],
             organisation=offer.organisation,
             opportunity=offer,
-            defaults={
-                "date": today - timedelta(days=days),
-                "outcome": outcome,
-                "next_follow_up": None if follow_up is None else today + timedelta(days=follow_up),
-                "notes": "Mise en relation fictive (démonstration).",
-            },
+            made_by=hr,
+            date=today - timedelta(days=days),
+            outcome=outcome,
+            next_follow_up=None if follow_up is None else today + timedelta(days=follow_up),
+            notes="Mise en relation fictive (démonstration).",
         )
-        created["introductions"] += was_created
-    if stdout is not None:
-        stdout.write(
-            "Emploi du conjoint (fictif) : {candidates} candidat·es, {organisations} organisations, "
-            "{opportunities} offres, {introductions} mises en relation créées.".format(**created)
-        )
-    return created
+        introductions += 1
+    return len(candidates), introductions
