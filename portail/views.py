@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from communes.models import Layer, Place, Source
+from osez.audit import client_address
 from osez.cache import cached_public, data_generation
 
 from . import finder, services
@@ -120,6 +121,12 @@ def sheet_attachment(request, slug, pk):
     return FileResponse(handle, as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
 
 
+def _client_key(group, request):
+    # The visitor's address as the whole project sees it: behind the production proxy REMOTE_ADDR
+    # is the proxy, and keying on it would make every family share one limit.
+    return client_address(request)
+
+
 @require_http_methods(["GET", "POST"])
 def support_request(request):
     initial = {}
@@ -131,7 +138,7 @@ def support_request(request):
         limited = is_ratelimited(
             request,
             group="portail.support_request",
-            key="ip",
+            key=_client_key,
             rate=support_request_rate,
             method="POST",
             increment=True,

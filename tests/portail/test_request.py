@@ -139,6 +139,15 @@ def test_rate_limit_per_address_keeps_the_typed_answers(client, territory, setti
     assert client.post("/demande/", VALID, REMOTE_ADDR="10.0.0.2").status_code == 302
 
 
+def test_behind_the_proxy_the_limit_is_per_visitor_not_per_proxy(client, territory, settings):
+    settings.OSEZ_SUPPORT_REQUEST_RATE = "1/h"
+    settings.OSEZ_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    assert client.post("/demande/", VALID, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy).status_code == 302
+    assert client.post("/demande/", VALID, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy).status_code == 429
+    assert client.post("/demande/", VALID, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 302
+
+
 def test_commune_page_prefills_the_communes(client, territory):
     html = client.get("/demande/", {"communes": "10387"}).content.decode()
     assert 'value="10387"' in html
