@@ -64,7 +64,8 @@ def test_prod_settings_refuse_missing_secret_key():
 
 
 def test_prod_settings_pass_deploy_checks():
-    environment = dict(os.environ)
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a real deployment never has it.
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment.update(
         DJANGO_SETTINGS_MODULE="osez.settings.prod",
         SECRET_KEY="a-real-production-secret-key-that-is-long-and-random-0123456789",
