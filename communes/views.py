@@ -44,9 +44,12 @@ def _not_found(request, text):
     if folded and not folded.replace(" ", "").isdigit():
         suggestions = list(Commune.objects.active().search(folded)[:SUGGESTIONS])
         if len(suggestions) < SUGGESTIONS:
-            names = {
-                fold(name): code for code, name in Commune.objects.active().values_list("code_insee", "name")
-            }
+            candidates = Commune.objects.active()
+            if candidates.count() > 5000:
+                # Nationally, compare only names sharing a piece of the longest word asked: difflib
+                # over 35,000 names would cost every mistyped address a second of CPU.
+                candidates = candidates.filter(search_text__contains=max(folded.split(), key=len)[:3])
+            names = {fold(name): code for code, name in candidates.values_list("code_insee", "name")}
             close = difflib.get_close_matches(folded, names.keys(), n=SUGGESTIONS, cutoff=0.6)
             extra = Commune.objects.filter(pk__in=[names[n] for n in close]).exclude(
                 pk__in=[c.pk for c in suggestions]
