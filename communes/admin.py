@@ -207,7 +207,7 @@ class TerritoryUploadAdmin(RoleAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request), "upload": upload, "opts": self.model._meta,
             "accepted": upload.rows[:500], "accepted_count": len(upload.rows), "rejected": upload.rejected_rows,
             "published_now": published_now, "can_publish": upload.state == UploadState.PREVIEW
-            and has_role(request.user, *EDIT_ROLES), "title": _("Aperçu avant publication"),
+            and bool(upload.rows) and has_role(request.user, *EDIT_ROLES), "title": _("Aperçu avant publication"),
         }  # fmt: skip
         return TemplateResponse(request, "admin/communes/territory_preview.html", context)
 

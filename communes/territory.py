@@ -218,6 +218,10 @@ def publish_upload(upload, user=None):
     upload = TerritoryUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.state != UploadState.PREVIEW:
         raise UploadError("ce fichier a déjà été publié ou abandonné")
+    if not upload.rows:
+        raise UploadError(
+            "aucune ligne acceptée dans ce fichier : rien à publier, les données publiées sont conservées"
+        )
     departements = tuple(settings.OSEZ_DEPARTEMENTS)
     by_code, _by_name = _commune_lookup(departements)
     batch = Batch(departements=departements, total_rows=len(upload.rows) + len(upload.rejected_rows))
@@ -239,7 +243,10 @@ def publish_upload(upload, user=None):
     record.rejected_rows = upload.rejected_rows[:50]
     record.checksum = upload.checksum
     # The person saw the preview (with its counts) before pressing "publish": the shrink rule is theirs.
-    result = publish_places(upload.source, batch, force=True, layers_scope=[upload.layer_id])
+    try:
+        result = publish_places(upload.source, batch, force=True, layers_scope=[upload.layer_id])
+    except SourceError as exc:  # e.g. every commune vanished since the preview: an empty batch
+        raise UploadError(str(exc)) from exc
     now = timezone.now()
     record.created, record.updated, record.unchanged = result.created, result.updated, result.unchanged
     record.deactivated = result.deactivated

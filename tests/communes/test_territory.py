@@ -128,3 +128,20 @@ def test_roles_without_upload_rights_are_refused(client, communes_loaded):
     assert client.get("/admin/communes/territoryupload/televerser/").status_code == 403
     client.force_login(UserFactory(roles=[]))
     assert client.get("/admin/communes/territoryupload/televerser/").status_code == 403
+
+
+def test_a_file_with_every_row_rejected_cannot_be_published(client, communes_loaded):
+    layer = Layer.objects.get(slug="medecins-nouveaux-patients")
+    advisor = UserFactory(roles=[ADVISOR])
+    upload = territory.create_upload(
+        layer, provider="CAF", data_date="2026-01-01", file_name="m.csv",
+        data=b"code_commune;nom\n10999;Dr Nulle Part\n", user=advisor,
+    )  # fmt: skip
+    client.force_login(advisor)
+    preview = client.get(f"/admin/communes/territoryupload/{upload.pk}/apercu/").content.decode()
+    assert "Publier les lignes acceptées" not in preview
+    response = client.post(f"/admin/communes/territoryupload/{upload.pk}/publier/", follow=True)
+    assert response.status_code == 200
+    assert "rien à publier" in response.content.decode()
+    upload.refresh_from_db()
+    assert upload.state == UploadState.PREVIEW and not Place.objects.filter(layer=layer).exists()
