@@ -624,8 +624,15 @@ def figures_csv(request):
     response.write("\ufeff")  # so that spreadsheets open the accents correctly
     writer = csv.writer(response, delimiter=";")
     for row in figures_module.csv_rows(data):
-        writer.writerow(row)
+        writer.writerow([_spreadsheet_safe(cell) for cell in row])
     return response
+
+
+def _spreadsheet_safe(cell):
+    # A sector typed as "=HYPERLINK(…)" would run as a formula in a spreadsheet: make it plain text.
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
+        return "'" + cell
+    return cell
 
 
 # --- What installation advisors see: the stage, never the CV ------------------------------------------

@@ -60,12 +60,14 @@ def test_csv_export_has_no_names_and_is_audited(client):
     candidate = CandidateFactory(adult__first_name="Zéphyrine", adult__last_name="Unique")
     services.record_consent(candidate)
     services.introduce(candidate, organisation=OrganisationFactory(sector="santé"))
+    services.introduce(candidate, organisation=OrganisationFactory(sector='=HYPERLINK("http://x")'))
     user = UserFactory(roles=["marketing"])
     client.force_login(user)
     response = client.get(reverse("emploi_conjoint:figures-csv"))
     body = response.content.decode("utf-8-sig")
     assert "santé" in body
     assert "Zéphyrine" not in body and "Unique" not in body
+    assert "'=HYPERLINK" in body  # shown as text, never run as a spreadsheet formula
     assert AccessLog.objects.filter(action="export", user=user).exists()
 
 

@@ -104,3 +104,27 @@ def test_no_home_commune_means_no_suggestion():
     candidate = CandidateFactory(home_commune=None)
     OpportunityFactory()
     assert suggestions.for_candidate(candidate) == []
+
+
+def test_closing_an_offer_stops_suggesting_it(client, troyes):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    candidate = CandidateFactory(home_commune=troyes)
+    offer = OpportunityFactory(commune=troyes)
+    assert suggestions.for_candidate(candidate)
+    client.force_login(UserFactory(roles=["HR specialist"]))
+    response = client.post(
+        reverse("emploi_conjoint:opportunity-edit", args=[offer.pk]),
+        {
+            "title": offer.title,
+            "organisation": offer.organisation_id,
+            "commune": troyes.pk,
+            "contract_type": offer.contract_type,
+            "work_time": offer.work_time,
+            "closing_date": "2020-01-31",
+        },
+    )
+    assert response.status_code == 302
+    assert suggestions.for_candidate(candidate) == []
