@@ -6,10 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 
 from portail import finder
-from tests.portail.conftest import build_territory
+from tests.portail.conftest import build_territory, clear_cache
 
 # The sync Playwright API runs an event loop in this thread; Django's ORM calls from tests are still
 # synchronous and safe here.
@@ -56,11 +55,11 @@ def page(chromium, live_server):
 
 @pytest.fixture
 def site(transactional_db):
-    cache.clear()
+    clear_cache()
     finder.reset_index()
     data = build_territory()
     yield data
-    cache.clear()
+    clear_cache()
     finder.reset_index()
 
 

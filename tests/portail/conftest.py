@@ -12,13 +12,25 @@ from portail import finder
 from tests.factories import CommuneFactory, EPCIFactory, LayerFactory, PlaceFactory, SourceFactory
 
 
+def clear_cache():
+    """Forget this test run's cache entries only.
+
+    With Redis, ``cache.clear()`` flushes the whole database, entries of the other xdist workers and
+    of other suites included; ``delete_pattern`` stays within this worker's key prefix.
+    """
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_state():
     """Each test starts with an empty cache (rate limits, cached pages) and a finder index to rebuild."""
-    cache.clear()
+    clear_cache()
     finder.reset_index()
     yield
-    cache.clear()
+    clear_cache()
     finder.reset_index()
 
 
