@@ -194,11 +194,6 @@ def test_disguised_organisation_import_is_refused(client, setup):
     assert not Organisation.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="communes/admin.py publish_view catches territory.UploadError only; publishing a preview whose rows "
-    "were all rejected raises communes.sources.base.SourceError (empty batch) → 500",
-)
 def test_publishing_a_file_whose_rows_were_all_rejected_is_not_a_500(client):
     layer = LayerFactory(slug="medecins-nouveaux-patients", name="Médecins acceptant de nouveaux patients")
     source = SourceFactory(slug="territoire-medecins-nouveaux-patients", name="Partenaire fictif")
