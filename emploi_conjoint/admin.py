@@ -1,6 +1,7 @@
 """Admin screens of the pipeline; the day-to-day work happens in the HR workspace (/admin/emploi/)."""
 
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,8 @@ class CandidateAdmin(admin.ModelAdmin):
 
 @admin.register(Opportunity)
 class OpportunityAdmin(admin.ModelAdmin):
+    # Links without a scheme are read as https (Django 6's default; silences its deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "organisation", "commune", "contract_type", "closing_date", "is_fictional"]
     list_filter = ["contract_type", "work_time", "is_fictional"]
     search_fields = ["title", "organisation__name"]
