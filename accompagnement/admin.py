@@ -5,6 +5,7 @@ on dossiers, HR specialists see partners, marketing sees nothing here (figures o
 """
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -227,8 +228,22 @@ class HouseholdAdmin(RoleAdminMixin, admin.ModelAdmin):
     def open_link(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Ouvrir le dossier"))
 
+    def delete_model(self, request, obj):
+        # Deleting a dossier is an erasure: files, change history and the original request go too, audited.
+        from osez.rights import erase_household
+
+        erase_household(obj, request, reason=str(_("suppression depuis l'administration")))
+
+    def delete_queryset(self, request, queryset):
+        for household in queryset:
+            self.delete_model(request, household)
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("adults").defer("commune_chosen__contour")
+        queryset = super().get_queryset(request).prefetch_related("adults").defer("commune_chosen__contour")
+        if has_role(request.user, roles.TEAM_LEAD) or not has_role(request.user, roles.ADVISOR):
+            return queryset  # leads and admins see all; other roles are refused by the permission checks
+        # Advisors see their own dossiers and the unassigned requests only (issue 8).
+        return queryset.filter(Q(advisor=request.user) | Q(advisor__isnull=True))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

@@ -1,8 +1,9 @@
 """Who may read and change a dossier (object rules, checked with ``user.has_perm(name, household)``).
 
-Decision: the installation advisors of the service see every dossier (a colleague answers the family
-when its advisor is away) but change only their own dossiers and the unassigned ones; team leads and
-admins change any. HR specialists only see that a household exists and the state of its spouse-job need
+Decision (issue 8: a request for another advisor's dossier by id is refused): installation advisors
+read and change only their own dossiers and the unassigned new requests (so that someone picks them
+up); when an advisor is away, a team lead reassigns the dossier. Team leads and admins read and change
+any. HR specialists only see that a household exists and the state of its spouse-job need
 (never the family's notes); marketing sees the figures only.
 """
 
@@ -25,7 +26,7 @@ def has_spouse_job_need(user, household):
     return household is not None and household.needs.filter(kind=Need.SPOUSE_JOB).exists()
 
 
-can_read_full = roles.is_admin | roles.is_team_lead | roles.is_advisor
+can_read_full = roles.is_admin | roles.is_team_lead | (roles.is_advisor & is_own_or_unassigned)
 can_edit = roles.is_admin | roles.is_team_lead | (roles.is_advisor & is_own_or_unassigned)
 
 rules.add_perm("accompagnement.read_dossier", can_read_full)

@@ -397,6 +397,8 @@ def unpin_place(request, pk, pin_pk):
 def welcome_pack(request, pk):
     """The printable welcome pack: the family's commune, the places kept for them, their contacts."""
     household = get_object_or_404(_households(), pk=pk)
+    if not request.user.has_perm("accompagnement.read_dossier", household):
+        raise PermissionDenied
     record(request, Action.VIEW, household, detail="livret d'accueil")
     pinned = household.pinned_places.select_related("place__layer", "place__commune").defer(
         "place__commune__contour"

@@ -71,3 +71,24 @@ def test_bulk_actions(client):
     assert mine.stage == Stage.FIRST_CONTACT
     assert at_project.stage == Stage.PROJECT  # arrival needs its date: done from the dossier page
     assert "depuis la fiche du dossier" in response.content.decode()
+
+
+def test_deleting_a_dossier_in_the_admin_is_an_audited_erasure(client):
+    from accompagnement.models import Adult, Household
+    from osez.models import AccessLog
+    from tests.accompagnement.factories import AdultFactory, HouseholdFactory
+    from tests.factories import UserFactory
+
+    admin_user = UserFactory(username="erasure-admin", is_superuser=True)
+    household = HouseholdFactory()
+    AdultFactory(household=household, first_name="Prénom-fictif")
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/accompagnement/household/{household.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert response.status_code == 200
+    assert not Household.objects.filter(pk=household.pk).exists()
+    assert not Adult.objects.filter(first_name="Prénom-fictif").exists()
+    entry = AccessLog.objects.get(action="erase")
+    assert entry.object_repr == household.reference
+    assert "Prénom-fictif" not in entry.detail

@@ -62,7 +62,7 @@ GET_PAGES = {
     },
     "dossier": {
         "owner": OK,
-        "colleague": OK,
+        "colleague": FORBIDDEN,
         "hr": OK,
         "marketing": FORBIDDEN,
         "lead": OK,
@@ -80,7 +80,7 @@ GET_PAGES = {
     },
     "welcome-pack": {
         "owner": OK,
-        "colleague": OK,
+        "colleague": FORBIDDEN,
         "hr": FORBIDDEN,
         "marketing": FORBIDDEN,
         "lead": OK,
@@ -236,13 +236,14 @@ def test_hr_cannot_see_a_household_without_spouse_job_need(client, world):
     assert client.get(reverse("accompagnement:dossier", args=[other.pk])).status_code == FORBIDDEN
 
 
-def test_colleague_reads_but_sees_no_change_buttons(client, world):
+def test_colleague_is_refused_and_sees_nothing_of_the_dossier(client, world):
     users, household, *_ = world
     client.force_login(users["colleague"])
-    html = client.get(url_for("dossier", household)).content.decode()
-    assert "Note privée de la famille" in html
-    assert "vous pouvez le consulter, pas le modifier" in html
-    assert "Passer à" not in html
+    response = client.get(url_for("dossier", household))
+    assert response.status_code == 403
+    assert "Note privée de la famille" not in response.content.decode()
+    changelist = client.get(reverse("admin:accompagnement_household_changelist")).content.decode()
+    assert household.reference not in changelist
 
 
 def test_marketing_sees_no_personal_data_in_navigation(client, world):

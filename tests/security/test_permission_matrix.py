@@ -51,11 +51,11 @@ accompagnement:tasks                  |                   | login | 200  | 403 |
 accompagnement:figures                |                   | login | 200  | 403 | 200 | 200 | 200
 accompagnement:figures-csv            |                   | login | 200  | 403 | 200 | 200 | 200
 accompagnement:dossier                | own dossier       | login | 200  | 200 | 403 | 200 | 200
-accompagnement:dossier                | colleague dossier | login | 403* | 200 | 403 | 200 | 200
+accompagnement:dossier                | colleague dossier | login | 403  | 200 | 403 | 200 | 200
 accompagnement:dossier-edit           | own dossier       | login | 200  | 403 | 403 | 200 | 200
 accompagnement:dossier-edit           | colleague dossier | login | 403  | 403 | 403 | 200 | 200
 accompagnement:welcome-pack           | own dossier       | login | 200  | 403 | 403 | 200 | 200
-accompagnement:welcome-pack           | colleague dossier | login | 403* | 403 | 403 | 200 | 200
+accompagnement:welcome-pack           | colleague dossier | login | 403  | 403 | 403 | 200 | 200
 accompagnement:dossier-transition     | colleague dossier | login | 403  | 403 | 403 | ok  | ok
 accompagnement:dossier-take           | own dossier       | login | ok   | 403 | 403 | ok  | ok
 accompagnement:need-add               | colleague dossier | login | 403  | 403 | 403 | ok  | ok
@@ -125,10 +125,6 @@ POST_ONLY = {
     "emploi_conjoint:candidate-move",
     "emploi_conjoint:consent-withdraw",
 }
-# ``*``: required by issue 8 (a colleague's dossier requested by id is refused) but not enforced yet:
-# accompagnement/rules.py lets every advisor read every dossier. The cell is checked against today's
-# answer (200) and test_advisor_cannot_read_a_colleague_dossier records the gap as an expected failure.
-NOT_YET_ENFORCED = {"403*": "200"}
 
 # --- Django admin, one row per registered model -----------------------------------------------------
 # Rights per role: v = view (list, page, history), a = add, c = change, d = delete, - = nothing.
@@ -374,7 +370,7 @@ def test_staff_pages_answer_each_role_as_the_matrix_says(client, world, role):
     for name, key, expected_by_role in staff_expectations():
         if name not in existing:
             continue
-        expected = NOT_YET_ENFORCED.get(expected_by_role[role], expected_by_role[role])
+        expected = expected_by_role[role]
         url = reverse(name, kwargs=world["kwargs"][key])
         got = _answer(client, url, post=name in POST_ONLY)
         # "ok": redirected back, or the form shown again with its errors (400 for a bad POST).
@@ -414,11 +410,6 @@ def test_anonymous_is_sent_to_login_from_admin_model_pages(client, label):
     assert _answer(client, url) == "login"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8 asks that another advisor's dossier requested by id be refused; accompagnement/rules.py "
-    "lets every advisor read every dossier (a colleague covers an absent advisor) — decision for the lead",
-)
 def test_advisor_cannot_read_a_colleague_dossier(client, world):
     client.force_login(world["users"]["advisor"])
     url = reverse("accompagnement:dossier", kwargs=world["kwargs"]["colleague dossier"])
