@@ -92,7 +92,7 @@ def sample_paths(env, count=400):
     code = r"""
 import random, json
 from communes.models import Commune, Layer
-codes = list(Commune.objects.values_list("code_insee", "name")[:200000])
+codes = list(Commune.objects.values_list("code_insee", "name", "slug")[:200000])
 random.seed(7)
 pick = random.sample(codes, min(len(codes), 300))
 layers = list(Layer.objects.filter(is_territory=False).values_list("slug", flat=True))
@@ -113,19 +113,17 @@ print(json.dumps({"communes": pick, "layers": layers}))
     paths = []
     for _ in range(count):
         roll = rng.random()
-        code, name = rng.choice(communes)
+        code, name, slug = rng.choice(communes)
         if roll < 0.10:
             paths.append("/")
         elif roll < 0.25:
             term = urllib.request.quote(name.split("-")[0][:6])
             paths.append(f"/communes/?q={term}")
         elif roll < 0.60:
-            paths.append(f"/communes/{code}/")
+            paths.append(f"/communes/{code}-{slug}/")
         elif roll < 0.72:
             work = rng.choice(communes)[0]
-            paths.append(
-                f"/trouver/?travail_1={work}&distance_1={rng.choice([15, 25, 40])}&age=4&age=9&medecin_km=10"
-            )
+            paths.append(f"/trouver/?work_1={work}&km_1={rng.choice([15, 25, 40])}&ages=4%2C9&gp_km=10")
         elif roll < 0.80:
             other = rng.choice(communes)[0]
             paths.append(f"/comparer/?communes={code},{other}")
@@ -203,7 +201,7 @@ def main():
     paths = sample_paths(env)
     paths_file = static_root / "paths.txt"
     paths_file.write_text("\n".join(paths) + "\n")
-    commune_path = next(p for p in paths if re.fullmatch(r"/communes/[0-9AB]{5}/", p))
+    commune_path = next(p for p in paths if re.fullmatch(r"/communes/[0-9AB]{5}-[-a-z0-9]+/", p))
     env["GUNICORN_BIND"] = f"127.0.0.1:{args.port}"
     env["GUNICORN_WORKERS"] = str(args.workers)
     server = subprocess.Popen(
