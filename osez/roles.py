@@ -25,8 +25,35 @@ is_team_lead = rules.is_group_member(TEAM_LEAD)
 is_staff_member = rules.is_authenticated & (is_admin | is_advisor | is_hr | is_marketing | is_team_lead)
 
 
-def ensure_groups():
-    """Create the role groups (idempotent); called by migrations' post_migrate and by load_demo."""
-    from django.contrib.auth.models import Group
+# Django model permissions granted per role, for the admin pages that rely on them (the back-office apps'
+# own pages and admin classes check roles and object rules instead). Thematic sheets are written by the
+# people who know the territory: advisors, team leads and marketing.
+SHEET_PERMISSIONS = [
+    f"portail.{action}_{model}"
+    for model in ("sheet", "sheetattachment")
+    for action in ("view", "add", "change", "delete")
+]
+ROLE_PERMISSIONS = {
+    ADVISOR: SHEET_PERMISSIONS,
+    TEAM_LEAD: SHEET_PERMISSIONS,
+    MARKETING: SHEET_PERMISSIONS,
+}
 
-    return {name: Group.objects.get_or_create(name=name)[0] for name in ROLE_LABELS}
+
+def ensure_groups():
+    """Create the role groups with their permissions (idempotent); run after every migrate and by load_demo.
+
+    The admin role gets every permission, so that accounts of that role manage staff accounts, their
+    authenticator devices and every back-office model without being superusers.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLE_LABELS}
+    groups[ADMIN].permissions.set(Permission.objects.all())
+    for role, codes in ROLE_PERMISSIONS.items():
+        wanted = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        groups[role].permissions.set(wanted)
+    return groups

@@ -98,14 +98,14 @@ admin:password_change                 |                   | login | 200  | 200 |
 admin:password_change_done            |                   | login | 200  | 200 | 200 | 200 | 200
 admin:jsi18n                          |                   | login | 200  | 200 | 200 | 200 | 200
 admin:autocomplete                    |                   | login | 403  | 403 | 403 | 403 | 403
-admin:auth_user_password_change       | advisor account   | login | 403  | 403 | 403 | 403 | 403
+admin:auth_user_password_change       | advisor account   | login | 403  | 403 | 403 | 403 | 200
 admin:osez-otp-verify                 |                   | login | 302  | 302 | 302 | 302 | 200
 admin:osez-otp-setup                  |                   | login | 200  | 200 | 200 | 200 | 302
 admin:osez-rights                     |                   | login | 403  | 403 | 403 | 200 | 200
 admin:osez-rights-export              | own dossier       | login | 403  | 403 | 403 | 200 | 200
 admin:osez-rights-erase               | own dossier       | login | 403  | 403 | 403 | 200 | 200
-admin:otp_totp_totpdevice_config      | device            | login | 403  | 403 | 403 | 403 | 403
-admin:otp_totp_totpdevice_qrcode      | device            | login | 403  | 403 | 403 | 403 | 403
+admin:otp_totp_totpdevice_config      | device            | login | 403  | 403 | 403 | 403 | 200
+admin:otp_totp_totpdevice_qrcode      | device            | login | 403  | 403 | 403 | 403 | 200
 admin:communes_territoryupload_upload |                   | login | 200  | 403 | 403 | 403 | 200
 admin:communes_territoryupload_preview | upload           | login | 200  | 403 | 200 | 200 | 200
 admin:communes_territoryupload_publish | upload           | login | 302  | 403 | 403 | 403 | 302
@@ -128,16 +128,18 @@ POST_ONLY = {
 
 # --- Django admin, one row per registered model -----------------------------------------------------
 # Rights per role: v = view (list, page, history), a = add, c = change, d = delete, - = nothing.
+# The admin role holds every Django permission (osez.roles.ensure_groups); sheets are written by advisors,
+# team leads and marketing.
 # model                        | sample        | advisor | hr | marketing | lead | admin
 ADMIN_MODELS = """
-auth.group                    | -             | -    | -  | -  | -    | -
-auth.user                     | advisor       | -    | -  | -  | -    | -
-axes.accessattempt            | -             | -    | -  | -  | -    | -
-axes.accesslog                | -             | -    | -  | -  | -    | -
-axes.accessfailurelog         | -             | -    | -  | -  | -    | -
-otp_totp.totpdevice           | device        | -    | -  | -  | -    | -
-otp_static.staticdevice       | -             | -    | -  | -  | -    | -
-auditlog.logentry             | -             | -    | -  | -  | -    | -
+auth.group                    | -             | -    | -  | -  | -    | va
+auth.user                     | advisor       | -    | -  | -  | -    | vacd
+axes.accessattempt            | -             | -    | -  | -  | -    | v
+axes.accesslog                | -             | -    | -  | -  | -    | v
+axes.accessfailurelog         | -             | -    | -  | -  | -    | v
+otp_totp.totpdevice           | device        | -    | -  | -  | -    | vacd
+otp_static.staticdevice       | -             | -    | -  | -  | -    | va
+auditlog.logentry             | -             | -    | -  | -  | -    | v
 osez.accesslog                | access log    | -    | -  | -  | -    | v
 osez.jobrun                   | job run       | -    | -  | -  | -    | v
 communes.source               | source        | v    | -  | v  | v    | v
@@ -150,11 +152,11 @@ communes.territoryupload      | upload        | v    | -  | v  | v    | v
 accompagnement.household      | own dossier   | vac  | -  | -  | vac  | vacd
 accompagnement.organisation   | organisation  | vac  | vac | - | vac  | vacd
 accompagnement.task           | own task      | vac  | -  | -  | vac  | vacd
-emploi_conjoint.candidate     | own candidate | -    | -  | -  | -    | -
-emploi_conjoint.opportunity   | opportunity   | -    | -  | -  | -    | -
-emploi_conjoint.introduction  | introduction  | -    | -  | -  | -    | -
-portail.sheet                 | -             | -    | -  | -  | -    | -
-portail.supportrequest        | request       | -    | -  | -  | -    | -
+emploi_conjoint.candidate     | own candidate | -    | -  | -  | -    | vacd
+emploi_conjoint.opportunity   | opportunity   | -    | -  | -  | -    | vacd
+emploi_conjoint.introduction  | introduction  | -    | -  | -  | -    | vacd
+portail.sheet                 | -             | va   | -  | va | va   | va
+portail.supportrequest        | request       | -    | -  | -  | -    | vcd
 """
 
 
