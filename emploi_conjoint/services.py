@@ -145,6 +145,9 @@ def stage_durations(candidate, now=None):
     now = now or timezone.now()
     totals = {}
     transitions = list(candidate.transitions.order_by("at", "pk"))
+    if not transitions:
+        # A candidate entered by hand in the admin has no log yet: it has been at its stage since creation.
+        return [(Stage(candidate.stage), now - candidate.created_at)]
     for current, following in zip(transitions, [*transitions[1:], None], strict=True):
         end = following.at if following else now
         totals[current.to_stage] = totals.get(current.to_stage, timedelta()) + (end - current.at)

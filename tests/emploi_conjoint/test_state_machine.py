@@ -137,3 +137,10 @@ def test_possible_moves_offer_next_step_earlier_steps_and_hold():
     assert moves[0] == Stage.PROSPECTION
     assert Stage.ENTRETIEN not in moves
     assert {Stage.BILAN, Stage.ACCUEIL, Stage.PAUSE, Stage.ABANDON} <= set(moves)
+
+
+def test_time_in_stage_for_a_candidate_created_without_any_log_row():
+    candidate = CandidateFactory()
+    candidate.transitions.all().delete()
+    durations = services.stage_durations(candidate, now=candidate.created_at + timedelta(days=3))
+    assert durations == [(Stage(candidate.stage), timedelta(days=3))]
