@@ -23,6 +23,7 @@ PAGE_SIZE = 50
 SUGGESTIONS = 8
 
 
+@cached_public(prefix="directory")
 @require_GET
 def directory(request):
     form = DirectoryForm(request.GET or None)
@@ -86,6 +87,7 @@ def detail(request, code, slug):
     return render(request, "communes/detail.html", context)
 
 
+@cached_public(prefix="suggestions")
 @require_GET
 def suggestions(request):
     """JSON suggestions while typing in a search field (names first, then postcodes)."""

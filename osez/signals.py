@@ -11,6 +11,7 @@ PUBLIC_MODELS = (
     "communes.ImportRecord",
     "communes.Commune",
     "communes.Place",
+    "communes.Proximity",
     "communes.PlaceAnnotation",
     "communes.Source",
     "communes.Layer",

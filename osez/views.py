@@ -6,6 +6,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from .cache import cached_public
+
 
 @never_cache
 def healthz(request):
@@ -43,6 +45,7 @@ def error_500(request):
     return render(request, "500.html", status=500)
 
 
+@cached_public(prefix="home")
 def home(request):
     from portail.maps import leaflet_options
 

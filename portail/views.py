@@ -46,6 +46,7 @@ def _finder_map_data(results, criteria):
     return {"points": points, "workplaces": workplaces}
 
 
+@cached_public(prefix="finder")
 @require_GET
 def finder_view(request):
     form = FinderForm(request.GET or None, sport_layers=_sport_layers())
@@ -63,6 +64,7 @@ def finder_view(request):
     return render(request, "portail/finder.html", context, status=status)
 
 
+@cached_public(prefix="compare")
 @require_GET
 def compare(request):
     codes = services.parse_codes(request.GET.getlist("communes"))
