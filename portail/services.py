@@ -28,6 +28,11 @@ PROXIMITY_FIELDS = ("id", "layer_id", "commune_id", "in_commune", "within_5km", 
                     "nearest_id", "nearest_km")  # fmt: skip
 
 
+# A dense commune (Paris has thousands of nurses) would give a page of megabytes: the page lists and
+# maps this many places per layer and links the complete list in the open-data API.
+PLACE_LIST_LIMIT = 150
+
+
 @dataclass
 class LayerFacts:
     layer: Layer
@@ -44,6 +49,14 @@ class LayerFacts:
     @property
     def in_commune(self):
         return self.proximity.in_commune if self.proximity else len(self.places)
+
+    @property
+    def shown_places(self):
+        return self.places[:PLACE_LIST_LIMIT]
+
+    @property
+    def hidden_count(self):
+        return max(0, len(self.places) - PLACE_LIST_LIMIT)
 
     @property
     def nearest(self):
@@ -152,7 +165,7 @@ def commune_map_data(commune, rows):
         features.append({"type": "Feature", "geometry": commune.contour, "properties": {"kind": "contour"}})
     seen = set()
     for row in rows:
-        candidates = list(row.places)
+        candidates = list(row.shown_places)
         if row.nearest is not None and row.nearest.commune_id != commune.pk:
             candidates.append(row.nearest)
         for place in candidates:

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from communes.models import Place
 from portail.services import reference_data
 from tests.factories import PlaceFactory
 
@@ -143,3 +144,22 @@ def test_a_refreshed_source_date_shows_at_once(client, territory):
     source.last_success_at = datetime(2031, 3, 14, 12, 0, tzinfo=UTC)
     source.save()  # a publication: pages and reference data cached before it are not read again
     assert "mise à jour le 14 mars 2031" in client.get(url).content.decode()
+
+
+def test_a_dense_layer_is_listed_up_to_the_limit_with_a_link_to_the_complete_list(client, territory):
+    from portail.services import PLACE_LIST_LIMIT
+
+    layer = next(iter(territory["layers"].values()))
+    already = Place.objects.filter(layer=layer, commune=territory["chapelle"], is_active=True).count()
+    for i in range(PLACE_LIST_LIMIT + 7 - already):
+        PlaceFactory(
+            layer=layer, source=territory["source"], commune=territory["chapelle"], name=f"Dense {i:04d}"
+        )
+    html = page(client, territory["chapelle"]).content.decode()
+    places_in_text = html.split('id="places-title"')[1].split('id="cta-title"')[0]
+    layer_list = places_in_text.split(f'id="lieux-{layer.slug}"')[1].split("</ul>")[0]
+    assert layer_list.count("<li>") == PLACE_LIST_LIMIT
+    assert "7 autres figurent dans la liste complète" in places_in_text
+    assert (
+        f"/api/v1/places/?layer={layer.slug}&amp;commune={territory['chapelle'].code_insee}" in places_in_text
+    )
