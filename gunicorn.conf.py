@@ -10,8 +10,10 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then (guards against slow leaks) but rarely: a new worker rebuilds its
+# in-memory finder index and warms its connections, which shows as a latency spike.
+max_requests = 20000
+max_requests_jitter = 2000
 # Our own middleware writes one JSON line per request; gunicorn's access log would duplicate it.
 accesslog = None
 errorlog = "-"

@@ -3,14 +3,22 @@
 Every cached entry's key carries a *data generation* number kept in the cache. Publishing anything that
 public pages show (an import, a territory file, a sheet, an annotation) bumps the generation, so every
 older entry is simply never read again and expires on its own: no key scanning, no stale page after a
-refresh. Only anonymous GET/HEAD requests are cached, and never a response that sets a cookie or
-varies on one, so one visitor's personalised content can never be served to another.
+refresh.
+
+Two halves, like Django's own UpdateCache/FetchFromCache pair: views opt in with ``@cached_public``
+(which only *marks* a response as shareable), and ``PublicPageCacheMiddleware``, placed right after
+WhiteNoise, serves and stores the entries. Serving that early skips sessions, authentication, CSRF and
+the rest for a page that is the same for every anonymous visitor, and storing on the way out keeps
+the headers every inner middleware added (CSP, frame options). Only requests without a session or
+messages cookie are served from or stored into the cache, and never a response that sets a cookie or
+holds a CSRF token, so one visitor's personalised content can never be served to another.
 """
 
 import hashlib
 import logging
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import patch_cache_control
 
@@ -19,6 +27,7 @@ log = logging.getLogger(__name__)
 GENERATION_KEY = "osez:data-generation"
 DEFAULT_TIMEOUT = 3600
 BROWSER_MAX_AGE = 300
+MARKER = "_osez_public_cache"
 
 
 def data_generation():
@@ -39,52 +48,68 @@ def bump_data_generation(reason=""):
     log.info("public cache invalidated", extra={"reason": reason})
 
 
-def _cacheable_request(request):
-    user = getattr(request, "user", None)
+def _anonymous_by_cookies(request):
+    """Decided from cookies alone, before sessions and authentication have run."""
     if request.method not in ("GET", "HEAD"):
         return False
-    if user is not None and user.is_authenticated:
-        return False
-    # A pending flash message is personal: render it fresh.
-    return not request.COOKIES.get("messages")
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _key(request, prefix):
+def page_key(request):
     raw = f"{request.get_host()}|{request.get_full_path()}"
-    digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"osez:{prefix}:{data_generation()}:{digest}"
+    return f"osez:page:{data_generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def cached_public(timeout=DEFAULT_TIMEOUT, prefix="page", max_age=BROWSER_MAX_AGE):
-    """Cache an anonymous, cookie-free response in the shared cache and let browsers keep it briefly."""
+    """Mark an anonymous view's 200 response as shareable; PublicPageCacheMiddleware stores and serves it.
+
+    ``prefix`` only names the kind of page in logs and tests; every page shares one key space so the
+    middleware can find an entry before knowing which view would answer.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not _cacheable_request(request):
-                return view(request, *args, **kwargs)
-            key = _key(request, prefix)
-            hit = cache.get(key)
-            if hit is not None:
-                response = hit
-                response["X-Cache"] = "HIT"
-                return response
             response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
-                response.render()
+            user = getattr(request, "user", None)
             if (
-                response.status_code == 200
+                _anonymous_by_cookies(request)
+                and not (user is not None and user.is_authenticated)
+                and response.status_code == 200
                 and not response.streaming
-                and not response.cookies
-                and "Cookie" not in response.get("Vary", "")
                 # A page holding a CSRF token belongs to the visitor whose cookie matches it.
                 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             ):
-                cache.set(key, response, timeout)
+                setattr(response, MARKER, (timeout, prefix))
                 patch_cache_control(response, public=True, max_age=max_age)
-            response["X-Cache"] = "MISS"
             return response
 
         return wrapped
 
     return decorator
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _anonymous_by_cookies(request):
+            return self.get_response(request)
+        key = page_key(request)
+        hit = cache.get(key)
+        if hit is not None:
+            hit["X-Cache"] = "HIT"
+            return hit
+        response = self.get_response(request)
+        marker = getattr(response, MARKER, None)
+        if marker is None:
+            return response
+        if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+            response.render()
+        if not response.cookies:
+            delattr(response, MARKER)
+            cache.set(key, response, marker[0])
+        response["X-Cache"] = "MISS"
+        return response
