@@ -76,20 +76,21 @@ def departements():
     raw = env.str("OSEZ_DEPARTEMENTS", default="10").strip()
     if raw.lower() in ("all", "tous", "*"):
         return sorted(DEPARTEMENTS)
-    codes = []
+    codes, unknown = [], []
     for item in raw.split(","):
         code = item.strip().upper()
         if not code:
             continue
         if code.isdigit() and len(code) == 1:
             code = "0" + code
-        if code not in DEPARTEMENTS:
-            raise ConfigurationError(
-                "OSEZ_DEPARTEMENTS",
-                "comma-separated codes of existing départements (01…95, 2A, 2B, 971…976) or 'all'",
-                raw,
-            )
-        codes.append(code)
+        (codes if code in DEPARTEMENTS else unknown).append(code)
+    if unknown:
+        raise ConfigurationError(
+            "OSEZ_DEPARTEMENTS",
+            f"comma-separated codes of existing départements (01…95, 2A, 2B, 971…976) or 'all'; "
+            f"no département has the code {', '.join(unknown)}",
+            raw,
+        )
     if not codes:
         raise ConfigurationError("OSEZ_DEPARTEMENTS", "at least one département code, or 'all'", raw)
     return sorted(set(codes))

@@ -42,6 +42,11 @@ def test_bad_url_stops_startup_with_one_line(variable, value):
     assert "Traceback" not in result.stderr
 
 
+def test_unknown_departement_code_is_named():
+    result = _check(OSEZ_DEPARTEMENTS="10,99")
+    assert "no département has the code 99" in result.stderr
+
+
 def test_good_configuration_starts():
     result = _check(DATABASE_URL="sqlite:///var/check.sqlite3")
     assert result.returncode == 0, result.stderr
