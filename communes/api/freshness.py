@@ -43,26 +43,7 @@ STAMPS = [
 ]
 
 
-VERSION_TTL = 10
-
-
 def data_version():
-    """``_data_version()``, remembered in the shared cache until the next publication.
-
-    MAX() over the proximity table scans ~700,000 rows at national scale (60–80 ms on every API call).
-    Every publication through the application bumps the data generation, which changes the key at once;
-    a bulk write by another process that sent no signal is seen within VERSION_TTL seconds.
-    """
-    key = f"osez:api-data-version:{data_generation()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached or None  # "" stands for "nothing was ever published"
-    value = _data_version()
-    cache.set(key, value or "", timeout=VERSION_TTL)
-    return value
-
-
-def _data_version():
     """The time of the latest change to the published data, or None when nothing was ever published.
 
     Hand-written SQL because it runs before every API answer: one round trip for five small
