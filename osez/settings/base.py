@@ -188,7 +188,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_THROTTLE_CLASSES": ["osez.api.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("OSEZ_API_ANON_RATE", default="600/minute")},
     "EXCEPTION_HANDLER": "osez.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
