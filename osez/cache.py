@@ -45,7 +45,7 @@ def bump_data_generation(reason=""):
         cache.incr(GENERATION_KEY)
     except ValueError:  # the key was missing (evicted, or the cache restarted)
         cache.set(GENERATION_KEY, 2, timeout=None)
-    log.info("public cache invalidated", extra={"reason": reason})
+    log.debug("public cache invalidated", extra={"reason": reason})
 
 
 def _anonymous_by_cookies(request):
