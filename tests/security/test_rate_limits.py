@@ -5,8 +5,8 @@ import random
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import caches
-from rest_framework.throttling import AnonRateThrottle
 
+from osez.api import AnonRateThrottle
 from portail.models import SupportRequest
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_both_counters_live_in_redis_shared_by_every_worker(client, settings, lo
     cache = caches["default"]
 
     throttle_key = AnonRateThrottle.cache_format % {"scope": "anon", "ident": address}
-    assert _redis().exists(cache.make_key(throttle_key)), "the API throttle history is stored in Redis"
+    assert _redis().exists(cache.make_key(throttle_key)), "the API throttle counter is stored in Redis"
 
     # django-ratelimit's own key for this visitor and window (private helpers, stable in django-ratelimit 4).
     _count, period = _split_rate("5/h")
