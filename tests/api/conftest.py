@@ -3,19 +3,19 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from communes.enums import SourceState
 from communes.models import Proximity
 from tests.factories import CommuneFactory, EPCIFactory, LayerFactory, PlaceFactory, SourceFactory
+from tests.helpers import clear_worker_cache
 
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    cache.clear()
+    clear_worker_cache()
     yield
-    cache.clear()
+    clear_worker_cache()
 
 
 def source(slug, **fields):

@@ -1,7 +1,6 @@
 """Public pages are served from the shared cache until the data behind them changes, and never across visitors."""
 
 import pytest
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import override_settings
@@ -9,6 +8,7 @@ from django.urls import path
 
 from osez.cache import bump_data_generation, cached_public
 from tests.factories import UserFactory
+from tests.helpers import clear_worker_cache
 
 calls = []
 
@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.osez.test_cache")]
 
 @pytest.fixture(autouse=True)
 def _clean():
-    cache.clear()
+    clear_worker_cache()
     calls.clear()
 
 

@@ -1,18 +1,18 @@
 """The shared cache serves public pages until their data changes, and never personal content."""
 
 import pytest
-from django.core.cache import cache
 
 from communes.models import ImportRecord, PlaceAnnotation
 from portail.models import Sheet, SheetTheme
 from tests.factories import CommuneFactory, PlaceFactory, SourceFactory, UserFactory
+from tests.helpers import clear_worker_cache
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    cache.clear()
+    clear_worker_cache()
 
 
 @pytest.fixture

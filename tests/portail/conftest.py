@@ -3,25 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from communes.enums import Theme
 from communes.models import Proximity
 from portail import finder
 from tests.factories import CommuneFactory, EPCIFactory, LayerFactory, PlaceFactory, SourceFactory
+from tests.helpers import clear_worker_cache
 
-
-def clear_cache():
-    """Forget this test run's cache entries only.
-
-    With Redis, ``cache.clear()`` flushes the whole database, entries of the other xdist workers and
-    of other suites included; ``delete_pattern`` stays within this worker's key prefix.
-    """
-    if hasattr(cache, "delete_pattern"):
-        cache.delete_pattern("*")
-    else:
-        cache.clear()
+clear_cache = clear_worker_cache
 
 
 @pytest.fixture(autouse=True)
