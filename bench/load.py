@@ -243,7 +243,7 @@ def main():
         short = min(args.duration, 15)
         static, _ = run_wrk(wrk, LUA_ONE, {**base, "OSEZ_LOAD_PATH": static_path}, args.connections, short)
         commune, _ = run_wrk(wrk, LUA_ONE, {**base, "OSEZ_LOAD_PATH": commune_page}, args.connections, short)
-        mix, _raw = run_wrk(
+        mix, mix_raw = run_wrk(
             wrk, LUA_MIX, {**base, "OSEZ_LOAD_PATHS": str(paths_file)}, args.connections, args.duration
         )
     finally:
@@ -261,6 +261,8 @@ def main():
     print(line(f"static file ({short}s)", static))
     print(line(f"cached commune page ({short}s)", commune))
     print(line(f"public mix ({args.duration}s)", mix))
+    for detail in re.findall(r"^\s*(Socket errors:.*|Non-2xx or 3xx responses:.*)$", mix_raw, re.M):
+        print(f"  public mix: {detail.strip()}")
     ratio = commune["rps"] / static["rps"] if static["rps"] else 0
     print(f"commune page / static ceiling: {ratio:.2f}")
 
