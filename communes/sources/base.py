@@ -250,6 +250,35 @@ def load_json_records(path):
     return records
 
 
+def json_records(departements, raw_file, required, batch, progress=None):
+    """(département, line, record) for every object of each département's raw JSON file, whole-file
+    checks first.
+
+    Items that are not JSON objects are counted and rejected here; the caller counts the rest as it
+    decides what belongs to the batch. The batch gets the files' checksum once all were read.
+    """
+    paths = []
+    for dep in departements:
+        path = raw_file(dep)
+        if not path.exists():
+            raise MissingRawFile(f"fichier absent du cache : {path}")
+        paths.append(path)
+        records = load_json_records(path)
+        if records:
+            require_columns(
+                set().union(*(r.keys() for r in records if isinstance(r, dict))), required, path.name
+            )
+        for line, record in enumerate(records, start=1):
+            if progress:
+                progress(1)
+            if not isinstance(record, dict):
+                batch.total_rows += 1
+                batch.reject(line, "enregistrement qui n'est pas un objet JSON")
+                continue
+            yield dep, line, record
+    batch.checksum = combined_checksum(paths)
+
+
 def require_columns(present, required, file_name):
     missing = [c for c in required if c not in present]
     if missing:
@@ -525,6 +554,18 @@ def publish_places(source, batch, *, force=False, progress=None, layers_scope=No
         if also:
             also(result)
     return result
+
+
+def publish_preferred(source, batch, *, force=False, progress=None):
+    """Publish a source that is preferred for some layers, retiring the BPE's places of those layers."""
+    from communes.catalog import PREFERRED_SOURCE
+
+    layers = [layer for layer, preferred in PREFERRED_SOURCE.items() if preferred == source.slug]
+
+    def supersede(result):
+        result.superseded = supersede_bpe(layers, batch.departements)
+
+    return publish_places(source, batch, force=force, progress=progress, also=supersede)
 
 
 def supersede_bpe(layers, departements):

@@ -13,12 +13,9 @@ from communes.text import fold
 
 from ..base import (
     Batch,
-    MissingRawFile,
     PublishResult,
     check_batch_size,
-    combined_checksum,
-    load_json_records,
-    require_columns,
+    json_records,
     to_float,
 )
 from .client import raw_file
@@ -53,68 +50,52 @@ def simplify_contour(geometry):
 
 def read(departements, progress=None):
     batch = Batch(departements=tuple(departements))
-    paths = []
     seen = set()
-    for dep in departements:
-        path = raw_file(dep)
-        if not path.exists():
-            raise MissingRawFile(f"fichier absent du cache : {path}")
-        paths.append(path)
-        records = load_json_records(path)
-        keys = set().union(*(r.keys() for r in records if isinstance(r, dict))) if records else set()
-        if records:
-            require_columns(keys, REQUIRED, path.name)
+    for dep, line, record in json_records(departements, raw_file, REQUIRED, batch, progress):
+        batch.total_rows += 1
         box = OVERSEAS_BOX if dep.startswith("97") else METROPOLE_BOX
-        for line, record in enumerate(records, start=1):
-            batch.total_rows += 1
-            if progress:
-                progress(1)
-            if not isinstance(record, dict):
-                batch.reject(line, "enregistrement qui n'est pas un objet JSON")
-                continue
-            code = str(record.get("code") or "").strip()
-            name = str(record.get("nom") or "").strip()
-            if len(code) != 5 or not name:
-                batch.reject(line, "code INSEE ou nom manquant ou invalide", code)
-                continue
-            if str(record.get("codeDepartement") or "") != dep or not code.startswith(dep):
-                batch.reject(line, f"commune d'un autre département que {dep}", code)
-                continue
-            if code in seen:
-                batch.reject(line, f"code INSEE en double : {code}", code)
-                continue
-            try:
-                lon, lat = (
-                    to_float(v) for v in (record.get("centre") or {}).get("coordinates", (None, None))[:2]
-                )
-                population = record.get("population")
-                population = None if population in (None, "") else int(population)
-                if population is not None and population < 0:
-                    raise ValueError(population)
-                surface = to_float(record.get("surface"))
-                if (lat is None) != (lon is None):
-                    raise ValueError("centre incomplet")
-            except (ValueError, TypeError, AttributeError):
-                batch.reject(line, "valeur invalide (centre, population ou surface)", code)
-                continue
-            # A commune without a centre (a few new communes nouvelles) is kept: it is part of the
-            # registry, it just gets no distances. A centre far outside France is a wrong value.
-            if lat is not None and not (box[0] <= lat <= box[1] and box[2] <= lon <= box[3]):
-                batch.reject(line, f"centre hors du territoire ({lat}, {lon})", code)
-                continue
-            seen.add(code)
-            postcodes = sorted({str(p).strip() for p in record.get("codesPostaux") or [] if str(p).strip()})
-            epci = record.get("epci") or {}
-            epci_code = str(record.get("codeEpci") or epci.get("code") or "").strip() or None
-            contour = simplify_contour(record.get("contour"))
-            batch.rows.append(
-                (
-                    code, name, slugify(name)[:200] or code, dep, epci_code, (epci.get("nom") or "").strip(),
-                    postcodes, fold(" ".join([name, *postcodes]))[:400], population, surface, lat, lon,
-                    json.dumps(contour) if contour else "",
-                )
-            )  # fmt: skip
-    batch.checksum = combined_checksum(paths)
+        code = str(record.get("code") or "").strip()
+        name = str(record.get("nom") or "").strip()
+        if len(code) != 5 or not name:
+            batch.reject(line, "code INSEE ou nom manquant ou invalide", code)
+            continue
+        if str(record.get("codeDepartement") or "") != dep or not code.startswith(dep):
+            batch.reject(line, f"commune d'un autre département que {dep}", code)
+            continue
+        if code in seen:
+            batch.reject(line, f"code INSEE en double : {code}", code)
+            continue
+        try:
+            lon, lat = (
+                to_float(v) for v in (record.get("centre") or {}).get("coordinates", (None, None))[:2]
+            )
+            population = record.get("population")
+            population = None if population in (None, "") else int(population)
+            if population is not None and population < 0:
+                raise ValueError(population)
+            surface = to_float(record.get("surface"))
+            if (lat is None) != (lon is None):
+                raise ValueError("centre incomplet")
+        except (ValueError, TypeError, AttributeError):
+            batch.reject(line, "valeur invalide (centre, population ou surface)", code)
+            continue
+        # A commune without a centre (a few new communes nouvelles) is kept: it is part of the
+        # registry, it just gets no distances. A centre far outside France is a wrong value.
+        if lat is not None and not (box[0] <= lat <= box[1] and box[2] <= lon <= box[3]):
+            batch.reject(line, f"centre hors du territoire ({lat}, {lon})", code)
+            continue
+        seen.add(code)
+        postcodes = sorted({str(p).strip() for p in record.get("codesPostaux") or [] if str(p).strip()})
+        epci = record.get("epci") or {}
+        epci_code = str(record.get("codeEpci") or epci.get("code") or "").strip() or None
+        contour = simplify_contour(record.get("contour"))
+        batch.rows.append(
+            (
+                code, name, slugify(name)[:200] or code, dep, epci_code, (epci.get("nom") or "").strip(),
+                postcodes, fold(" ".join([name, *postcodes]))[:400], population, surface, lat, lon,
+                json.dumps(contour) if contour else "",
+            )
+        )  # fmt: skip
     return batch
 
 

@@ -1,18 +1,8 @@
 """Reads the Data ES files of the raw cache: sports facilities filed by family (football, tennis…)."""
 
-from communes.catalog import PREFERRED_SOURCE, sport_families
+from communes.catalog import sport_families
 
-from ..base import (
-    Batch,
-    MissingRawFile,
-    combined_checksum,
-    commune_index,
-    load_json_records,
-    publish_places,
-    require_columns,
-    supersede_bpe,
-    to_float,
-)
+from ..base import Batch, commune_index, json_records, publish_preferred, to_float
 from .client import raw_file
 
 REQUIRED = ["equip_numero", "equip_nom", "equip_type_name", "new_code", "coordonnees"]
@@ -30,57 +20,34 @@ def layer_for(record):
 def read(departements, progress=None):
     batch = Batch(departements=tuple(departements))
     communes = commune_index(departements)
-    paths = []
-    for dep in departements:
-        path = raw_file(dep)
-        if not path.exists():
-            raise MissingRawFile(f"fichier absent du cache : {path}")
-        paths.append(path)
-        records = load_json_records(path)
-        if records:
-            require_columns(
-                set().union(*(r.keys() for r in records if isinstance(r, dict))), REQUIRED, path.name
-            )
-        for line, record in enumerate(records, start=1):
-            batch.total_rows += 1
-            if progress:
-                progress(1)
-            if not isinstance(record, dict):
-                batch.reject(line, "enregistrement qui n'est pas un objet JSON")
-                continue
-            ref = str(record.get("equip_numero") or "").strip()
-            coords = record.get("coordonnees") or {}
-            try:
-                lat, lon = to_float(coords.get("lat")), to_float(coords.get("lon"))
-            except (ValueError, AttributeError, TypeError):
-                batch.reject(line, f"coordonnées invalides : {coords!r}", ref)
-                continue
-            code = str(record.get("new_code") or "").strip()
-            commune = communes.get(code)
-            if commune is None:
-                batch.reject(line, f"code commune inconnu dans les départements chargés : {code!r}", ref)
-                continue
-            activities = record.get("equip_aps_nom") or []
-            attributes = {
-                "type": record.get("equip_type_name"),
-                "famille": record.get("equip_type_famille"),
-                "activites": activities if isinstance(activities, list) else [str(activities)],
-                "installation": record.get("inst_numero"),
-                "installation_nom": record.get("inst_nom"),
-            }
-            batch.add_place(
-                line, layer=layer_for(record), ref=ref, name=record.get("equip_nom") or record.get("equip_type_name"),
-                commune=commune, lat=lat, lon=lon, address=record.get("inst_adresse") or "",
-                postcode=str(record.get("inst_cp") or ""), attributes={k: v for k, v in attributes.items() if v},
-            )  # fmt: skip
-    batch.checksum = combined_checksum(paths)
+    for _dep, line, record in json_records(departements, raw_file, REQUIRED, batch, progress):
+        batch.total_rows += 1
+        ref = str(record.get("equip_numero") or "").strip()
+        coords = record.get("coordonnees") or {}
+        try:
+            lat, lon = to_float(coords.get("lat")), to_float(coords.get("lon"))
+        except (ValueError, AttributeError, TypeError):
+            batch.reject(line, f"coordonnées invalides : {coords!r}", ref)
+            continue
+        code = str(record.get("new_code") or "").strip()
+        commune = communes.get(code)
+        if commune is None:
+            batch.reject(line, f"code commune inconnu dans les départements chargés : {code!r}", ref)
+            continue
+        activities = record.get("equip_aps_nom") or []
+        attributes = {
+            "type": record.get("equip_type_name"),
+            "famille": record.get("equip_type_famille"),
+            "activites": activities if isinstance(activities, list) else [str(activities)],
+            "installation": record.get("inst_numero"),
+            "installation_nom": record.get("inst_nom"),
+        }
+        batch.add_place(
+            line, layer=layer_for(record), ref=ref, name=record.get("equip_nom") or record.get("equip_type_name"),
+            commune=commune, lat=lat, lon=lon, address=record.get("inst_adresse") or "",
+            postcode=str(record.get("inst_cp") or ""), attributes={k: v for k, v in attributes.items() if v},
+        )  # fmt: skip
     return batch
 
 
-def publish(source, batch, *, force=False, progress=None):
-    layers = [layer for layer, preferred in PREFERRED_SOURCE.items() if preferred == source.slug]
-
-    def supersede(result):
-        result.superseded = supersede_bpe(layers, batch.departements)
-
-    return publish_places(source, batch, force=force, progress=progress, also=supersede)
+publish = publish_preferred
