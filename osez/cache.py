@@ -20,6 +20,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
 log = logging.getLogger(__name__)
@@ -85,9 +86,19 @@ def cached_public(timeout=DEFAULT_TIMEOUT, prefix="page", max_age=BROWSER_MAX_AG
                 patch_cache_control(response, public=True, max_age=max_age)
             return response
 
+        wrapped.osez_public_cache = True
         return wrapped
 
     return decorator
+
+
+def _is_cached_view(request):
+    """Only pages whose view opted in are looked up: the API and staff pages cost no cache round trip."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "osez_public_cache", False)
 
 
 class PublicPageCacheMiddleware:
@@ -95,7 +106,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _anonymous_by_cookies(request):
+        if not _anonymous_by_cookies(request) or not _is_cached_view(request):
             return self.get_response(request)
         key = page_key(request)
         hit = cache.get(key)
