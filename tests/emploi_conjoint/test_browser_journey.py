@@ -5,7 +5,6 @@ opportunity, a spontaneous introduction to a recruiter, outcomes noted, and ever
 plain HTML forms (no JavaScript needed).
 """
 
-import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,11 +28,14 @@ from .factories import (
     docx_bytes,
 )
 
-# Playwright's sync API runs an event loop in its thread; nothing there touches the ORM, but the
-# project's browser tests all set this so a shared fixture can.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _async_unsafe_allowed(monkeypatch):
+    # Playwright's sync API runs an event loop in its thread; for this test only, never the whole process.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 CHROMIUM_ARGS = [
     "--headless=new",

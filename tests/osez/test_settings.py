@@ -69,8 +69,7 @@ def test_prod_settings_refuse_missing_secret_key():
 
 
 def test_prod_settings_pass_deploy_checks():
-    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a real deployment never has it.
-    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = dict(os.environ)
     environment.update(
         DJANGO_SETTINGS_MODULE="osez.settings.prod",
         SECRET_KEY="a-real-production-secret-key-that-is-long-and-random-0123456789",
