@@ -48,7 +48,7 @@ class Command(BaseCommand):
         slugs = [s for s in SOURCE_SLUGS if s in wanted]
         tty = sys.stderr.isatty()
         failed = []
-        any_ok = False
+        any_changed = False
         for slug in slugs:
             bar = tqdm(desc=slug, unit=" lignes", file=sys.stderr, leave=False) if tty else None
             try:
@@ -63,13 +63,16 @@ class Command(BaseCommand):
             self.stdout.write(style(outcome.summary()))
             for row in outcome.record.rejected_rows[:5]:
                 self.stdout.write(f"    rejeté ligne {row['ligne']} {row['ref']} : {row['raison']}")
-            if outcome.ok:
-                any_ok = True
-            else:
+            if not outcome.ok:
                 failed.append(slug)
-        if any_ok and not options["no_proximity"]:
+            elif outcome.changed:
+                any_changed = True
+        if any_changed and not options["no_proximity"]:
             rows, duration = services.compute_proximity()
             self.stdout.write(f"proximités : {rows} lignes calculées ({duration:.1f} s)")
+        elif not options["no_proximity"]:
+            # As the nightly task does: unchanged places give unchanged proximity figures.
+            self.stdout.write("proximités : rien n'a changé, figures conservées")
         if failed:
             raise CommandError(
                 f"source(s) en échec : {', '.join(failed)} — leurs données publiées sont inchangées"
