@@ -68,7 +68,7 @@ class Commune(models.Model):
         return f"{self.name} ({self.code_insee})"
 
     def get_absolute_url(self):
-        return reverse("communes:detail", kwargs={"code": self.code_insee, "slug": self.slug})
+        return reverse("portail:commune", kwargs={"code": self.code_insee, "slug": self.slug})
 
     @property
     def density(self):

@@ -9,12 +9,10 @@ handler404 = "osez.views.error_404"
 handler500 = "osez.views.error_500"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/accompagnement/", include("accompagnement.urls")),
     path("admin/emploi/", include("emploi_conjoint.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("communes.api.urls")),
-    path("communes/", include("communes.urls")),
     path("", include("portail.urls")),
 ]

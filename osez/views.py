@@ -1,12 +1,10 @@
-"""Project-level views: the home page, the health check and error pages."""
+"""Project-level views: the health check and error pages."""
 
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-
-from .cache import cached_public
 
 
 @never_cache
@@ -43,10 +41,3 @@ def error_404(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
-
-
-@cached_public(prefix="home")
-def home(request):
-    from portail.maps import leaflet_options
-
-    return render(request, "home.html", {"map_options": leaflet_options()})

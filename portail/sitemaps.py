@@ -13,8 +13,8 @@ class StaticSitemap(Sitemap):
 
     def items(self):
         return [
-            "home",
-            "communes:directory",
+            "portail:home",
+            "portail:directory",
             "portail:finder",
             "portail:sheets",
             "portail:request",

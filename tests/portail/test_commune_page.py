@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page(client, commune):
-    return client.get(reverse("communes:detail", kwargs={"code": commune.code_insee, "slug": commune.slug}))
+    return client.get(reverse("portail:commune", kwargs={"code": commune.code_insee, "slug": commune.slug}))
 
 
 def text(response):

@@ -1,4 +1,4 @@
-"""Public commune pages: the directory, a commune's page, search suggestions and the territory map's points."""
+"""Home page and commune pages: the directory, a commune's page, search suggestions, the territory map's points."""
 
 from __future__ import annotations
 
@@ -11,16 +11,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from communes.models import Commune
+from communes.text import fold
 from osez.cache import cached_public
-from portail import services
-from portail.forms import DirectoryForm
-from portail.maps import leaflet_options
 
-from .models import Commune
-from .text import fold
+from .. import services
+from ..forms import DirectoryForm
+from ..maps import leaflet_options
 
 PAGE_SIZE = 50
 SUGGESTIONS = 8
+
+
+@cached_public(prefix="home")
+def home(request):
+    return render(request, "portail/home.html", {"map_options": leaflet_options()})
 
 
 @cached_public(prefix="directory")
@@ -33,7 +38,7 @@ def directory(request):
     query.pop("page", None)
     return render(
         request,
-        "communes/directory.html",
+        "portail/directory.html",
         {"form": form, "page": page, "query": query.urlencode(), "searched": bool(request.GET.get("q"))},
     )
 
@@ -61,7 +66,7 @@ def _not_found(request, text):
         suggestions = list(Commune.objects.active().filter(code_insee__startswith=folded[:4])[:SUGGESTIONS])
     return render(
         request,
-        "communes/not_found.html",
+        "portail/commune_not_found.html",
         {"asked": text, "suggestions": suggestions[:SUGGESTIONS], "query": text.replace("-", " ")},
         status=404,
     )
@@ -84,7 +89,7 @@ def detail(request, code, slug):
         return redirect(commune, permanent=True)
     context = services.commune_page(commune)
     context["map_options"] = leaflet_options()
-    return render(request, "communes/detail.html", context)
+    return render(request, "portail/commune.html", context)
 
 
 @cached_public(prefix="suggestions")
@@ -135,7 +140,7 @@ def map_points(request):
             "properties": {
                 "name": name,
                 "population": population,
-                "url": reverse("communes:detail", kwargs={"code": code, "slug": slug}),
+                "url": reverse("portail:commune", kwargs={"code": code, "slug": slug}),
             },
         }
         for code, slug, name, lat, lon, population in rows
