@@ -32,3 +32,15 @@ class UploadState(models.TextChoices):
     PREVIEW = "preview", _("En aperçu")
     PUBLISHED = "published", _("Publiée")
     DISCARDED = "discarded", _("Abandonnée")
+
+
+class PositionQuality(models.TextChoices):
+    EXACT = "exact", _("Position exacte")
+    APPROXIMATE = "approximate", _("Position approximative")
+    UNKNOWN = "unknown", _("Position inconnue")
+
+
+class IndicatorLevel(models.TextChoices):
+    COMMUNE = "commune", _("Commune")
+    EPCI = "epci", _("Intercommunalité (EPCI)")
+    DEPARTEMENT = "departement", _("Département")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ImportOutcome, SourceState, Theme, UploadState
+from .enums import ImportOutcome, IndicatorLevel, PositionQuality, SourceState, Theme, UploadState
 from .managers import CommuneQuerySet, PlaceQuerySet
 
 
@@ -87,6 +87,12 @@ class Source(models.Model):
     licence_url = models.URLField(default="https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
     homepage = models.URLField(_("page de la source"), blank=True)
     expected_every = models.DurationField(_("rythme attendu de mise à jour"))
+    # How often the publisher releases a new edition (BPE: yearly; Annuaire: daily): "à jour" means no
+    # edition newer than the imported one can exist yet, judged with this rhythm.
+    published_every = models.DurationField(_("rythme de publication de la source"), null=True, blank=True)
+    # The data's own date, as opposed to the date of our import: "BPE 2024", "Annuaire du 27 mai 2026".
+    data_vintage = models.CharField(_("millésime des données"), max_length=100, blank=True)
+    data_date = models.DateField(_("date des données"), null=True, blank=True)
     is_territory = models.BooleanField(_("donnée du territoire"), default=False)
     state = models.CharField(max_length=10, choices=SourceState.choices, default=SourceState.NEVER)
     last_success_at = models.DateTimeField(_("dernière réussite"), null=True, blank=True)
@@ -146,6 +152,19 @@ class Place(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     address = models.CharField(_("adresse"), max_length=300, blank=True)
     postcode = models.CharField(_("code postal"), max_length=5, blank=True)
+    # Contacts as the source publishes them (an establishment's switchboard, never a private person's).
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    email = models.EmailField(_("courriel"), max_length=254, blank=True)
+    website = models.URLField(_("site web"), max_length=500, blank=True)
+    # Where the source placed the point itself, or only knows the commune: EXACT points are drawn on maps;
+    # APPROXIMATE ones (BPE QUALITE_GEOLOC 33: drawn at random inside the commune) count in their commune
+    # and are listed as "position approximative", never drawn as if exact; UNKNOWN ones have no point.
+    position_quality = models.CharField(
+        _("qualité de la position"),
+        max_length=12,
+        choices=PositionQuality.choices,
+        default=PositionQuality.EXACT,
+    )
     attributes = models.JSONField(default=dict, blank=True)
     # Digest of the imported values: a refresh compares it in memory to tell "unchanged" from "updated".
     row_hash = models.CharField(max_length=32, blank=True, editable=False)
@@ -207,6 +226,8 @@ class ImportRecord(models.Model):
     rejected_rows = models.JSONField(_("premières lignes rejetées"), default=list, blank=True)
     message = models.TextField(blank=True)
     checksum = models.CharField(_("empreinte SHA-256 du fichier"), max_length=64, blank=True)
+    data_vintage = models.CharField(_("millésime des données"), max_length=100, blank=True)
+    data_date = models.DateField(_("date des données"), null=True, blank=True)
     forced = models.BooleanField(default=False)
     triggered_by = models.CharField(max_length=100, blank=True)
 
@@ -264,3 +285,63 @@ class TerritoryUpload(models.Model):
 
     def __str__(self):
         return f"{self.layer} — {self.provider} ({self.data_date})"
+
+
+class Indicator(models.Model):
+    """A figure published per commune (not a place): childcare capacity, broadband, housing prices…"""
+
+    slug = models.SlugField(max_length=60, primary_key=True)
+    name = models.CharField(_("nom"), max_length=160)
+    unit = models.CharField(_("unité"), max_length=40, blank=True)
+    theme = models.CharField(_("thème"), max_length=20, choices=Theme.choices)
+    description = models.TextField(blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="indicators")
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        verbose_name = _("indicateur")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CommuneIndicator(models.Model):
+    """One indicator's value for one commune, with the territory it was measured on and its vintage.
+
+    ``level`` says whether the figure is the commune's own or its EPCI's / département's (CNAF publishes
+    commune figures only above 10,000 inhabitants): a page must say so. ``value`` is null when the
+    source has the row but no figure (a median hidden below the minimum number of sales); a missing
+    row means "no data". ``count`` is the figure's base (sales, premises); ``place`` links a place
+    (the collège of the catchment area).
+    """
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="indicators")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    level = models.CharField(
+        _("échelle"), max_length=12, choices=IndicatorLevel.choices, default=IndicatorLevel.COMMUNE
+    )
+    territory_code = models.CharField(_("code du territoire mesuré"), max_length=9, blank=True)
+    territory_name = models.CharField(_("territoire mesuré"), max_length=200, blank=True)
+    value = models.FloatField(_("valeur"), null=True, blank=True)
+    text = models.CharField(_("valeur en texte"), max_length=300, blank=True)
+    count = models.PositiveIntegerField(_("effectif"), null=True, blank=True)
+    place = models.ForeignKey(Place, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    attributes = models.JSONField(default=dict, blank=True)
+    vintage = models.CharField(_("millésime"), max_length=100, blank=True)
+    data_date = models.DateField(_("date des données"), null=True, blank=True)
+    row_hash = models.CharField(max_length=32, blank=True, editable=False)
+    is_active = models.BooleanField(default=True)
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("valeur d'un indicateur")
+        verbose_name_plural = _("valeurs des indicateurs")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "indicator"], name="commune_indicator_unique"),
+        ]
+        indexes = [models.Index(fields=["indicator", "is_active"])]
+
+    def __str__(self):
+        return f"{self.commune_id} {self.indicator_id}"
