@@ -37,8 +37,9 @@ class Pagination(PageNumberPagination):
 
     def _positive_int(self, request, name):
         raw = request.query_params.get(name)
-        if raw in (None, ""):
+        if raw is None:
             return None
+        # An empty value ("?page_size=") is a malformed integer, not an absent parameter.
         try:
             value = int(raw)
         except ValueError:
