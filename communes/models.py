@@ -228,6 +228,7 @@ class ImportRecord(models.Model):
     checksum = models.CharField(_("empreinte SHA-256 du fichier"), max_length=64, blank=True)
     data_vintage = models.CharField(_("millésime des données"), max_length=100, blank=True)
     data_date = models.DateField(_("date des données"), null=True, blank=True)
+    is_fictional = models.BooleanField(_("données fictives"), default=False)
     forced = models.BooleanField(default=False)
     triggered_by = models.CharField(max_length=100, blank=True)
 
