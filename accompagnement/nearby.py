@@ -1,13 +1,13 @@
 """The nearest useful places (schools of the children's levels, crèches, GPs, pharmacies) around the
-communes a family considers, computed from the open-data layers with a vectorised haversine."""
+communes a family considers, computed from the open-data layers with the project's distance function."""
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from communes.geo import haversine_km
 from communes.models import Layer, Place
 
-EARTH_RADIUS_KM = 6371.0088
 # Layers worth showing for a child of each school level (slugs fixed by the data catalogue).
 LEVEL_LAYERS = {
     "petite_enfance": ["creches", "maisons-assistantes-maternelles", "relais-petite-enfance"],
@@ -27,14 +27,6 @@ BOX_DEGREES = 0.4
 class NearbyPlace:
     place: Place
     distance_km: float
-
-
-def haversine_km(lat, lon, lats, lons):
-    """Distances in km from one point to arrays of points (numpy, so thousands of places cost nothing)."""
-    lat1, lon1 = np.radians(lat), np.radians(lon)
-    lat2, lon2 = np.radians(np.asarray(lats, dtype=float)), np.radians(np.asarray(lons, dtype=float))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
 def layers_for_household(household):

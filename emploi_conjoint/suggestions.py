@@ -4,26 +4,17 @@ import math
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from communes.geo import haversine_km
 from communes.text import fold
 
 from .enums import ACTIVE, ContractType, WorkTime
 from .models import Candidate, Opportunity
 
-EARTH_RADIUS_KM = 6371.0088
 # Short words ("de", "et", "des") would match everything.
 MIN_WORD = 3
-
-
-def haversine_km(lat, lon, lats, lons):
-    """Great-circle distances from one point to many, vectorised with numpy."""
-    lat1, lon1 = np.radians(lat), np.radians(lon)
-    lat2, lon2 = np.radians(np.asarray(lats, dtype=float)), np.radians(np.asarray(lons, dtype=float))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def terms(text):

@@ -16,10 +16,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communes.geo import haversine_km
 from communes.models import Commune, Layer, Proximity
 from osez.cache import data_generation
-
-from .geo import haversine_km
 
 CHILDCARE_LAYERS = ("creches", "assistantes-maternelles", "maisons-assistantes-maternelles")
 SPORT_LAYERS = ("sport-football", "sport-tennis", "sport-natation", "sport-gymnases", "sport-autres")

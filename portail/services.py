@@ -14,10 +14,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from communes.departements import PREFECTURES
+from communes.geo import distance_km
 from communes.models import Commune, Layer, Place, PlaceAnnotation, Proximity, Source
 from osez.cache import data_generation
 
-from .geo import distance_km
 from .signals import support_request_submitted
 
 log = logging.getLogger(__name__)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from communes.geo import distance_km
 from portail import finder
-from portail.geo import distance_km
 from tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
