@@ -58,6 +58,23 @@ SOURCES = [
      "https://equipements.sports.gouv.fr/", timedelta(days=1)),
 ]  # fmt: skip
 
+# How often each publisher releases a new edition: "à jour" in the admin means nothing newer than the
+# imported edition can exist yet. (Our own import rhythm is the ``expected_every`` above.)
+PUBLISHED_EVERY = {
+    "communes": timedelta(days=365),  # the official geography changes on 1 January
+    "ecoles": timedelta(days=1),  # the Annuaire is updated daily
+    "bpe": timedelta(days=365),  # one BPE vintage a year
+    "sport": timedelta(days=1),  # Data ES is updated daily
+}
+
+# Where an operator reads a source's current format (named by the format drift report).
+DOCUMENTATION = {
+    "communes": "https://geo.api.gouv.fr/decoupage-administratif/communes",
+    "ecoles": "https://data.education.gouv.fr/explore/dataset/fr-en-annuaire-education/information/",
+    "bpe": "https://www.insee.fr/fr/statistiques/8217525",
+    "sport": "https://equipements.sports.gouv.fr/explore/",
+}
+
 # When two sources feed one layer, the specialised source wins in every département where it has
 # published: there the BPE rows of that layer are skipped (and BPE places already published there are
 # superseded), so a school or a gym is never counted twice. Elsewhere the BPE fills the gap.
@@ -72,8 +89,6 @@ PREFERRED_SOURCE = {
     "sport-gymnases": "sport",
     "sport-autres": "sport",
 }
-
-BPE_DEFAULT_VINTAGE = "2023"
 
 
 def territory_source_slug(layer_slug):
@@ -102,24 +117,41 @@ def ensure_catalog(layer_model=None, source_model=None):
         elif any(getattr(layer, k) != v for k, v in values.items()):
             # Saved only when it differs: each save invalidates the public cache.
             layer_model.objects.filter(pk=slug).update(**values)
+    # Historical models of early migrations have no publication rhythm yet.
+    has_rhythm = any(f.name == "published_every" for f in source_model._meta.get_fields())
     for slug, name, publisher, homepage, every in SOURCES:
-        source_model.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": str(name),
-                "publisher": publisher,
-                "homepage": homepage,
-                "expected_every": every,
-            },
-        )
+        defaults = {"name": str(name), "publisher": publisher, "homepage": homepage, "expected_every": every}
+        if has_rhythm:
+            defaults["published_every"] = PUBLISHED_EVERY.get(slug)
+        source, _created = source_model.objects.get_or_create(slug=slug, defaults=defaults)
+        if has_rhythm and PUBLISHED_EVERY.get(slug) and source.published_every != PUBLISHED_EVERY[slug]:
+            source_model.objects.filter(pk=slug).update(published_every=PUBLISHED_EVERY[slug])
+
+
+def documentation_url(slug):
+    """The page describing a source's format, for the format drift report ('' if none is known)."""
+    if slug in DOCUMENTATION:
+        return DOCUMENTATION[slug]
+    homepage = {s[0]: s[3] for s in SOURCES}.get(slug)
+    if homepage:
+        return homepage
+    from .models import Source
+
+    return Source.objects.filter(pk=slug).values_list("homepage", flat=True).first() or ""
+
+
+def bpe_vintages():
+    """The BPE vintages that have a TYPEQU table in ``data/`` (newest last)."""
+    return sorted(p.stem.rsplit("_", 1)[-1] for p in DATA_DIR.glob("bpe_typequ_*.csv"))
 
 
 @cache
-def bpe_mapping(vintage=BPE_DEFAULT_VINTAGE):
+def bpe_mapping(vintage):
     """TYPEQU → (layer slugs, label) for one BPE vintage, read from ``data/bpe_typequ_<vintage>.csv``.
 
     Returns None when no table exists for that vintage (the importer refuses the file then: the
-    typology changed in 2021 and a wrong table would silently file pharmacies as schools).
+    typology changes between vintages — F120 and F121, new codes in 2024 — and a wrong table would
+    silently file fitness rooms as gymnasiums, or pharmacies as schools). See ``data/README.md``.
     """
     path = DATA_DIR / f"bpe_typequ_{vintage}.csv"
     if not path.exists():
@@ -135,6 +167,10 @@ def bpe_mapping(vintage=BPE_DEFAULT_VINTAGE):
 
 @cache
 def sport_families():
-    """Data ES rules: (field, lower-case fragment, layer), first match wins, else ``sport-autres``."""
+    """Data ES rules: (field, lower-case fragment, layer), first match wins, else ``sport-autres``.
+
+    Fields are the importer's own names, the same for the old joined dataset and today's split ones:
+    ``type`` (equipment type), ``famille`` (type family), ``activites`` (sports practised).
+    """
     with (DATA_DIR / "sport_families.csv").open(encoding="utf-8", newline="") as fh:
         return [(r["field"], r["contains"].lower(), r["layer"]) for r in csv.DictReader(fh)]

@@ -93,6 +93,9 @@ class Source(models.Model):
     # The data's own date, as opposed to the date of our import: "BPE 2024", "Annuaire du 27 mai 2026".
     data_vintage = models.CharField(_("millésime des données"), max_length=100, blank=True)
     data_date = models.DateField(_("date des données"), null=True, blank=True)
+    # True while what is published comes from fictional demonstration files (the embedded fixtures/,
+    # or a cache of fictional files): every public page then says so. Cleared by a real publication.
+    is_fictional = models.BooleanField(_("données fictives"), default=False)
     is_territory = models.BooleanField(_("donnée du territoire"), default=False)
     state = models.CharField(max_length=10, choices=SourceState.choices, default=SourceState.NEVER)
     last_success_at = models.DateTimeField(_("dernière réussite"), null=True, blank=True)

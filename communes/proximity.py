@@ -12,7 +12,8 @@ from scipy.spatial import cKDTree
 
 from osez.cache import bump_data_generation
 
-from .sources.base import EARTH_RADIUS_KM, copy_rows, forget_queries
+from .geo import EARTH_RADIUS_KM
+from .sources.publish import copy_rows, forget_queries
 
 WRITE_BATCH = 5000
 COLUMNS = ("commune_id", "layer_id", "in_commune", "within_5km", "within_10km", "within_20km", "nearest_id",

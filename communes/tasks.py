@@ -7,7 +7,7 @@ from celery import shared_task
 from django.core.cache import cache
 
 from . import services
-from .sources.base import NetworkError
+from .sources.errors import NetworkError
 
 logger = logging.getLogger(__name__)
 

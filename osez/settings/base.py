@@ -162,11 +162,21 @@ OSEZ_SOURCE_TIMEOUT = env.float("OSEZ_SOURCE_TIMEOUT", default=60.0)
 OSEZ_SOURCE_URLS = {
     "communes": env.str("OSEZ_URL_COMMUNES", default="https://geo.api.gouv.fr"),
     "ecoles": env.str("OSEZ_URL_ECOLES", default="https://data.education.gouv.fr"),
-    "bpe": env.str("OSEZ_URL_BPE", default="https://www.insee.fr/fr/statistiques/fichier/8217525/BPE23.zip"),
+    # The newest vintage INSEE serves (BPE23.zip was withdrawn in October 2025); a new vintage needs only
+    # this address and its TYPEQU table in communes/data/.
+    "bpe": env.str("OSEZ_URL_BPE", default="https://www.insee.fr/fr/statistiques/fichier/8217525/BPE25.zip"),
     "sport": env.str("OSEZ_URL_SPORT", default="https://equipements.sports.gouv.fr"),
 }
 # A new batch that loses more than this share of the last good run's rows is refused.
 OSEZ_MAX_SHRINK = env.float("OSEZ_MAX_SHRINK", default=0.20)
+# A run whose rejected rows exceed this share of the rows read is refused (published data kept);
+# per source: OSEZ_MAX_REJECTED_PER_SOURCE=bpe=0.02,sport=0.1
+OSEZ_MAX_REJECTED = env.float("OSEZ_MAX_REJECTED", default=0.05)
+OSEZ_MAX_REJECTED_PER_SOURCE = env.dict("OSEZ_MAX_REJECTED_PER_SOURCE", cast={"value": float}, default={})
+# The embedded Aube (real communes, fictional layers) used when a source can be neither downloaded nor
+# read from OSEZ_RAW_DIR and never published real data.
+OSEZ_FIXTURES_DIR = Path(env.str("OSEZ_FIXTURES_DIR", default=str(BASE_DIR / "fixtures" / "raw")))
+OSEZ_FIXTURES_FALLBACK = env.bool("OSEZ_FIXTURES_FALLBACK", default=True)
 OSEZ_PROXIMITY_RADII_KM = (5, 10, 20)
 
 # --- Celery: Redis as broker; with REDIS_URL unset, tasks run in-process (eager).

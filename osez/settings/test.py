@@ -24,3 +24,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests decide for themselves when the embedded Aube of fixtures/ may stand in for a missing source.
+OSEZ_FIXTURES_FALLBACK = False

@@ -8,7 +8,8 @@ import pytest
 
 from communes.enums import ImportOutcome, SourceState
 from communes.models import EPCI, Commune, ImportRecord, Layer, Place, PlaceAnnotation, Source
-from communes.sources.base import file_checksum, haversine_km
+from communes.geo import haversine_km
+from communes.sources.download import file_checksum
 from tests.factories import UserFactory
 
 from .conftest import SAMPLES, refresh, snapshot
@@ -63,17 +64,32 @@ def test_every_source_publishes_what_its_files_hold(loaded):
     assert layers["E005"] == "sport-gymnases" and layers["E006"] == "sport-autres"
 
     bpe = Place.objects.filter(source_id="bpe", is_active=True)
-    # Schools and sports come from their preferred sources here; the Marne row and the bakery are skipped.
+    # Schools and sports come from their preferred sources here; the Marne row and the bakery are skipped;
+    # the doctor's row appears twice, identical: one place.
     assert sorted(bpe.values_list("layer_id", flat=True)) == sorted(
-        ["medecins-generalistes", "medecins-generalistes", "pharmacies", "creches", "veterinaires",
-         "hebergements-touristiques", "infirmiers"]
+        ["medecins-generalistes", "pharmacies", "creches", "veterinaires", "hebergements-touristiques",
+         "infirmiers"]
     )  # fmt: skip
     pharmacy = bpe.get(layer_id="pharmacies")
     assert pharmacy.name == "Pharmacie de l'Hôtel de Ville"
     assert pharmacy.attributes["siret"] == "12345678900011"
 
 
-def test_two_identical_bpe_rows_stay_two_places(loaded):
+def test_an_identical_bpe_row_read_twice_is_one_place_and_is_counted(loaded):
+    doctors = Place.objects.filter(source_id="bpe", layer_id="medecins-generalistes")
+    assert doctors.count() == 1
+    record = ImportRecord.objects.filter(source_id="bpe").latest()
+    assert record.rejected == 0
+    assert "1 lignes en double exact fusionnées" in record.message
+
+
+def test_two_doctors_of_one_surgery_stay_two_places(raw):
+    path = raw / "bpe" / "bpe-10.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # The second doctor's row differs (another position in the same building): two places.
+    lines[2] = lines[2].replace("4.0780;48.2970", "4.0781;48.2971")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert refresh("communes").ok and refresh("bpe").ok
     doctors = Place.objects.filter(source_id="bpe", layer_id="medecins-generalistes")
     assert doctors.count() == 2
     assert len(set(doctors.values_list("source_ref", flat=True))) == 2
@@ -277,10 +293,11 @@ def test_comma_separated_file_is_read_by_header_name(loaded):
 # --- bad rows: rejected with a reason, the rest published ------------------------------------------
 
 
-def test_bad_rows_are_rejected_with_their_reason(loaded):
+def test_bad_rows_are_rejected_with_their_reason(loaded, settings):
+    settings.OSEZ_MAX_REJECTED = 0.5  # a small sample: four bad rows are many
     before = snapshot()
     records = sample_json("ecoles", "annuaire-education-10.json")
-    duplicate = dict(records[1])
+    duplicate = dict(records[1], nom_etablissement="Même identifiant, autre nom")
     far = dict(records[2], identifiant_de_l_etablissement="0109999Z", latitude=43.2965, longitude=5.3698)
     unknown = dict(records[3], identifiant_de_l_etablissement="0109998Y", code_commune="10999")
     bad_value = dict(records[3], identifiant_de_l_etablissement="0109997X", latitude="quarante-huit")
@@ -288,7 +305,7 @@ def test_bad_rows_are_rejected_with_their_reason(loaded):
     outcome = refresh("ecoles")
     assert outcome.ok
     record = outcome.record
-    assert record.rejected == 4
+    assert record.rejected == 5  # the duplicate differs from its first row: both lines are rejected
     reasons = " | ".join(r["raison"] for r in record.rejected_rows)
     assert "double" in reasons
     assert "hors du territoire" in reasons
@@ -298,7 +315,8 @@ def test_bad_rows_are_rejected_with_their_reason(loaded):
     assert snapshot() == before
 
 
-def test_far_and_unknown_bpe_rows_are_rejected(loaded):
+def test_far_and_unknown_bpe_rows_are_rejected(loaded, settings):
+    settings.OSEZ_MAX_REJECTED = 0.5  # a small sample: two bad rows are many
     path = loaded / "bpe" / "bpe-10.csv"
     text = path.read_text(encoding="utf-8")
     text += "2023;Pharmacie lointaine;;1;RUE;X;10000;10387;10;44;D307;;;;5.3698;43.2965;Bonne;2154\n"
@@ -339,14 +357,25 @@ def test_national_bpe_file_is_filtered_to_the_configured_departements(loaded):
     assert not Place.objects.filter(commune__departement_id="51").exists()
 
 
-def test_commune_without_centre_is_kept_without_distances(raw):
+def test_commune_without_centre_or_contour_is_kept_without_distances(raw):
     records = sample_json("communes", "geo-api-communes-10.json")
-    del records[0]["centre"]
+    del records[0]["centre"], records[0]["contour"]
     write_json(raw, "communes", "geo-api-communes-10.json", records)
     outcome = refresh("communes")
     assert outcome.ok and outcome.record.rejected == 0
     troyes = Commune.objects.get(code_insee=records[0]["code"])
     assert troyes.latitude is None and troyes.is_active
+
+
+def test_commune_without_centre_gets_a_point_of_its_contour(raw):
+    from shapely.geometry import Point, shape
+
+    records = sample_json("communes", "geo-api-communes-10.json")
+    del records[0]["centre"]
+    write_json(raw, "communes", "geo-api-communes-10.json", records)
+    assert refresh("communes").ok
+    troyes = Commune.objects.get(code_insee=records[0]["code"])
+    assert shape(records[0]["contour"]).contains(Point(troyes.longitude, troyes.latitude))
 
 
 def test_advisor_annotates_a_place_in_the_admin_and_is_its_author(client, loaded):

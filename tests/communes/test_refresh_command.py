@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from communes import tasks
 from communes.models import ImportRecord, Proximity, Source
-from communes.sources.base import NetworkError
+from communes.sources.errors import NetworkError
 from osez.roles import ADVISOR
 from tests.factories import UserFactory
 

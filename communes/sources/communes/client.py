@@ -2,7 +2,8 @@
 
 from django.conf import settings
 
-from ..base import download, http_client, raw_dir
+from ..download import download, http_client, raw_dir
+from ..probes import probe_json
 
 FIELDS = (
     "nom,code,codesPostaux,siren,codeEpci,epci,codeDepartement,codeRegion,population,surface,centre,contour"
@@ -22,3 +23,10 @@ def fetch(departements, client=None):
             url = f"{base}/departements/{dep}/communes"
             changed += download(url, raw_file(dep), params={"fields": FIELDS}, client=http, expect_json=True)
     return changed
+
+
+def probe(http, dep):
+    """The département's communes without their contours (small), to check the fields."""
+    base = settings.OSEZ_SOURCE_URLS["communes"].rstrip("/")
+    fields = FIELDS.replace(",contour", "")
+    return [probe_json(http, "communes", f"{base}/departements/{dep}/communes", {"fields": fields})]

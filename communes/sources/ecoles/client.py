@@ -2,23 +2,30 @@
 
 from django.conf import settings
 
-from ..base import download, http_client, raw_dir
+from ..download import http_client, ods_export, raw_dir
+from ..probes import probe_ods
 
-DATASET = "/api/explore/v2.1/catalog/datasets/fr-en-annuaire-education/exports/json"
+DATASET = "fr-en-annuaire-education"
 
 
 def raw_file(dep):
     return raw_dir("ecoles") / f"annuaire-education-{dep}.json"
 
 
+def where(dep):
+    # The Annuaire writes département codes on three characters ('010', '02A', '971'); establishments
+    # whose closing is announced ("A FERMER") are still open this year.
+    return f"code_departement='{dep.zfill(3)}' and (etat='OUVERT' or etat='A FERMER')"
+
+
 def fetch(departements, client=None):
-    base = settings.OSEZ_SOURCE_URLS["ecoles"].rstrip("/")
+    base = settings.OSEZ_SOURCE_URLS["ecoles"]
     changed = 0
     with client or http_client() as http:
         for dep in departements:
-            # The Annuaire writes département codes on three characters ('010', '02A', '971').
-            where = f"code_departement='{dep.zfill(3)}' and etat='OUVERT'"
-            changed += download(
-                base + DATASET, raw_file(dep), params={"where": where}, client=http, expect_json=True
-            )
+            changed += ods_export(http, base, DATASET, raw_file(dep), where=where(dep))
     return changed
+
+
+def probe(http, dep):
+    return [probe_ods(http, "annuaire", settings.OSEZ_SOURCE_URLS["ecoles"], DATASET, where=where(dep))]

@@ -1,0 +1,363 @@
+"""Publishing a checked batch: the rules every source obeys, then one transaction.
+
+Before anything is written, a batch is refused (and everything published stays as it was) when:
+- it is empty;
+- too many of its rows were rejected (``OSEZ_MAX_REJECTED``, per source ``OSEZ_MAX_REJECTED_PER_SOURCE``);
+- what it still holds (accepted rows, plus published rows kept because their new row was invalid) is
+  smaller than the last publication by more than ``OSEZ_MAX_SHRINK``.
+Then, in one transaction: new rows are created, changed ones updated, and only rows *absent from a
+complete file* are marked inactive — never deleted, never those whose row was present but invalid, and
+none at all when the file held rows that could not be identified. ``--force`` (a person who checked the
+file) lifts the size and rejection rules, never the others.
+
+``publish_places`` serves the place layers, ``publish_indicators`` the per-commune figures; both share
+``check_rejections``, ``check_batch_size`` and ``vanished_keys``.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, reset_queries, transaction
+from django.utils import timezone
+
+from .errors import SourceError
+from .rows import (
+    I_ATTRS,
+    I_COMMUNE,
+    I_COUNT,
+    I_DATE,
+    I_INDICATOR,
+    I_LEVEL,
+    I_PLACE,
+    I_TERRITORY_CODE,
+    I_TERRITORY_NAME,
+    I_TEXT,
+    I_VALUE,
+    I_VINTAGE,
+    R_LAT,
+    R_LINE,
+    R_REF,
+)
+
+BATCH_SIZE = 2000
+COPY_BATCH = 20000
+PLACE_COLUMNS = ("layer_id", "source_id", "source_ref", "name", "commune_id", "latitude", "longitude", "address",
+                 "postcode", "phone", "email", "website", "position_quality", "attributes", "row_hash",
+                 "is_active", "first_seen", "last_seen")  # fmt: skip
+PLACE_FIELDS = ["name", "commune_id", "latitude", "longitude", "address", "postcode", "phone", "email", "website",
+                "position_quality", "attributes", "row_hash", "is_active", "last_seen"]  # fmt: skip
+
+
+@dataclass
+class PublishResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    superseded: int = 0
+    kept: int = 0  # published rows left as they were because their new row was invalid
+    deactivation_suspended: int = 0  # absent rows not deactivated because the file was incomplete
+
+
+def copy_rows(model, columns, rows):
+    """PostgreSQL COPY of plain tuples: several times faster than INSERTs built by bulk_create.
+
+    Hand-written because Django has no COPY API; used only on PostgreSQL, inside the caller's transaction.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def forget_queries():
+    """Drop Django's DEBUG query log: with DEBUG on it would keep every multi-megabyte bulk INSERT."""
+    if settings.DEBUG:
+        reset_queries()
+
+
+def row_digest(row):
+    return hashlib.blake2b(repr(row).encode(), digest_size=16).hexdigest()
+
+
+# --- the rules ------------------------------------------------------------------------------------
+
+
+def rejected_share_limit(source_slug):
+    per_source = getattr(settings, "OSEZ_MAX_REJECTED_PER_SOURCE", {}) or {}
+    return float(per_source.get(source_slug, settings.OSEZ_MAX_REJECTED))
+
+
+def check_rejections(source_slug, batch, *, force=False):
+    """Refuse a batch whose rejected rows exceed the source's threshold (share of the rows read)."""
+    if force or not batch.rejected_count:
+        return
+    total = max(batch.total_rows, batch.rejected_count)
+    share = batch.rejected_count / total
+    limit = rejected_share_limit(source_slug)
+    if share > limit:
+        reasons = "; ".join(
+            dict.fromkeys(r["raison"].split(" (")[0].split(" : ")[0] for r in batch.rejected[:20])
+        )
+        raise SourceError(
+            f"{batch.rejected_count} lignes rejetées sur {total} ({share:.1%}), au-delà du seuil de "
+            f"{limit:.0%} fixé pour la source « {source_slug} » : lot refusé, les données publiées sont "
+            f"conservées (raisons : {reasons})"
+        )
+
+
+def check_batch_size(accepted, previous, *, force, what="lignes", present=None):
+    """Refuse an empty batch, or one holding less than (1 − OSEZ_MAX_SHRINK) of the last publication.
+
+    ``present`` counts what the batch still holds (accepted rows plus published rows kept because their
+    new row was invalid); it defaults to ``accepted``.
+    """
+    if accepted == 0:
+        raise SourceError(f"lot vide : aucune ligne valide ({what}), les données publiées sont conservées")
+    if force or not previous:
+        return
+    present = accepted if present is None else present
+    shrink = 1 - present / previous
+    if shrink > settings.OSEZ_MAX_SHRINK:
+        raise SourceError(
+            f"le lot ne compte que {present} {what} valides contre {previous} publiées "
+            f"(-{shrink:.0%}, plus de {settings.OSEZ_MAX_SHRINK:.0%}) : refusé, les données publiées sont "
+            "conservées (relancer avec --force après vérification)"
+        )
+
+
+def vanished_keys(active_keys, present_keys, kept, ref_of, batch, result):
+    """Published keys absent from the batch, to mark inactive — or none when the file was incomplete.
+
+    ``ref_of(key)`` gives what ``batch.kept`` holds for a key (a place's reference, a commune's code).
+    """
+    vanished = [k for k in active_keys if k not in present_keys and ref_of(k) not in kept]
+    result.kept = sum(1 for k in active_keys if k not in present_keys and ref_of(k) in kept)
+    if vanished and batch.unkeyed:
+        result.deactivation_suspended = len(vanished)
+        batch.note(
+            f"{len(vanished)} éléments absents du fichier non désactivés : le fichier contient "
+            f"{batch.unkeyed} ligne(s) illisible(s), il n'est pas complet"
+        )
+        return []
+    return vanished
+
+
+def _has_coordinates_loss(row, found):
+    return found is not None and found[2] and found[3] and row[R_LAT] is None
+
+
+# --- places ---------------------------------------------------------------------------------------
+
+
+def publish_places(source, batch, *, force=False, progress=None, layers_scope=None, also=None):
+    """Upsert a validated batch of places for ``source`` within its départements, in one transaction.
+
+    ``layers_scope`` limits the places that may be marked inactive (None: all layers of the source);
+    ``also(result)`` runs inside the same transaction (e.g. superseding BPE places).
+    """
+    from communes.models import Place
+
+    batch.finish()
+    scope = Place.objects.filter(source=source, commune__departement_id__in=batch.departements)
+    if layers_scope is not None:
+        scope = scope.filter(layer_id__in=layers_scope)
+    existing = {
+        (layer, ref): (pk, digest, active, lat is not None)
+        for pk, layer, ref, digest, active, lat in scope.values_list(
+            "id", "layer_id", "source_ref", "row_hash", "is_active", "latitude"
+        ).iterator(chunk_size=20000)
+    }
+    previous = sum(1 for v in existing.values() if v[2])
+    # A place that had a position and whose new row has none keeps its published version: losing the
+    # coordinates of many places at once is a damaged file, not news (and counts towards the threshold).
+    rows = []
+    for row in batch.rows:
+        if _has_coordinates_loss(row, existing.get((row[0], row[1]))):
+            batch.reject(
+                row[R_LINE], "coordonnées absentes alors que le lieu publié en avait : version publiée conservée",
+                row[R_REF], key=row[R_REF],
+            )  # fmt: skip
+            continue
+        rows.append(row)
+    if len(rows) != len(batch.rows):
+        rows = [r for r in rows if r[R_REF] not in batch.kept]
+    batch.rows = rows
+    check_rejections(source.slug, batch, force=force)
+    present_keys = {(r[0], r[1]) for r in rows}
+    result = PublishResult()
+    active_keys = [k for k, v in existing.items() if v[2]]
+    vanished = vanished_keys(active_keys, present_keys, batch.kept, lambda k: k[1], batch, result)
+    check_batch_size(len(rows), previous, force=force, what="lieux", present=len(rows) + result.kept)
+    del present_keys, active_keys
+    batch.keys = {}  # only needed while reading
+    vanished_ids = [existing[k][0] for k in vanished]
+
+    now = timezone.now()
+    to_create, to_update, seen = [], [], []
+
+    def build(row, digest, pk=None):
+        layer, ref, name, commune, lat, lon, address, postcode, phone, email, website, quality, attrs = row[
+            :13
+        ]
+        place = Place(
+            layer_id=layer, source=source, source_ref=ref, name=name, commune_id=commune, latitude=lat,
+            longitude=lon, address=address, postcode=postcode, phone=phone, email=email, website=website,
+            position_quality=quality, attributes=json.loads(attrs), row_hash=digest, is_active=True,
+            last_seen=now,
+        )  # fmt: skip
+        if pk is None:
+            place.first_seen = now
+        else:
+            place.pk = pk
+        return place
+
+    def insert(items):
+        if not items:
+            return
+        if connection.vendor == "postgresql":
+            copy_rows(
+                Place, PLACE_COLUMNS,
+                ((row[0], source.pk, *row[1:13], digest, True, now, now) for row, digest in items),
+            )  # fmt: skip
+        else:
+            Place.objects.bulk_create([build(row, digest) for row, digest in items], batch_size=BATCH_SIZE)
+        forget_queries()
+
+    with transaction.atomic():
+        for row in rows:
+            digest = row_digest(row[:13])
+            found = existing.pop((row[0], row[1]), None)
+            if found is None:
+                to_create.append((row, digest))
+                result.created += 1
+            elif found[1] != digest or not found[2]:
+                to_update.append(build(row, digest, found[0]))
+                result.updated += 1
+            else:
+                seen.append(found[0])
+                result.unchanged += 1
+            if len(to_create) >= COPY_BATCH:
+                insert(to_create)
+                to_create = []
+            if len(to_update) >= BATCH_SIZE:
+                Place.objects.bulk_update(to_update, PLACE_FIELDS, batch_size=BATCH_SIZE)
+                to_update = []
+                forget_queries()
+            if len(seen) >= 20000:
+                Place.objects.filter(pk__in=seen).update(last_seen=now)
+                seen = []
+                forget_queries()
+            if progress:
+                progress(1)
+        insert(to_create)
+        Place.objects.bulk_update(to_update, PLACE_FIELDS, batch_size=BATCH_SIZE)
+        if seen:
+            Place.objects.filter(pk__in=seen).update(last_seen=now)
+        # Absent from this complete, validated batch: inactive, not deleted.
+        for start in range(0, len(vanished_ids), 20000):
+            result.deactivated += Place.objects.filter(pk__in=vanished_ids[start : start + 20000]).update(
+                is_active=False
+            )
+        if also:
+            also(result)
+    return result
+
+
+def publish_preferred(source, batch, *, force=False, progress=None):
+    """Publish a source that is preferred for some layers, retiring the BPE's places of those layers."""
+    from communes.catalog import PREFERRED_SOURCE
+
+    layers = [layer for layer, preferred in PREFERRED_SOURCE.items() if preferred == source.slug]
+
+    def supersede(result):
+        result.superseded = supersede_bpe(layers, batch.departements)
+
+    return publish_places(source, batch, force=force, progress=progress, also=supersede)
+
+
+def supersede_bpe(layers, departements):
+    """Deactivate BPE places of layers now published by their preferred source in these départements."""
+    from communes.models import Place
+
+    return Place.objects.filter(
+        source_id="bpe", layer_id__in=layers, commune__departement_id__in=departements, is_active=True
+    ).update(is_active=False)
+
+
+# --- per-commune figures --------------------------------------------------------------------------
+
+
+def publish_indicators(source, batch, *, indicators, force=False, progress=None):
+    """Upsert an IndicatorBatch for the ``indicators`` (slugs) in the batch's départements, one transaction.
+
+    Same rules as places: threshold of rejected rows, size guard, invalid rows keep their published
+    figure, absent ones become inactive only when the file was complete.
+    """
+    from communes.models import CommuneIndicator
+
+    batch.finish()
+    scope = CommuneIndicator.objects.filter(
+        indicator_id__in=indicators, commune__departement_id__in=batch.departements
+    )
+    existing = {
+        (commune, indicator): (pk, digest, active)
+        for pk, commune, indicator, digest, active in scope.values_list(
+            "id", "commune_id", "indicator_id", "row_hash", "is_active"
+        )
+    }
+    previous = sum(1 for v in existing.values() if v[2])
+    check_rejections(source.slug, batch, force=force)
+    rows = batch.rows
+    present = {(r[I_COMMUNE], r[I_INDICATOR]) for r in rows}
+    result = PublishResult()
+    active_keys = [k for k, v in existing.items() if v[2]]
+    kept = batch.kept | {(k[0], k[1]) for k in active_keys if k[0] in batch.kept}
+    vanished = vanished_keys(active_keys, present, kept, lambda k: k, batch, result)
+    check_batch_size(len(rows), previous, force=force, what="valeurs", present=len(rows) + result.kept)
+    now = timezone.now()
+    fields = ["level", "territory_code", "territory_name", "value", "text", "count", "place_id", "attributes",
+              "vintage", "data_date", "row_hash", "is_active", "last_seen"]  # fmt: skip
+    to_create, to_update, seen = [], [], []
+    with transaction.atomic():
+        for row in rows:
+            digest = row_digest(row[:-1])
+            values = {
+                "level": row[I_LEVEL], "territory_code": row[I_TERRITORY_CODE], "territory_name": row[I_TERRITORY_NAME],
+                "value": row[I_VALUE], "text": row[I_TEXT], "count": row[I_COUNT], "place_id": row[I_PLACE],
+                "attributes": json.loads(row[I_ATTRS]), "vintage": row[I_VINTAGE], "data_date": row[I_DATE],
+                "row_hash": digest, "is_active": True, "last_seen": now,
+            }  # fmt: skip
+            found = existing.get((row[I_COMMUNE], row[I_INDICATOR]))
+            if found is None:
+                to_create.append(
+                    CommuneIndicator(
+                        commune_id=row[I_COMMUNE], indicator_id=row[I_INDICATOR], first_seen=now, **values
+                    )
+                )
+                result.created += 1
+            elif found[1] != digest or not found[2]:
+                to_update.append(
+                    CommuneIndicator(
+                        pk=found[0], commune_id=row[I_COMMUNE], indicator_id=row[I_INDICATOR], **values
+                    )
+                )
+                result.updated += 1
+            else:
+                seen.append(found[0])
+                result.unchanged += 1
+            if progress:
+                progress(1)
+        CommuneIndicator.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+        CommuneIndicator.objects.bulk_update(to_update, fields, batch_size=BATCH_SIZE)
+        for start in range(0, len(seen), 20000):
+            CommuneIndicator.objects.filter(pk__in=seen[start : start + 20000]).update(last_seen=now)
+        ids = [existing[k][0] for k in vanished]
+        for start in range(0, len(ids), 20000):
+            result.deactivated += CommuneIndicator.objects.filter(pk__in=ids[start : start + 20000]).update(
+                is_active=False
+            )
+    return result
