@@ -36,25 +36,125 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_PLAIN_BYTES = 400_000  # bigger fixture files are stored gzip-compressed (the importers read .gz)
 FIXTURE_DATE = "2026-11-30"  # the demonstration data's own date, fixed so fixtures are reproducible
 
-BPE25_COLUMNS = (
-    "AN APET NOMRS CNOMRS NUMVOIE INDREP TYPVOIE LIBVOIE CADR CODPOS DEPCOM DEP REG LIBCOM DOM SDOM TYPEQU SIRET "
-    "STATUT_DIFFUSION CANTINE INTERNAT RPI EP CL_PGE SECT SECTEUR ACCES_AIRE_PRATIQUE ACCES_LIBRE ACCES_SANITAIRE "
-    "ACCES_VESTIAIRE CAPACITE_D_ACCUEIL PRES_DOUCHE PRES_SANITAIRE SAISONNIER COUVERT ECLAIRE CATEGORIE MULTIPLEXE "
-    "STRUCTURE_EXERCICE SPECIALITE ACCUEIL ITINERANCE MODE_GESTION SSTYPHEB TYPE TYPERESTO IMPLANTATION_STATION GPL "
-    "CAPACITE INDIC_CAPA NBEQUIDENT INDIC_NBEQUIDENT NBSALLES INDIC_NBSALLES NBLIEUX INDIC_NBLIEUX NB_PDC "
-    "INDIC_NB_PDC NB_PDC_PA INDIC_NB_PDC_PA NB_PDC_ACCELEREE INDIC_NB_PDC_ACCELEREE NB_PDC_LENTE "
-    "INDIC_NB_PDC_LENTE NB_PDC_RAPIDE INDIC_NB_PDC_RAPIDE NB_PDC_ULTRARAPIDE INDIC_NB_PDC_ULTRARAPIDE "
-    "NB_JOURS_OUVERT INDIC_NB_JOURS_OUVERT LAMBERT_X LAMBERT_Y LONGITUDE LATITUDE QUALITE_XY EPSG QUALITE_GEOLOC "
-    "TR_DIST_PRECISION DCIRIS QUALI_IRIS IRISEE QP2024 QUALI_QP2024 QP2015 QUALI_QP2015 QVA QUALI_QVA ZUS QUALI_ZUS "
-    "EPCI UU2020 BV2022 AAV2020 DENS3 DENS7"
-).split()
+BPE25_COLUMNS = [
+    "AN",
+    "APET",
+    "NOMRS",
+    "CNOMRS",
+    "NUMVOIE",
+    "INDREP",
+    "TYPVOIE",
+    "LIBVOIE",
+    "CADR",
+    "CODPOS",
+    "DEPCOM",
+    "DEP",
+    "REG",
+    "LIBCOM",
+    "DOM",
+    "SDOM",
+    "TYPEQU",
+    "SIRET",
+    "STATUT_DIFFUSION",
+    "CANTINE",
+    "INTERNAT",
+    "RPI",
+    "EP",
+    "CL_PGE",
+    "SECT",
+    "SECTEUR",
+    "ACCES_AIRE_PRATIQUE",
+    "ACCES_LIBRE",
+    "ACCES_SANITAIRE",
+    "ACCES_VESTIAIRE",
+    "CAPACITE_D_ACCUEIL",
+    "PRES_DOUCHE",
+    "PRES_SANITAIRE",
+    "SAISONNIER",
+    "COUVERT",
+    "ECLAIRE",
+    "CATEGORIE",
+    "MULTIPLEXE",
+    "STRUCTURE_EXERCICE",
+    "SPECIALITE",
+    "ACCUEIL",
+    "ITINERANCE",
+    "MODE_GESTION",
+    "SSTYPHEB",
+    "TYPE",
+    "TYPERESTO",
+    "IMPLANTATION_STATION",
+    "GPL",
+    "CAPACITE",
+    "INDIC_CAPA",
+    "NBEQUIDENT",
+    "INDIC_NBEQUIDENT",
+    "NBSALLES",
+    "INDIC_NBSALLES",
+    "NBLIEUX",
+    "INDIC_NBLIEUX",
+    "NB_PDC",
+    "INDIC_NB_PDC",
+    "NB_PDC_PA",
+    "INDIC_NB_PDC_PA",
+    "NB_PDC_ACCELEREE",
+    "INDIC_NB_PDC_ACCELEREE",
+    "NB_PDC_LENTE",
+    "INDIC_NB_PDC_LENTE",
+    "NB_PDC_RAPIDE",
+    "INDIC_NB_PDC_RAPIDE",
+    "NB_PDC_ULTRARAPIDE",
+    "INDIC_NB_PDC_ULTRARAPIDE",
+    "NB_JOURS_OUVERT",
+    "INDIC_NB_JOURS_OUVERT",
+    "LAMBERT_X",
+    "LAMBERT_Y",
+    "LONGITUDE",
+    "LATITUDE",
+    "QUALITE_XY",
+    "EPSG",
+    "QUALITE_GEOLOC",
+    "TR_DIST_PRECISION",
+    "DCIRIS",
+    "QUALI_IRIS",
+    "IRISEE",
+    "QP2024",
+    "QUALI_QP2024",
+    "QP2015",
+    "QUALI_QP2015",
+    "QVA",
+    "QUALI_QVA",
+    "ZUS",
+    "QUALI_ZUS",
+    "EPCI",
+    "UU2020",
+    "BV2022",
+    "AAV2020",
+    "DENS3",
+    "DENS7",
+]
 # Numeric columns are written unquoted (empty as ``;;``), every other one quoted, as INSEE does.
 BPE_NUMERIC = frozenset(
-    "CAPACITE NBEQUIDENT NBSALLES NBLIEUX NB_PDC NB_PDC_PA NB_PDC_ACCELEREE NB_PDC_LENTE NB_PDC_RAPIDE "
-    "NB_PDC_ULTRARAPIDE NB_JOURS_OUVERT LAMBERT_X LAMBERT_Y LONGITUDE LATITUDE".split()
+    [
+        "CAPACITE",
+        "NBEQUIDENT",
+        "NBSALLES",
+        "NBLIEUX",
+        "NB_PDC",
+        "NB_PDC_PA",
+        "NB_PDC_ACCELEREE",
+        "NB_PDC_LENTE",
+        "NB_PDC_RAPIDE",
+        "NB_PDC_ULTRARAPIDE",
+        "NB_JOURS_OUVERT",
+        "LAMBERT_X",
+        "LAMBERT_Y",
+        "LONGITUDE",
+        "LATITUDE",
+    ]
 )
 BPE_ZERO_INDICATORS = frozenset(c for c in BPE25_COLUMNS if c.startswith("INDIC_"))
-BPE_EMPTY = frozenset("CNOMRS INDREP CADR SIRET UU2020".split())
+BPE_EMPTY = frozenset(["CNOMRS", "INDREP", "CADR", "SIRET", "UU2020"])
 # (TYPEQU, label, inhabitants per unit, minimum population for a chance of one)
 BPE_TYPES = [
     ("D265", "Médecin généraliste", 1100, 400), ("D277", "Chirurgien-dentiste", 2000, 900),
@@ -81,19 +181,79 @@ SPORT_TYPES = [
     ("Parcours de santé", "Parcours sportif/santé", ["Course à pied"]),
     ("Salle de remise en forme", "Salle de remise en forme", ["Musculation", "Cardio-training"]),
 ]
-ANNUAIRE_KEYS = (
-    "identifiant_de_l_etablissement nom_etablissement type_etablissement statut_public_prive adresse_1 adresse_2 "
-    "adresse_3 code_postal code_commune nom_commune code_departement code_academie code_region ecole_maternelle "
-    "ecole_elementaire voie_generale voie_technologique voie_professionnelle telephone fax web mail restauration "
-    "hebergement ulis apprentissage segpa section_arts section_cinema section_theatre section_sport "
-    "section_internationale section_europeenne lycee_agricole lycee_militaire lycee_des_metiers post_bac "
-    "appartenance_education_prioritaire greta siren_siret fiche_onisep position type_contrat_prive "
-    "libelle_departement libelle_academie libelle_region coordx_origine coordy_origine epsg_origine "
-    "nom_circonscription latitude longitude precision_localisation date_ouverture date_maj_ligne etat "
-    "ministere_tutelle multi_uai rpi_concentre rpi_disperse code_nature libelle_nature code_type_contrat_prive pial "
-    "etablissement_mere type_rattachement_etablissement_mere code_circonscription code_zone_animation_pedagogique "
-    "libelle_zone_animation_pedagogique code_bassin_formation libelle_bassin_formation"
-).split()
+ANNUAIRE_KEYS = [
+    "identifiant_de_l_etablissement",
+    "nom_etablissement",
+    "type_etablissement",
+    "statut_public_prive",
+    "adresse_1",
+    "adresse_2",
+    "adresse_3",
+    "code_postal",
+    "code_commune",
+    "nom_commune",
+    "code_departement",
+    "code_academie",
+    "code_region",
+    "ecole_maternelle",
+    "ecole_elementaire",
+    "voie_generale",
+    "voie_technologique",
+    "voie_professionnelle",
+    "telephone",
+    "fax",
+    "web",
+    "mail",
+    "restauration",
+    "hebergement",
+    "ulis",
+    "apprentissage",
+    "segpa",
+    "section_arts",
+    "section_cinema",
+    "section_theatre",
+    "section_sport",
+    "section_internationale",
+    "section_europeenne",
+    "lycee_agricole",
+    "lycee_militaire",
+    "lycee_des_metiers",
+    "post_bac",
+    "appartenance_education_prioritaire",
+    "greta",
+    "siren_siret",
+    "fiche_onisep",
+    "position",
+    "type_contrat_prive",
+    "libelle_departement",
+    "libelle_academie",
+    "libelle_region",
+    "coordx_origine",
+    "coordy_origine",
+    "epsg_origine",
+    "nom_circonscription",
+    "latitude",
+    "longitude",
+    "precision_localisation",
+    "date_ouverture",
+    "date_maj_ligne",
+    "etat",
+    "ministere_tutelle",
+    "multi_uai",
+    "rpi_concentre",
+    "rpi_disperse",
+    "code_nature",
+    "libelle_nature",
+    "code_type_contrat_prive",
+    "pial",
+    "etablissement_mere",
+    "type_rattachement_etablissement_mere",
+    "code_circonscription",
+    "code_zone_animation_pedagogique",
+    "libelle_zone_animation_pedagogique",
+    "code_bassin_formation",
+    "libelle_bassin_formation",
+]
 FICTIONAL_NOTE = (
     "Données fictives de démonstration : établissements inventés, nommés « (fictif) », placés au hasard dans "
     "des communes réelles (communes.fictional)."
@@ -186,7 +346,9 @@ class BpeWriter:
         row = list(self.template)
         for column, value in values.items():
             i = self.index[column]
-            row[i] = (str(value) if value not in (None, "") else "") if column in BPE_NUMERIC else _quote(value)
+            row[i] = (
+                (str(value) if value not in (None, "") else "") if column in BPE_NUMERIC else _quote(value)
+            )
         self.out.write(";".join(row) + "\n")
         self.rows += 1
 
@@ -199,7 +361,9 @@ def write_bpe_rows(writer, rng, commune, to_lambert, filler=0.0):
     postcode = (commune.get("codesPostaux") or [""])[0]
     wanted = []
     for typequ, label, per_unit, minimum in BPE_TYPES:
-        wanted += [(typequ, f"{label} {i + 1} (fictif)") for i in range(how_many(rng, population, per_unit, minimum))]
+        wanted += [
+            (typequ, f"{label} {i + 1} (fictif)") for i in range(how_many(rng, population, per_unit, minimum))
+        ]
     if filler:
         n = how_many(rng, population, 1000 / filler, 0)
         wanted += [(rng.choice(FILLER_TYPES), f"Établissement {i + 1} (fictif)") for i in range(n)]
@@ -259,7 +423,9 @@ def annuaire_records(rng, communes, day):
         dep = commune["codeDepartement"]
         kinds = [("Ecole", None)] * how_many(rng, population, 900, 180)
         kinds += [("Collège", "COLLEGE")] * how_many(rng, population, 7000, 2500)
-        kinds += [("Lycée", "LYCEE D ENSEIGNEMENT GENERAL ET TECHNOLOGIQUE")] * how_many(rng, population, 20000, 7000)
+        kinds += [("Lycée", "LYCEE D ENSEIGNEMENT GENERAL ET TECHNOLOGIQUE")] * how_many(
+            rng, population, 20000, 7000
+        )
         for i, (kind, nature) in enumerate(kinds):
             lon, lat = sampler.point(rng)
             maternelle = kind == "Ecole" and rng.random() < 0.7
@@ -269,7 +435,9 @@ def annuaire_records(rng, communes, day):
                     "ECOLE MATERNELLE" if not elementaire else "ECOLE DE NIVEAU ELEMENTAIRE"
                 )  # both levels: an "école primaire", filed as élémentaire by the Annuaire
             uai = f"0{dep}{rng.randint(0, 9999):04d}{chr(65 + rng.randint(0, 25))}"
-            street = rng.choice(STREETS).title().replace("D'", "d'").replace("De ", "de ").replace("Du ", "du ")
+            street = (
+                rng.choice(STREETS).title().replace("D'", "d'").replace("De ", "de ").replace("Du ", "du ")
+            )
             name = f"{kind} {street.split()[-1]} {i + 1} (fictif)"
             postcode = (commune.get("codesPostaux") or [""])[0]
             record = dict.fromkeys(ANNUAIRE_KEYS)
@@ -353,7 +521,9 @@ def write_json(path, records, data_date=None):
         target = path
         target.write_bytes(data)
     if data_date:
-        path.with_name(path.name + ".meta.json").write_text(json.dumps({"data_date": data_date}), encoding="utf-8")
+        path.with_name(path.name + ".meta.json").write_text(
+            json.dumps({"data_date": data_date}), encoding="utf-8"
+        )
     return target
 
 
@@ -446,13 +616,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     fixtures = commands.add_parser("fixtures", help="rebuild fixtures/raw (the embedded Aube)")
-    fixtures.add_argument("--communes", default=str(ROOT.parent / "shared/data/raw/communes/geo-api-communes-10.json"))
+    fixtures.add_argument(
+        "--communes", default=str(ROOT.parent / "shared/data/raw/communes/geo-api-communes-10.json")
+    )
     fixtures.add_argument("--out", default=str(ROOT / "fixtures" / "raw"))
     layers = commands.add_parser("layers", help="fictional layer files over any commune list")
     layers.add_argument("communes")
     layers.add_argument("out")
     layers.add_argument("--only", default="bpe,ecoles,sport")
-    layers.add_argument("--filler", type=float, default=0.0, help="unmapped BPE rows per 1,000 inhabitants (real: ~30)")
+    layers.add_argument(
+        "--filler", type=float, default=0.0, help="unmapped BPE rows per 1,000 inhabitants (real: ~30)"
+    )
     layers.add_argument("--seed", type=int, default=10)
     layers.add_argument("--date", default=date.today().isoformat())
     layers.add_argument("--fast-zip", action="store_true", help="compress the BPE zip at level 1 (quicker)")

@@ -245,15 +245,18 @@ def read_csv_records(path):
         previous = 1
         try:
             for row in reader:
-                start, previous = previous + 1, reader.line_num
+                # The header line was read before the reader existed: file line = reader's count + 1.
+                start, previous = previous + 1, reader.line_num + 1
                 if not any(v.strip() for v in row):
                     continue
                 if len(row) != len(fields):
-                    records.append((start, reader.line_num - start + 1, None))
+                    records.append((start, previous - start + 1, None))
                     continue
                 records.append((start, 1, dict(zip(fields, row, strict=True))))
         except csv.Error as exc:
-            raise SourceError(f"{Path(path).name} : CSV illisible ligne {reader.line_num} : {exc}") from exc
+            raise SourceError(
+                f"{Path(path).name} : CSV illisible ligne {reader.line_num + 1} : {exc}"
+            ) from exc
     return fields, records
 
 

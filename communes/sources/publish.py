@@ -39,6 +39,7 @@ from .rows import (
     R_LAT,
     R_LINE,
     R_REF,
+    percent,
 )
 
 BATCH_SIZE = 2000
@@ -103,8 +104,8 @@ def check_rejections(source_slug, batch, *, force=False):
             dict.fromkeys(r["raison"].split(" (")[0].split(" : ")[0] for r in batch.rejected[:20])
         )
         raise SourceError(
-            f"{batch.rejected_count} lignes rejetées sur {total} ({share:.1%}), au-delà du seuil de "
-            f"{limit:.0%} fixé pour la source « {source_slug} » : lot refusé, les données publiées sont "
+            f"{batch.rejected_count} lignes rejetées sur {total} ({percent(share, 1)}), au-delà du seuil de "
+            f"{percent(limit)} fixé pour la source « {source_slug} » : lot refusé, les données publiées sont "
             f"conservées (raisons : {reasons})"
         )
 
@@ -124,7 +125,7 @@ def check_batch_size(accepted, previous, *, force, what="lignes", present=None):
     if shrink > settings.OSEZ_MAX_SHRINK:
         raise SourceError(
             f"le lot ne compte que {present} {what} valides contre {previous} publiées "
-            f"(-{shrink:.0%}, plus de {settings.OSEZ_MAX_SHRINK:.0%}) : refusé, les données publiées sont "
+            f"(-{percent(shrink)}, plus de {percent(settings.OSEZ_MAX_SHRINK)}) : refusé, les données publiées sont "
             "conservées (relancer avec --force après vérification)"
         )
 

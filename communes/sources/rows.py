@@ -90,6 +90,11 @@ def french_date(day):
     return f"{day.day} {MONTHS_FR[day.month - 1]} {day.year}" if day else ""
 
 
+def percent(share, digits=0):
+    """A share as French text: '5 %', '33,5 %'."""
+    return f"{share * 100:.{digits}f}".replace(".", ",") + " %"
+
+
 def phone_number(value):
     """A French phone number as '03 25 12 34 56', or '' when the value is not one.
 

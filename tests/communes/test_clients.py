@@ -7,9 +7,9 @@ import pytest
 import respx
 
 from communes.enums import ImportOutcome
+from communes.sources.communes import client as communes_client
 from communes.sources.download import file_checksum, read_meta
 from communes.sources.errors import NetworkError, SourceError
-from communes.sources.communes import client as communes_client
 from communes.sources.sport import client as sport_client
 
 from .conftest import SAMPLES, refresh, snapshot

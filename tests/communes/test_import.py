@@ -7,8 +7,8 @@ import os
 import pytest
 
 from communes.enums import ImportOutcome, SourceState
-from communes.models import EPCI, Commune, ImportRecord, Layer, Place, PlaceAnnotation, Source
 from communes.geo import haversine_km
+from communes.models import EPCI, Commune, ImportRecord, Layer, Place, PlaceAnnotation, Source
 from communes.sources.download import file_checksum
 from tests.factories import UserFactory
 

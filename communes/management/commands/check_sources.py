@@ -46,14 +46,18 @@ def file_fields(path):
 
 
 class Command(BaseCommand):
-    help = "Vérifie, source par source, que le format servi aujourd'hui correspond à ce que lisent les imports."
+    help = (
+        "Vérifie, source par source, que le format servi aujourd'hui correspond à ce que lisent les imports."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--source", action="append", dest="sources", choices=sources.SOURCE_SLUGS)
-        parser.add_argument("--departement", default=None, help="département sondé (premier de OSEZ_DEPARTEMENTS)")
+        parser.add_argument(
+            "--departement", default=None, help="département sondé (premier de OSEZ_DEPARTEMENTS)"
+        )
 
     def handle(self, *args, **options):
-        dep = options["departement"] or list(settings.OSEZ_DEPARTEMENTS)[0]
+        dep = options["departement"] or next(iter(settings.OSEZ_DEPARTEMENTS))
         slugs = options["sources"] or list(sources.SOURCE_SLUGS)
         problems = []
         with http_client() as http:
@@ -90,7 +94,12 @@ class Command(BaseCommand):
             elif not count:
                 lines.append((False, f"{slug} : aucun enregistrement renvoyé pour « {label} » ({url})"))
             else:
-                lines.append((True, f"{slug} : format conforme pour « {label} » — {count} enregistrement(s) lus ({url})"))
+                lines.append(
+                    (
+                        True,
+                        f"{slug} : format conforme pour « {label} » — {count} enregistrement(s) lus ({url})",
+                    )
+                )
         return lines or [(False, f"{slug} : aucune donnée sondée")]
 
     def download_fields(self, client, slug, dep):

@@ -166,6 +166,18 @@ class _Refs:
         return stem if n == 1 else f"{stem}-{n}"
 
 
+def _concerns_us(row, communes, mapping, skip):
+    """Whether a malformed row names one of the run's communes and a type the run would publish there."""
+    found = [communes[f.strip()] for f in row if f.strip() in communes]
+    if not found:
+        return False
+    for field in row:
+        mapped = mapping.get(field.strip())
+        if mapped and any((layer, found[0].departement) not in skip for layer in mapped[0]):
+            return True
+    return False
+
+
 def read(departements, progress=None):
     deps = set(departements)
     batch = Batch(departements=tuple(departements))
@@ -194,12 +206,20 @@ def read(departements, progress=None):
             line = 1
             try:
                 for row in reader:
-                    start, line = line + 1, reader.line_num
+                    # The header was read before the reader existed: file line = reader's count + 1.
+                    start, line = line + 1, reader.line_num + 1
                     if progress and start % 5000 == 0:
                         progress(5000)
+                    if mapping is None and row:
+                        vintage = vintage or (
+                            clean(row[i_an]) if i_an is not None and i_an < len(row) else ""
+                        )
+                        vintage = vintage or file_vintage
+                        mapping = _mapping_for(vintage, path.name)
                     if len(row) != width:
-                        # A shifted or cut row: counted against this run when it names one of our communes.
-                        if row and any(field.strip() in communes for field in row):
+                        # A shifted or cut row: counted against this run when it names one of our communes
+                        # and a type the run publishes (its columns cannot be trusted to say more).
+                        if row and _concerns_us(row, communes, mapping, skip):
                             span = line - start + 1
                             batch.total_rows += span
                             batch.reject(
@@ -207,10 +227,7 @@ def read(departements, progress=None):
                                 "guillemet non fermé ou fichier tronqué", lines=span,
                             )  # fmt: skip
                         continue
-                    row_vintage = clean(row[i_an]) if i_an is not None else file_vintage
-                    if mapping is None:
-                        vintage = vintage or row_vintage
-                        mapping = _mapping_for(vintage, path.name)
+                    row_vintage = (clean(row[i_an]) if i_an is not None else "") or vintage
                     if row_vintage != vintage:
                         raise SourceError(
                             f"{path.name} ligne {start} : millésimes BPE mélangés ({vintage} puis {row_vintage}) "
@@ -282,11 +299,9 @@ def read(departements, progress=None):
                             address=address, postcode=get(row, "CODPOS"), quality=quality, attributes=attributes,
                         )  # fmt: skip
             except csv.Error as exc:
-                raise SourceError(f"{path.name} : CSV illisible ligne {reader.line_num} : {exc}") from exc
+                raise SourceError(f"{path.name} : CSV illisible ligne {reader.line_num + 1} : {exc}") from exc
             except (zipfile.BadZipFile, EOFError, OSError) as exc:
                 raise SourceError(f"{path.name} : lecture interrompue (fichier tronqué ?) : {exc}") from exc
-            if mapping is None and vintage is None:
-                vintage = file_vintage
     batch.checksum = combined_checksum(paths)
     if vintage:
         batch.vintage = f"BPE {vintage}"

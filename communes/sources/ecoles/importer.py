@@ -10,6 +10,8 @@ its ``ce.XXXX@ac-….fr`` mailbox, its website). ``etat`` "A FERMER" (closing an
 that state; "FERME" is not. Data date: the newest ``date_maj_ligne``.
 """
 
+import hashlib
+
 from communes.enums import PositionQuality
 from communes.text import fold
 
@@ -99,6 +101,18 @@ def position(record):
     return None, None
 
 
+def reference(record):
+    """The place's reference: the UAI, or for an establishment the Annuaire lists on several lines
+    (``etablissement_multi_lignes`` in 2023, ``multi_uai`` since: an annex in another commune, a lycée's
+    vocational part) the UAI with what tells its lines apart (commune, name, address)."""
+    uai = clean(record.get("identifiant_de_l_etablissement")).upper()
+    multi = clean(record.get("etablissement_multi_lignes") or record.get("multi_uai")).lower()
+    if uai and multi in ("1", "true", "oui"):
+        what = "|".join(clean(record.get(k)) for k in ("code_commune", "nom_etablissement", "adresse_1"))
+        return f"{uai}-{hashlib.blake2b(what.encode(), digest_size=4).hexdigest()}"
+    return uai
+
+
 def commune_code(value):
     """The code INSEE of the row ('2A004' stays; a spreadsheet's '1053' gets its leading 0 back)."""
     code = clean(value).upper()
@@ -131,7 +145,7 @@ def read(departements, progress=None):
             if state not in OPEN_STATES:
                 continue  # closed establishments are not part of the batch
             batch.total_rows += 1
-            uai = clean(record.get("identifiant_de_l_etablissement")).upper()
+            uai = reference(record)
             day = parse_date(record.get("date_maj_ligne"))
             if day:
                 dates.append(day)
