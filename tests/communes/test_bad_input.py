@@ -7,6 +7,7 @@ thresholds, publishes the good rows and leaves every invalid row's place as it w
 """
 
 import json
+import shutil
 
 import pytest
 
@@ -15,6 +16,7 @@ from communes.enums import ImportOutcome, SourceState
 from communes.models import Commune, ImportRecord, Place, Source
 
 from .conftest import (
+    FIXTURES_RAW,
     bpe_lines,
     bpe_rows,
     read_records,
@@ -192,6 +194,9 @@ def test_a_whole_latin1_bpe_file_reads_as_the_same_places(mini_loaded):
 
 @pytest.mark.parametrize(("broken", "fails"), [(20, False), (40, True)])
 def test_unreadable_centres_keep_their_communes_and_places(mini_loaded, broken, fails):
+    # The whole Aube registry (431 communes), as in the probe that found the bug.
+    shutil.copy(FIXTURES_RAW / COMMUNES, mini_loaded / COMMUNES)
+    assert refresh("communes").ok
     before = snapshot()
     records = read_records(mini_loaded / COMMUNES)
     with_places = set(Place.objects.values_list("commune_id", flat=True))
