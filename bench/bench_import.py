@@ -1,4 +1,4 @@
-"""Benchmark of the data pipeline: Aube offline refresh, then the national BPE + proximity; wall time and peak RSS.
+"""Benchmark of the data pipeline: the Aube offline (every source), then the national BPE 2025 + proximity.
 
 Usage (from the project root; PostgreSQL for the real figures):
 
@@ -6,8 +6,14 @@ Usage (from the project root; PostgreSQL for the real figures):
 
 It never touches the database named in DATABASE_URL: it (re)creates a dedicated one (``osez_bench``,
 or ``var/bench/bench.sqlite3`` for SQLite) for each scenario. Each step runs as its own process so that
-its peak memory (``ru_maxrss`` from ``os.wait4``) is its own. The national BPE file (≈330 MB) is
-generated once by ../shared/tools/make_synthetic_layers.py and cached under var/bench/.
+its peak memory (``ru_maxrss`` from ``os.wait4``) is its own; it prints wall time, CPU and peak memory.
+
+- Aube: ``refresh_layers --offline`` with an empty raw cache, so every registered source falls back to
+  the embedded ``fixtures/raw`` (real communes, fictional layers in today's formats), proximity included.
+- National: the 34,875 real communes of ../shared/data/national/communes and a BPE 2025 at its real size
+  (≈2.8 million rows, 95 columns, INSEE's zip) written by the project's generator
+  (``python -m communes.fictional layers … --filler 30``), cached under var/bench/. The DVF part of the
+  national figure is measured by the new sources' own benchmark script.
 """
 
 import argparse
@@ -58,25 +64,25 @@ def step(label, args, env, results):
 
 
 def national_raw_dir():
-    """var/bench/national-raw with the national communes (linked) and the generated national BPE."""
-    raw = VAR / "national-raw"
-    bpe = raw / "bpe" / "BPE-france.csv"
+    """var/bench/national-raw-2025 with the national communes (linked) and the generated BPE 2025 zip."""
+    raw = VAR / "national-raw-2025"
+    bpe = raw / "bpe" / "BPE25.zip"
     (raw).mkdir(parents=True, exist_ok=True)
     communes = raw / "communes"
     if not communes.exists():
         communes.symlink_to(SHARED / "data" / "national" / "communes", target_is_directory=True)
     if not bpe.exists():
-        print("### generating the national BPE (cached for later runs)…", flush=True)
+        print("### generating the national BPE 2025 (cached for later runs)…", flush=True)
         tmp = VAR / "generate"
         shutil.rmtree(tmp, ignore_errors=True)
         started = time.monotonic()
         subprocess.run(
-            ["python3", str(SHARED / "tools" / "make_synthetic_layers.py"), str(SHARED / "data" / "national" / "communes"),
-             str(tmp), "--only", "bpe", "--filler", "30", "--single-bpe"],
-            check=True,
+            [PYTHON, "-m", "communes.fictional", "layers", str(SHARED / "data" / "national" / "communes"),
+             str(tmp), "--only", "bpe", "--filler", "30", "--fast-zip"],
+            check=True, cwd=ROOT,
         )  # fmt: skip
         bpe.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(tmp / "bpe" / "BPE-france.csv", bpe)
+        shutil.move(tmp / "bpe" / "BPE25.zip", bpe)
         shutil.rmtree(tmp, ignore_errors=True)
         print(f"### generated in {time.monotonic() - started:.0f} s", flush=True)
     return raw
@@ -94,10 +100,14 @@ def main():
     results = []
 
     if not args.skip_aube:
+        empty = VAR / "empty-raw"
+        shutil.rmtree(empty, ignore_errors=True)
+        empty.mkdir(parents=True)
         env = {**base_env, "DATABASE_URL": bench_database(url, args.db_name), "OSEZ_DEPARTEMENTS": "10",
-               "OSEZ_RAW_DIR": str(SHARED / "data" / "raw")}  # fmt: skip
+               "OSEZ_RAW_DIR": str(empty), "OSEZ_FIXTURES_FALLBACK": "true"}  # fmt: skip
         step("aube: migrate", ["migrate", "--noinput", "-v0"], env, results)
-        step("aube: refresh_layers --offline (with proximity)", ["refresh_layers", "--offline"], env, results)
+        step("aube: refresh_layers --offline, every source from fixtures/ (with proximity)",
+             ["refresh_layers", "--offline"], env, results)  # fmt: skip
         step("aube: second run (all unchanged)", ["refresh_layers", "--offline"], env, results)
 
     if not args.skip_national:
@@ -107,16 +117,26 @@ def main():
         step("national: migrate", ["migrate", "--noinput", "-v0"], env, results)
         step("national: communes (101 départements)",
              ["refresh_layers", "--offline", "--source", "communes", "--no-proximity"], env, results)  # fmt: skip
-        step("national: BPE import (2.8 M rows streamed)",
+        step("national: BPE 2025 import (2.8 M rows, 95 columns, streamed from the zip)",
              ["refresh_layers", "--offline", "--source", "bpe", "--no-proximity"], env, results)  # fmt: skip
         step("national: proximity", ["shell", "-c", "from communes import services; print(services.compute_proximity())"],
              env, results)  # fmt: skip
-        step("national: BPE second run (all unchanged)",
+        step("national: BPE 2025 second run (all unchanged)",
              ["refresh_layers", "--offline", "--source", "bpe", "--no-proximity"], env, results)  # fmt: skip
 
     print("\n| step | wall time | CPU (Python) | peak memory |\n|---|---|---|---|")
     for label, wall, cpu, peak, _code in results:
         print(f"| {label} | {wall:.1f} s | {cpu:.1f} s | {peak:.0f} MB |")
+    national = [r for r in results if r[0].startswith("national:") and "second run" not in r[0]]
+    if national:
+        total = sum(r[1] for r in national)
+        print(f"\nnational, communes + BPE + proximity: {total / 60:.1f} min, peak {max(r[3] for r in national):.0f} MB "
+              "(targets, DVF included by its own script: ≤ 15 min, ≤ 1.5 GB)")  # fmt: skip
+    aube = [r for r in results if r[0].startswith("aube: refresh")]
+    if aube:
+        print(
+            f"aube, every source offline: {aube[0][1]:.1f} s, peak {aube[0][3]:.0f} MB (targets ≤ 60 s, ≤ 300 MB)"
+        )
     print(f"\ndatabase: {urlsplit(url).scheme}, cores: {os.cpu_count()}")
 
 

@@ -176,6 +176,8 @@ OSEZ_MAX_REJECTED_PER_SOURCE = env.dict("OSEZ_MAX_REJECTED_PER_SOURCE", cast={"v
 # The embedded Aube (real communes, fictional layers) used when a source can be neither downloaded nor
 # read from OSEZ_RAW_DIR and never published real data.
 OSEZ_FIXTURES_DIR = Path(env.str("OSEZ_FIXTURES_DIR", default=str(BASE_DIR / "fixtures" / "raw")))
+if not OSEZ_FIXTURES_DIR.is_absolute():
+    OSEZ_FIXTURES_DIR = (BASE_DIR / OSEZ_FIXTURES_DIR).resolve()
 OSEZ_FIXTURES_FALLBACK = env.bool("OSEZ_FIXTURES_FALLBACK", default=True)
 OSEZ_PROXIMITY_RADII_KM = (5, 10, 20)
 
