@@ -10,12 +10,14 @@ complete file* are marked inactive — never deleted, never those whose row was 
 none at all when the file held rows that could not be identified. ``--force`` (a person who checked the
 file) lifts the size and rejection rules, never the others.
 
-``publish_places`` serves the place layers, ``publish_indicators`` the per-commune figures; both share
-``check_rejections``, ``check_batch_size`` and ``vanished_keys``.
+``publish_places`` serves the place layers, ``publish_indicators`` the per-commune figures (and the
+communes importer the registry); all share ``check_rejections``, ``check_batch_size``, ``count_absent``,
+``deactivation_allowed`` and ``vanished_ids``.
 """
 
 import hashlib
 import json
+import sys
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -130,21 +132,39 @@ def check_batch_size(accepted, previous, *, force, what="lignes", present=None):
         )
 
 
-def vanished_keys(active_keys, present_keys, kept, ref_of, batch, result):
-    """Published keys absent from the batch, to mark inactive — or none when the file was incomplete.
+# Published rows are read as {key: (id, digest, is_active, …)}; the helpers below count and pick from it
+# without building other structures of that size (the national BPE holds 880,000 places).
+ACTIVE = 2
 
-    ``ref_of(key)`` gives what ``batch.kept`` holds for a key (a place's reference, a commune's code).
-    """
-    vanished = [k for k in active_keys if k not in present_keys and ref_of(k) not in kept]
-    result.kept = sum(1 for k in active_keys if k not in present_keys and ref_of(k) in kept)
-    if vanished and batch.unkeyed:
-        result.deactivation_suspended = len(vanished)
+
+def count_absent(existing, present_keys, is_kept):
+    """(absent, kept): active published rows absent from the batch, and those kept as they were because
+    their row was present but invalid (``is_kept(key)``)."""
+    active = sum(1 for v in existing.values() if v[ACTIVE])
+    present_active = 0
+    for key in present_keys:
+        found = existing.get(key)
+        if found is not None and found[ACTIVE]:
+            present_active += 1
+    kept = sum(1 for k, v in existing.items() if v[ACTIVE] and is_kept(k))
+    return active - present_active - kept, kept
+
+
+def deactivation_allowed(batch, result, absent):
+    """Absent rows are deactivated only when the file was complete (no row that could not be identified)."""
+    if absent and batch.unkeyed:
+        result.deactivation_suspended = absent
         batch.note(
-            f"{len(vanished)} éléments absents du fichier non désactivés : le fichier contient "
+            f"{absent} éléments absents du fichier non désactivés : le fichier contient "
             f"{batch.unkeyed} ligne(s) illisible(s), il n'est pas complet"
         )
-        return []
-    return vanished
+        return False
+    return True
+
+
+def vanished_ids(remaining, is_kept):
+    """Ids of the active published rows left in ``remaining`` (those the batch did not hold), not kept."""
+    return [v[0] for k, v in remaining.items() if v[ACTIVE] and not is_kept(k)]
 
 
 def _has_coordinates_loss(row, found):
@@ -166,8 +186,9 @@ def publish_places(source, batch, *, force=False, progress=None, layers_scope=No
     scope = Place.objects.filter(source=source, commune__departement_id__in=batch.departements)
     if layers_scope is not None:
         scope = scope.filter(layer_id__in=layers_scope)
+    # Layer slugs interned: 880,000 copies of a dozen strings would otherwise cost ~60 MB nationally.
     existing = {
-        (layer, ref): (pk, digest, active, lat is not None)
+        (sys.intern(layer), ref): (pk, digest, active, lat is not None)
         for pk, layer, ref, digest, active, lat in scope.values_list(
             "id", "layer_id", "source_ref", "row_hash", "is_active", "latitude"
         ).iterator(chunk_size=20000)
@@ -188,14 +209,16 @@ def publish_places(source, batch, *, force=False, progress=None, layers_scope=No
         rows = [r for r in rows if r[R_REF] not in batch.kept]
     batch.rows = rows
     check_rejections(source.slug, batch, force=force)
-    present_keys = {(r[0], r[1]) for r in rows}
     result = PublishResult()
-    active_keys = [k for k, v in existing.items() if v[2]]
-    vanished = vanished_keys(active_keys, present_keys, batch.kept, lambda k: k[1], batch, result)
+    kept = batch.kept
+
+    def is_kept(key):
+        return key[1] in kept
+
+    absent, result.kept = count_absent(existing, ((r[0], r[1]) for r in rows), is_kept)
     check_batch_size(len(rows), previous, force=force, what="lieux", present=len(rows) + result.kept)
-    del present_keys, active_keys
+    deactivate = deactivation_allowed(batch, result, absent)
     batch.keys = {}  # only needed while reading
-    vanished_ids = [existing[k][0] for k in vanished]
 
     now = timezone.now()
     to_create, to_update, seen = [], [], []
@@ -258,9 +281,10 @@ def publish_places(source, batch, *, force=False, progress=None, layers_scope=No
         Place.objects.bulk_update(to_update, PLACE_FIELDS, batch_size=BATCH_SIZE)
         if seen:
             Place.objects.filter(pk__in=seen).update(last_seen=now)
-        # Absent from this complete, validated batch: inactive, not deleted.
-        for start in range(0, len(vanished_ids), 20000):
-            result.deactivated += Place.objects.filter(pk__in=vanished_ids[start : start + 20000]).update(
+        # What is left in ``existing`` is absent from this complete, validated batch: inactive, not deleted.
+        vanished = vanished_ids(existing, is_kept) if deactivate else []
+        for start in range(0, len(vanished), 20000):
+            result.deactivated += Place.objects.filter(pk__in=vanished[start : start + 20000]).update(
                 is_active=False
             )
         if also:
@@ -313,12 +337,14 @@ def publish_indicators(source, batch, *, indicators, force=False, progress=None)
     previous = sum(1 for v in existing.values() if v[2])
     check_rejections(source.slug, batch, force=force)
     rows = batch.rows
-    present = {(r[I_COMMUNE], r[I_INDICATOR]) for r in rows}
     result = PublishResult()
-    active_keys = [k for k, v in existing.items() if v[2]]
-    kept = batch.kept | {(k[0], k[1]) for k in active_keys if k[0] in batch.kept}
-    vanished = vanished_keys(active_keys, present, kept, lambda k: k, batch, result)
+
+    def is_kept(key):
+        return key in batch.kept or key[0] in batch.kept
+
+    absent, result.kept = count_absent(existing, ((r[I_COMMUNE], r[I_INDICATOR]) for r in rows), is_kept)
     check_batch_size(len(rows), previous, force=force, what="valeurs", present=len(rows) + result.kept)
+    deactivate = deactivation_allowed(batch, result, absent)
     now = timezone.now()
     fields = ["level", "territory_code", "territory_name", "value", "text", "count", "place_id", "attributes",
               "vintage", "data_date", "row_hash", "is_active", "last_seen"]  # fmt: skip
@@ -332,7 +358,7 @@ def publish_indicators(source, batch, *, indicators, force=False, progress=None)
                 "attributes": json.loads(row[I_ATTRS]), "vintage": row[I_VINTAGE], "data_date": row[I_DATE],
                 "row_hash": digest, "is_active": True, "last_seen": now,
             }  # fmt: skip
-            found = existing.get((row[I_COMMUNE], row[I_INDICATOR]))
+            found = existing.pop((row[I_COMMUNE], row[I_INDICATOR]), None)
             if found is None:
                 to_create.append(
                     CommuneIndicator(
@@ -356,7 +382,7 @@ def publish_indicators(source, batch, *, indicators, force=False, progress=None)
         CommuneIndicator.objects.bulk_update(to_update, fields, batch_size=BATCH_SIZE)
         for start in range(0, len(seen), 20000):
             CommuneIndicator.objects.filter(pk__in=seen[start : start + 20000]).update(last_seen=now)
-        ids = [existing[k][0] for k in vanished]
+        ids = vanished_ids(existing, is_kept) if deactivate else []
         for start in range(0, len(ids), 20000):
             result.deactivated += CommuneIndicator.objects.filter(pk__in=ids[start : start + 20000]).update(
                 is_active=False

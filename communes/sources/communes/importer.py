@@ -21,7 +21,14 @@ from communes.text import fold
 
 from ..download import meta_data_date, read_meta
 from ..files import json_records, resolve
-from ..publish import PublishResult, check_batch_size, check_rejections, vanished_keys
+from ..publish import (
+    PublishResult,
+    check_batch_size,
+    check_rejections,
+    count_absent,
+    deactivation_allowed,
+    vanished_ids,
+)
 from ..rows import Batch, french_date, to_float
 from .client import raw_file
 
@@ -186,14 +193,21 @@ def publish(source, batch, *, force=False, progress=None):
     batch.finish()
     check_rejections(SOURCE, batch, force=force)
     scope = Commune.objects.filter(departement_id__in=batch.departements)
-    existing = dict(scope.values_list("code_insee", "row_hash"))
-    active = set(scope.filter(is_active=True).values_list("code_insee", flat=True))
+    published = {
+        code: (code, digest, active)
+        for code, digest, active in scope.values_list("code_insee", "row_hash", "is_active")
+    }
+    existing = {code: v[1] for code, v in published.items()}
+    active = {code for code, v in published.items() if v[2]}
     seen = {row[C_CODE] for row in batch.rows}
     result = PublishResult()
-    vanished = vanished_keys(sorted(active), seen, batch.kept, lambda code: code, batch, result)
+    absent, result.kept = count_absent(published, seen, batch.kept.__contains__)
     check_batch_size(
         len(batch.rows), len(active), force=force, what="communes", present=len(batch.rows) + result.kept
     )
+    remaining = {code: v for code, v in published.items() if code not in seen}
+    deactivate = deactivation_allowed(batch, result, absent)
+    vanished = vanished_ids(remaining, batch.kept.__contains__) if deactivate else []
     now = timezone.now()
     to_create, to_update = [], []
     epcis = {}
