@@ -50,8 +50,8 @@ class RefreshOutcome:
                 text += " — DONNÉES FICTIVES"
         else:
             text = f"{r.source_id} : ÉCHEC — {r.message} ({self.duration:.1f} s)"
-        if self.warning and self.ok:
-            text += f" [{self.warning}]"
+        if self.ok and (r.message or self.warning):
+            text += f" [{r.message or self.warning}]"
         return text
 
 

@@ -57,9 +57,12 @@ def to_float(value):
         text = clean(value).replace(",", ".")
         if not text:
             return None
-        result = float(text)  # ValueError is turned into a row rejection by the caller
+        try:
+            result = float(text)
+        except ValueError:
+            raise ValueError(f"nombre illisible : {value!r}") from None  # the caller rejects the row
     if not math.isfinite(result):
-        raise ValueError(value)
+        raise ValueError(f"nombre illisible : {value!r}")
     return result
 
 
