@@ -170,16 +170,18 @@ FILLER_TYPES = ["A101", "A203", "A206", "A301", "A401", "A403", "A501", "A504", 
                 "B202", "B207", "B302", "B303", "E101", "E107", "F303", "F307"]  # fmt: skip
 STREETS = ["DE LA MAIRIE", "DE L'ÉGLISE", "DU MOULIN", "DES ÉCOLES", "DE LA GARE", "PRINCIPALE", "DU CHÂTEAU",
            "DES VIGNES", "DE TROYES", "DE LA SEINE", "DU LAVOIR", "DES TILLEULS"]  # fmt: skip
+# (type, family, activities, weight): weights follow the families' shares in the real Data ES (about
+# 12 % terrains de grands jeux, 11 % tennis, 9 % boulodromes, 6 % salles multisports, 2 % bassins…).
 SPORT_TYPES = [
-    ("Terrain de football", "Terrain de grands jeux", ["Football"]),
-    ("Court de tennis", "Court de tennis", ["Tennis"]),
-    ("Salle multisports (gymnase)", "Salle multisports", ["Basketball", "Handball", "Volley-ball"]),
-    ("Boulodrome", "Boulodrome", ["Pétanque"]),
-    ("Bassin sportif de natation", "Bassin de natation", ["Natation sportive"]),
-    ("Salle de danse", "Salle non spécialisée", ["Danse"]),
-    ("Skatepark", "Skatepark & vélo Freestyle", ["Skateboard"]),
-    ("Parcours de santé", "Parcours sportif/santé", ["Course à pied"]),
-    ("Salle de remise en forme", "Salle de remise en forme", ["Musculation", "Cardio-training"]),
+    ("Terrain de football", "Terrain de grands jeux", ["Football"], 12),
+    ("Court de tennis", "Court de tennis", ["Tennis"], 11),
+    ("Salle multisports (gymnase)", "Salle multisports", ["Basketball", "Handball", "Volley-ball"], 6),
+    ("Boulodrome", "Boulodrome", ["Pétanque"], 9),
+    ("Bassin sportif de natation", "Bassin de natation", ["Natation sportive"], 2),
+    ("Salle de danse", "Salle non spécialisée", ["Danse"], 6),
+    ("Skatepark", "Skatepark & vélo Freestyle", ["Skateboard"], 1),
+    ("Parcours de santé", "Parcours sportif/santé", ["Course à pied"], 13),
+    ("Salle de remise en forme", "Salle de remise en forme", ["Musculation", "Cardio-training"], 4),
 ]
 ANNUAIRE_KEYS = [
     "identifiant_de_l_etablissement",
@@ -488,7 +490,7 @@ def data_es_records(rng, communes, day):
                         "uai": None,
                     }
                 )  # fmt: skip
-            kind, family, sports = rng.choice(SPORT_TYPES)
+            kind, family, sports, _weight = rng.choices(SPORT_TYPES, weights=[t[3] for t in SPORT_TYPES])[0]
             lon, lat = sampler.point(rng)
             number = f"E{i % 3 + 1:03d}{installation}"
             equipments.append(
