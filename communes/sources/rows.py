@@ -319,10 +319,6 @@ class Batch:
         self.communes = {}
         return self
 
-    @property
-    def accepted(self):
-        return len([r for r in self.rows if r is not None])
-
 
 # Positions in an indicator row (see IndicatorBatch).
 (I_COMMUNE, I_INDICATOR, I_LEVEL, I_TERRITORY_CODE, I_TERRITORY_NAME, I_VALUE, I_TEXT, I_COUNT, I_PLACE,
