@@ -218,6 +218,33 @@ class Batch:
         if len(self.rejected) < MAX_REJECTED_KEPT:
             self.rejected.append({"ligne": line, "ref": str(ref)[:100], "raison": reason})
 
+    def add_unique(self, key, row, kept_key, label):
+        """Append ``row`` (whose last item is its line) under ``key``, unless the key was seen already:
+        the same row again is merged (counted in ``merged``); a different one rejects both lines, and
+        ``kept_key`` keeps what is published for it. Returns True when the row is in the batch."""
+        line = row[-1]
+        if key in self.keys:
+            index = self.keys[key]
+            first = self.rows[index]
+            if first is not None and first[:-1] == row[:-1]:
+                if line not in self._merged_lines:
+                    self.merged += 1
+                    self._merged_lines.add(line)
+                return True
+            if first is not None:
+                self.rows[index] = None
+                self.reject(
+                    first[-1],
+                    f"{label} en double avec des valeurs différentes (ligne {line})",
+                    kept_key,
+                    key=kept_key,
+                )
+            self.reject(line, f"{label} en double avec des valeurs différentes", kept_key, key=kept_key)
+            return False
+        self.keys[key] = len(self.rows)
+        self.rows.append(row)
+        return True
+
     def next_file(self):
         """Line numbers start again in the next file of the batch."""
         self._rejected_lines = set()
@@ -254,30 +281,11 @@ class Batch:
             (phone or "")[:40], (email or "")[:254], (website or "")[:500], str(quality or PositionQuality.EXACT),
             attrs, line,
         )  # fmt: skip
-        key = (layer, ref)
-        if key in self.keys:
-            index = self.keys[key]
-            first = self.rows[index]
-            if first is not None and first[:R_LINE] == row[:R_LINE]:
-                if line not in self._merged_lines:
-                    self.merged += 1  # the same row twice: one place, counted
-                    self._merged_lines.add(line)
-                return True
-            if first is not None:
-                self.rows[index] = None
-                self.reject(
-                    first[R_LINE], f"identifiant {ref} en double avec des valeurs différentes", ref, key=ref
-                )
-            self.reject(
-                line, f"identifiant {ref} en double avec des valeurs différentes (ligne {first[R_LINE] if first else '?'})",
-                ref, key=ref,
-            )  # fmt: skip
+        if not self.add_unique((layer, ref), row, ref, f"identifiant {ref}"):
             return False
-        self.keys[key] = len(self.rows)
         self.communes[commune.code] = commune
         if FICTIONAL_TAG in name:
             self.fictional_rows += 1
-        self.rows.append(row)
         return True
 
     def finish(self):
@@ -350,27 +358,7 @@ class IndicatorBatch(Batch):
             str(vintage)[:100], data_date, line,
         )  # fmt: skip
         key = (code, indicator)
-        if key in self.keys:
-            index = self.keys[key]
-            first = self.rows[index]
-            if first is not None and first[:I_LINE] == row[:I_LINE]:
-                if line not in self._merged_lines:
-                    self.merged += 1
-                    self._merged_lines.add(line)
-                return True
-            if first is not None:
-                self.rows[index] = None
-                self.reject(
-                    first[I_LINE],
-                    f"{code} / {indicator} en double avec des valeurs différentes",
-                    code,
-                    key=key,
-                )
-            self.reject(line, f"{code} / {indicator} en double avec des valeurs différentes", code, key=key)
-            return False
-        self.keys[key] = len(self.rows)
-        self.rows.append(row)
-        return True
+        return self.add_unique(key, row, key, f"{code} / {indicator}")
 
     def finish(self):
         if self.finished:

@@ -56,21 +56,7 @@ class RegistryBatch(Batch):
         return self
 
     def add_commune(self, line, row):
-        code = row[C_CODE]
-        if code in self.keys:
-            first = self.rows[self.keys[code]]
-            if first is not None and first[:C_LINE] == row[:C_LINE]:
-                self.merged += 1
-                return
-            if first is not None:
-                self.rows[self.keys[code]] = None
-                self.reject(
-                    first[C_LINE], f"code INSEE {code} en double avec des valeurs différentes", code, key=code
-                )
-            self.reject(line, f"code INSEE {code} en double avec des valeurs différentes", code, key=code)
-            return
-        self.keys[code] = len(self.rows)
-        self.rows.append(row)
+        return self.add_unique(row[C_CODE], row, row[C_CODE], f"code INSEE {row[C_CODE]}")
 
 
 def simplify_contour(geometry):
