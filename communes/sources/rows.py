@@ -66,6 +66,14 @@ def to_float(value):
     return result
 
 
+def commune_code(value):
+    """A code INSEE as written in a row ('2A004' stays; a spreadsheet's '1053' gets its leading 0 back)."""
+    code = clean(value).upper()
+    if code.isdigit() and len(code) == 4:
+        code = "0" + code
+    return code
+
+
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y")
 
 

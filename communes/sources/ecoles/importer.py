@@ -19,7 +19,17 @@ from ..download import combined_checksum, raw_dir
 from ..errors import MissingRawFile
 from ..files import load_table, require_fields, resolve
 from ..publish import publish_preferred
-from ..rows import Batch, clean, commune_index, email_address, french_date, parse_date, phone_number, to_float
+from ..rows import (
+    Batch,
+    clean,
+    commune_code,
+    commune_index,
+    email_address,
+    french_date,
+    parse_date,
+    phone_number,
+    to_float,
+)
 from ..rows import website as website_url
 
 SOURCE = "ecoles"
@@ -111,14 +121,6 @@ def reference(record):
         what = "|".join(clean(record.get(k)) for k in ("code_commune", "nom_etablissement", "adresse_1"))
         return f"{uai}-{hashlib.blake2b(what.encode(), digest_size=4).hexdigest()}"
     return uai
-
-
-def commune_code(value):
-    """The code INSEE of the row ('2A004' stays; a spreadsheet's '1053' gets its leading 0 back)."""
-    code = clean(value).upper()
-    if code.isdigit() and len(code) == 4:
-        code = "0" + code
-    return code
 
 
 def read(departements, progress=None):

@@ -20,7 +20,7 @@ from ..download import combined_checksum, meta_data_date, raw_dir
 from ..errors import MissingRawFile
 from ..files import load_table, require_fields, resolve
 from ..publish import publish_preferred
-from ..rows import Batch, clean, commune_index, french_date, parse_date, to_float
+from ..rows import Batch, clean, commune_code, commune_index, french_date, parse_date, to_float
 from ..rows import website as website_url
 
 SOURCE = "sport"
@@ -122,13 +122,6 @@ def layer_for(facility):
         if fragment in text.lower():
             return layer
     return "sport-autres"
-
-
-def commune_code(value):
-    code = clean(value).upper()
-    if code.isdigit() and len(code) == 4:
-        code = "0" + code
-    return code
 
 
 def _facilities_split(files, batch):
