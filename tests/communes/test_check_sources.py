@@ -110,3 +110,29 @@ def test_offline_it_says_it_could_not_reach_each_source(urls):
         line = next(line for line in out.splitlines() if line.startswith(f"{slug} :"))
         assert "injoignable" in line and "Name or service not known" in line
     assert "communes, ecoles, sport, bpe" in error
+
+
+def test_a_source_without_a_probe_is_downloaded_aside_and_its_fields_checked(settings, monkeypatch, db):
+    """A source of another branch joins through the registry alone: its client's fetch and its importer's
+    REQUIRED are enough (its files land in a temporary folder, never in the raw cache)."""
+    import types
+
+    from communes import sources
+    from communes.sources.download import raw_dir
+
+    settings.OSEZ_DEPARTEMENTS = ["10"]
+
+    def fetch(departements):
+        folder = raw_dir("nouvelle-source")
+        folder.mkdir(parents=True)
+        (folder / "valeurs-10.csv").write_text("code_insee;valeur_v2\n10387;1\n", encoding="utf-8")
+
+    monkeypatch.setattr(sources, "SOURCE_SLUGS", ("nouvelle-source",))
+    monkeypatch.setattr(sources, "client", lambda slug: types.SimpleNamespace(fetch=fetch))
+    monkeypatch.setattr(
+        sources, "importer", lambda slug: types.SimpleNamespace(REQUIRED=["code_insee", "valeur"])
+    )
+    out, error = run()
+    assert "nouvelle-source : FORMAT CHANGÉ" in out and "« valeur »" in out and "valeur_v2" in out
+    assert "nouvelle-source" in error
+    assert not (settings.OSEZ_RAW_DIR / "nouvelle-source").exists()
