@@ -5,7 +5,7 @@ from pathlib import Path
 
 from celery.schedules import crontab  # noqa: F401 - re-exported for per-environment modules
 
-from .env import BASE_DIR, database_config, departements, env, redis_url
+from .env import BASE_DIR, database_config, departements, env, redis_url, shares
 
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-local-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
@@ -171,8 +171,7 @@ OSEZ_SOURCE_URLS = {
 OSEZ_MAX_SHRINK = env.float("OSEZ_MAX_SHRINK", default=0.20)
 # A run whose rejected rows exceed this share of the rows read is refused (published data kept);
 # per source: OSEZ_MAX_REJECTED_PER_SOURCE=bpe=0.02,sport=0.1
-OSEZ_MAX_REJECTED = env.float("OSEZ_MAX_REJECTED", default=0.05)
-OSEZ_MAX_REJECTED_PER_SOURCE = env.dict("OSEZ_MAX_REJECTED_PER_SOURCE", cast={"value": float}, default={})
+OSEZ_MAX_REJECTED, OSEZ_MAX_REJECTED_PER_SOURCE = shares("OSEZ_MAX_REJECTED", 0.05)
 # The embedded Aube (real communes, fictional layers) used when a source can be neither downloaded nor
 # read from OSEZ_RAW_DIR and never published real data.
 OSEZ_FIXTURES_DIR = Path(env.str("OSEZ_FIXTURES_DIR", default=str(BASE_DIR / "fixtures" / "raw")))

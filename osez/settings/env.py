@@ -99,3 +99,30 @@ def departements():
 def fail(message):
     print(message, file=sys.stderr)
     raise SystemExit(1)
+
+
+def shares(variable, default):
+    """A share (0 to 1) from the environment, and per-source shares ``slug=share,slug=share``."""
+    expected = "a share between 0 and 1, like 0.05"
+    raw = env.str(variable, default=str(default)).strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(variable, expected, raw) from None
+    if not 0 <= value <= 1:
+        raise ConfigurationError(variable, expected, raw)
+    per_source = {}
+    per_raw = env.str(f"{variable}_PER_SOURCE", default="").strip()
+    for item in filter(None, (i.strip() for i in per_raw.split(","))):
+        slug, _sep, share = item.partition("=")
+        try:
+            per_source[slug.strip()] = float(share)
+        except ValueError:
+            raise ConfigurationError(
+                f"{variable}_PER_SOURCE", "slug=share pairs, like bpe=0.02,sport=0.1", per_raw
+            ) from None
+        if not slug.strip() or not 0 <= per_source[slug.strip()] <= 1:
+            raise ConfigurationError(
+                f"{variable}_PER_SOURCE", "slug=share pairs, like bpe=0.02,sport=0.1", per_raw
+            )
+    return value, per_source

@@ -30,6 +30,9 @@ def _check(**env):
         ("REDIS_URL", "http://127.0.0.1:6379"),
         ("REDIS_URL", "redis://:abc"),
         ("OSEZ_DEPARTEMENTS", "10,99"),
+        ("OSEZ_MAX_REJECTED", "cinq pour cent"),
+        ("OSEZ_MAX_REJECTED", "5"),
+        ("OSEZ_MAX_REJECTED_PER_SOURCE", "bpe=abc"),
     ],
 )
 def test_bad_url_stops_startup_with_one_line(variable, value):
