@@ -263,6 +263,8 @@ def test_sport_client_downloads_the_split_datasets_without_personal_fields(setti
     activities = read_records(mini_aube_dir / ACTIVITIES)
     _ods("data-es-equipement-dcf", equipments)
     _ods("data-es-installation-dcf", installations)
+    # No "-dcf" activities dataset (404): the client takes the one client code knows.
+    respx.get(f"{SPORT}/data-es-activite-dcf/records").mock(return_value=httpx.Response(404))
     _ods("data-es-activite", [*activities, {"equip_numero": "E001I750560001", "aps_name": "Tennis"}])
     assert sport_client.fetch(["10"]) == 3
     calls = {

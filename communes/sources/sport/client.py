@@ -7,8 +7,8 @@ joinable datasets (the old ``data-es`` query answers 400). Per département:
   unlike ``dep_code``);
 - equipments: ``data-es-equipement-dcf`` whose ``installation_numero`` (``I`` + the code INSEE of the
   installation's commune + a number) starts with ``I<dep>``;
-- activities: the national ``data-es-activite`` export (it has no département field), split here
-  into one file per département by equipment number.
+- activities: the national ``data-es-activite`` export (it has no département field known), split
+  here into one file per département by equipment number.
 
 Every export is checked against the ``total_count`` the API announces for the same filter. The
 equipments are asked for with an explicit field list, so the declarants' name, e-mail and phone
@@ -30,7 +30,8 @@ from .importer import joined_file, split_files
 
 EQUIPMENTS = ("data-es-equipement-dcf", "data-es-equipement")
 INSTALLATIONS = ("data-es-installation-dcf", "data-es-installation")
-ACTIVITIES = "data-es-activite"
+# Only "data-es-activite" is known from client code; a "-dcf" name like the other two is tried first.
+ACTIVITIES = ("data-es-activite-dcf", "data-es-activite")
 OLD = "data-es"
 EQUIPMENT_FIELDS = ("installation_numero,numero,nom,type,famille,coordonnees,nature,acces_libre,website,"
                     "mise_en_service_date")  # fmt: skip
@@ -85,11 +86,11 @@ def fetch_split(http, departements):
         )  # fmt: skip
     national = raw_dir("sport") / "data-es-activites.json"
     try:
-        changed += ods_export(http, _base(), ACTIVITIES, national, select=ACTIVITY_FIELDS)
+        changed += _export_first(http, ACTIVITIES, national, select=ACTIVITY_FIELDS)
     except NetworkError as exc:
-        if getattr(exc, "status", None) not in MISSING_DATASET:
+        if getattr(exc, "status", None) != 400:
             raise
-        changed += ods_export(http, _base(), ACTIVITIES, national)  # the field list changed: take every field
+        changed += _export_first(http, ACTIVITIES, national)  # a field was renamed: take every field
     activities = load_json_records(national)
     for dep in departements:
         files = split_files(dep)
@@ -127,5 +128,5 @@ def probe(http, dep):
             http, "equipements", base, EQUIPMENTS[0], where=f'startswith(installation_numero, "I{dep}")'
         ),
         probe_ods(http, "installations", base, INSTALLATIONS[0], where=f'dep_code_filled="{dep}"'),
-        probe_ods(http, "activites", base, ACTIVITIES),
+        probe_ods(http, "activites", base, ACTIVITIES[-1]),
     ]
