@@ -89,6 +89,8 @@ def refresh_source(
         record.rejected = batch.rejected_count
         record.rejected_rows = batch.rejected
         record.checksum = batch.checksum
+        record.data_vintage = getattr(batch, "data_vintage", "")[:100]
+        record.data_date = getattr(batch, "data_date", None)
         result = importer.publish(source, batch, force=force, progress=progress)
     except SourceError as exc:
         failed = isinstance(exc, (NetworkError, MissingRawFile))
@@ -110,7 +112,7 @@ def refresh_source(
     record.outcome = ImportOutcome.SUCCESS
     record.created, record.updated, record.unchanged = result.created, result.updated, result.unchanged
     record.deactivated = result.deactivated + result.superseded
-    record.message = warning or ""
+    record.message = " ; ".join(filter(None, [warning, *getattr(batch, "notes", [])]))
     if result.superseded:
         record.message = (
             record.message + f" {result.superseded} lieux BPE remplacés par cette source."

@@ -167,6 +167,32 @@ OSEZ_SOURCE_URLS = {
 }
 # A new batch that loses more than this share of the last good run's rows is refused.
 OSEZ_MAX_SHRINK = env.float("OSEZ_MAX_SHRINK", default=0.20)
+# Commune indicators (issue 12): CNAF childcare, ARCEP broadband, DVF prices, carte scolaire, DREES APL.
+OSEZ_SOURCE_URLS.update(
+    {
+        "caf": env.str("OSEZ_URL_CAF", default="https://data.caf.fr"),
+        "arcep": env.str(
+            "OSEZ_URL_ARCEP",
+            default="https://data.arcep.fr/fixe/maconnexioninternet/statistiques/last/commune/commune_debit_filaire.csv",
+        ),
+        "dvf": env.str(
+            "OSEZ_URL_DVF",
+            default="https://files.data.gouv.fr/geo-dvf/latest/csv/{year}/departements/{dep}.csv.gz",
+        ),
+        "carte-scolaire": env.str("OSEZ_URL_CARTE_SCOLAIRE", default="https://data.education.gouv.fr"),
+        # The data.gouv.fr API of the DREES dataset (its newest GP workbook is picked), or a .xlsx URL.
+        "apl": env.str(
+            "OSEZ_URL_APL",
+            default="https://www.data.gouv.fr/api/1/datasets/accessibilite-potentielle-localisee-apl-aux-professionnels-de-sante/",
+        ),
+    }
+)
+# DVF: the complete years read (empty: the newest three in the raw cache; downloads fetch the last three
+# published), and the number of sales below which a median is not shown (its sales count still is).
+OSEZ_DVF_YEARS = env.list("OSEZ_DVF_YEARS", cast=int, default=[])
+OSEZ_DVF_MIN_SALES = env.int("OSEZ_DVF_MIN_SALES", default=5)
+# An indicator run whose rejected rows exceed this share of its rows is refused (--force overrides).
+OSEZ_INDICATOR_MAX_REJECTED = env.float("OSEZ_INDICATOR_MAX_REJECTED", default=0.05)
 OSEZ_PROXIMITY_RADII_KM = (5, 10, 20)
 
 # --- Celery: Redis as broker; with REDIS_URL unset, tasks run in-process (eager).
