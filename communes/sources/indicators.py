@@ -10,8 +10,8 @@ The rules every indicator importer follows (issue 12):
 - files are read by header name; a missing required column fails the run naming it, the columns found
   that look closest, and the source's documentation address;
 - one encoding for the whole file, decided from every line (a file mixing UTF-8 and Latin-1 fails);
-- every rejected row is counted with its reason; a run whose rejected rows pass
-  ``OSEZ_INDICATOR_MAX_REJECTED`` of the rows is refused;
+- every rejected row is counted with its reason; a run whose rejected rows pass the source's share in
+  ``OSEZ_INDICATOR_MAX_REJECTED`` is refused;
 - a row present in the file but invalid keeps its last published value (its keys go to ``batch.kept``);
   only values absent from a complete, valid file are deactivated — and none at all when a rejected row
   could not even be tied to a commune (``batch.unkeyed_rejects``);
@@ -549,7 +549,7 @@ FIELDS = ("level", "territory_code", "territory_name", "value", "text", "count",
 
 
 def check_rejected_share(batch, *, force):
-    limit = settings.OSEZ_INDICATOR_MAX_REJECTED
+    limit = settings.OSEZ_INDICATOR_MAX_REJECTED.get(batch.source, 0.05)
     total = max(batch.total_rows, 1)
     share = batch.rejected_count / total
     if force or share <= limit:

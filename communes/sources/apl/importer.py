@@ -45,6 +45,7 @@ COLUMNS = {
     "population": "population totale",
 }
 REQUIRED = ("apl", "apl65")
+LABELS = {"apl": "APL aux médecins généralistes", "apl65": "APL aux médecins généralistes de 65 ans"}
 
 
 def _sheet_year(name):
@@ -164,7 +165,7 @@ def _read_sheet(sheet, file_name, departements, batch, progress):
             f"{file_name} : en-tête « Code commune INSEE » introuvable dans la feuille {sheet.title} — le format "
             f"publié a changé ? Documentation : {DOCUMENTATION[SOURCE]}"
         )
-    missing = [COLUMNS[key] for key in REQUIRED if key not in columns]
+    missing = [f"« {LABELS[key]}… »" for key in REQUIRED if key not in columns]
     if missing:
         raise SourceError(
             f"{file_name} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)} (colonnes trouvées : "
@@ -185,7 +186,7 @@ def _read_sheet(sheet, file_name, departements, batch, progress):
             continue  # the units row, or a blank row
         code = normalize_code(first)
         if not COMMUNE_CODE.match(code):
-            if re.fullmatch(r"[0-9A-Z]{4,6}", code):
+            if re.fullmatch(r"\d[0-9A-Z]{3,5}", code):  # looks like a damaged code, not a note
                 batch.total_rows += 1
                 batch.reject(line, f"code commune illisible : {first!r}", keys=None)
             continue  # a note or a total under the table
@@ -216,7 +217,7 @@ def _read_sheet(sheet, file_name, departements, batch, progress):
             if {k: v for k, v in rows[code].items() if k != "line"} == comparable:
                 batch.reject(line, "ligne en double (mêmes valeurs, comptée une fois)", code, keys=())
             else:
-                batch.reject(line, "valeurs contradictoires pour une même commune", code, keys)
+                batch.reject(line, "valeurs contradictoires pour une même commune", code, keys, rows=2)
                 rows.pop(code)
                 conflicts.add(code)
             continue

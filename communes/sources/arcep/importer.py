@@ -68,18 +68,17 @@ def read(departements, progress=None):
             if progress:
                 progress(1)
             code = normalize_code(fields[code_at]) if code_at < len(fields) else ""
-            if not COMMUNE_CODE.match(code):
-                batch.total_rows += 1
-                batch.reject(line, f"code commune illisible : {code!r}", keys=None)
-                continue
-            if departement_of(code) not in departements:
-                continue
+            readable = bool(COMMUNE_CODE.match(code))
+            if readable and departement_of(code) not in departements:
+                continue  # the national file is filtered here
             batch.total_rows += 1
-            keys = [(code, slug) for slug in slugs]
+            keys = [(code, slug) for slug in slugs] if readable else None
             if len(fields) != csv_file.width:
-                batch.reject(
-                    line, f"{len(fields)} champs au lieu de {csv_file.width} (colonne décalée ?)", code, keys
-                )
+                reason = f"{len(fields)} champs au lieu de {csv_file.width} (colonne décalée ?)"
+                batch.reject(line, reason, code, keys)
+                continue
+            if not readable:
+                batch.reject(line, f"code commune illisible : {code!r}", keys=None)
                 continue
             if code not in refs:
                 batch.reject(line, f"commune inconnue du référentiel : {code}", code, keys=())
@@ -104,7 +103,7 @@ def read(departements, progress=None):
                 if rows[code] == row:
                     batch.reject(line, "ligne en double (mêmes valeurs, comptée une fois)", code, keys=())
                 else:
-                    batch.reject(line, "valeurs contradictoires pour une même commune", code, keys)
+                    batch.reject(line, "valeurs contradictoires pour une même commune", code, keys, rows=2)
                     rows.pop(code)
                     conflicts.add(code)
                 continue

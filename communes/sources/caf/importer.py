@@ -33,6 +33,7 @@ from .client import PLACES_COMMUNE, PLACES_EPCI, RATES_COMMUNE, RATES_EPCI, raw_
 
 SOURCE = "caf"
 PLACEHOLDER = re.compile(r"^X+$")
+SIREN = re.compile(r"^\d{9}$")
 YEAR = re.compile(r"^\s*(\d{4})")
 
 # indicator → the CNAF column stem (the file adds _com or _epci)
@@ -97,15 +98,18 @@ def read_file(path, *, level, columns, detail, batch, in_scope, keys_for, on_unr
         if level == "commune" and not COMMUNE_CODE.match(code):
             on_unreadable_code(line, f"code commune illisible : {raw_code!r}")
             continue
+        if level == "epci" and not SIREN.match(code):
+            on_unreadable_code(line, f"code EPCI (SIREN) illisible : {raw_code!r}")
+            continue
         if not in_scope(code):
             continue  # another département: the national file is filtered here
-        batch.total_rows += 1
         record_year = _year(record.get("annee"))
+        if record_year is not None and record_year != year:
+            batch.skip(f"année antérieure à {year}")
+            continue
+        batch.total_rows += 1
         if record_year is None:
             batch.reject(line, f"année illisible : {record.get('annee')!r}", code, keys_for(code))
-            continue
-        if record_year != year:
-            batch.skip(f"année antérieure à {year}")
             continue
         try:
             values = {slug: _non_negative(record.get(f"{stem}_{suffix}")) for slug, stem in columns.items()}
@@ -125,7 +129,10 @@ def read_file(path, *, level, columns, detail, batch, in_scope, keys_for, on_unr
             batch.reject(line, "ligne en double (mêmes valeurs, comptée une fois)", code, keys=())
         else:
             # Two different figures for one territory: neither is published, the last one stays.
-            batch.reject(line, "valeurs contradictoires pour un même territoire", code, keys_for(code))
+            rows = 2 if previous is not None else 1  # the row kept so far is rejected with this one
+            batch.reject(
+                line, "valeurs contradictoires pour un même territoire", code, keys_for(code), rows=rows
+            )
             territories.pop(code, None)
             conflicts.add(code)
     return year, territories

@@ -83,19 +83,19 @@ def read(departements, progress=None):
         for line, raw_code, raw_uai, raw_flag, whole in _rows(path):
             if progress:
                 progress(1)
-            batch.total_rows += 1
             code = normalize_code(raw_code)
-            if whole is None or not COMMUNE_CODE.match(code):
-                batch.reject(line, f"code commune illisible : {raw_code!r}", keys=None)
+            readable = whole is not None and bool(COMMUNE_CODE.match(code))
+            if readable and departement_of(code) not in departements:
                 continue
-            if departement_of(code) not in departements:
-                batch.total_rows -= 1
-                continue
-            keys = [(code, SLUG)]
+            batch.total_rows += 1
+            keys = [(code, SLUG)] if readable else None
             if isinstance(whole, int):
                 batch.reject(
                     line, f"{whole} champs au lieu de ceux de l'en-tête (colonne décalée ?)", code, keys
                 )
+                continue
+            if not readable:
+                batch.reject(line, f"code commune illisible : {raw_code!r}", keys=None)
                 continue
             if whole in seen_rows:
                 batch.reject(line, "ligne en double (comptée une fois)", code, keys=())

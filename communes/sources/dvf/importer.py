@@ -23,12 +23,13 @@ from datetime import date
 
 from django.conf import settings
 
-from ..base import MissingRawFile, SourceError, combined_checksum, raw_dir
+from ..base import MissingRawFile, SourceError, check_batch_size, combined_checksum, raw_dir
 from ..indicators import (
     ARRONDISSEMENTS,
     COMMUNE_CODE,
     CsvFile,
     IndicatorBatch,
+    check_rejected_share,
     commune_refs,
     departement_of,
     ensure_indicators,
@@ -272,4 +273,20 @@ def _keep_sale(mutation_id, mutation, refs, prices, batch):
 
 
 def publish(source, batch, *, force=False, progress=None):
+    """The indicator rows exist for every commune whatever the file holds (a count of 0 is a figure), so
+    a collapsed file is judged on the sales it retained, against the sales behind what is published."""
+    from django.db.models import Sum
+
+    from communes.models import CommuneIndicator
+
+    check_rejected_share(batch, force=force)  # the first thing to say when lines were refused
+    previous = (
+        CommuneIndicator.objects.filter(
+            indicator__source=source, commune__departement_id__in=batch.departements, is_active=True
+        ).aggregate(total=Sum("count"))["total"]
+        or 0
+    )
+    retained = sum(row[5] or 0 for row in batch.values.values())
+    if previous:  # an empty batch is judged by publish_indicators itself
+        check_batch_size(retained, previous, force=force, what="ventes retenues")
     return publish_indicators(source, batch, force=force, progress=progress)
