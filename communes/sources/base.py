@@ -407,7 +407,9 @@ class Batch:
 
 COPY_BATCH = 20000
 PLACE_COLUMNS = ("layer_id", "source_id", "source_ref", "name", "commune_id", "latitude", "longitude", "address",
-                 "postcode", "attributes", "row_hash", "is_active", "first_seen", "last_seen")  # fmt: skip
+                 "postcode", "attributes", "row_hash", "is_active", "first_seen", "last_seen",
+                 # Columns of migration 0005 have no database default: COPY must give them their value.
+                 "phone", "email", "website", "position_quality")  # fmt: skip
 
 
 def copy_rows(model, columns, rows):
@@ -432,7 +434,8 @@ def insert_places(items, source, now, build):
         copy_rows(
             Place,
             PLACE_COLUMNS,
-            ((layer, source.pk, ref, name, commune, lat, lon, address, postcode, attrs, digest, True, now, now)
+            ((layer, source.pk, ref, name, commune, lat, lon, address, postcode, attrs, digest, True, now, now,
+              "", "", "", "exact")
              for (layer, ref, name, commune, lat, lon, address, postcode, attrs), digest in items),
         )  # fmt: skip
     else:
