@@ -98,7 +98,7 @@ INDICATORS = [
                   _("Offre d'accueil formel des moins de 3 ans : crèches, assistantes maternelles, garde à "
                     "domicile et école avant 3 ans, selon la CNAF.")),
     IndicatorSpec("caf-taux-couverture", "caf", _("Taux de couverture de l'accueil du jeune enfant"),
-                  _("places pour 100 enfants de moins de 3 ans"), Theme.PETITE_ENFANCE, 40,
+                  _("places / 100 enfants de moins de 3 ans"), Theme.PETITE_ENFANCE, 40,
                   _("Places d'accueil formel pour 100 enfants de moins de 3 ans (peut dépasser 100 là où "
                     "l'offre accueille des enfants des communes voisines), selon la CNAF.")),
     IndicatorSpec("arcep-bon-haut-debit", "arcep", _("Locaux éligibles à 8 Mbit/s ou plus (filaire)"),

@@ -122,3 +122,11 @@ def test_arcep_and_apl_samples(registry):
     apl = published("apl")
     assert apl[("10387", "apl-generalistes")][0] == 2.6  # the newest sheet (APL 2024)
     assert apl[("10387", "apl-generalistes")][1] == 61996
+
+
+def test_catalogue_entries_fit_their_columns():
+    """SQLite does not enforce lengths; PostgreSQL refuses the whole import if one name is too long."""
+    for spec in INDICATORS:
+        for field in ("slug", "name", "unit"):
+            limit = Indicator._meta.get_field(field).max_length
+            assert len(str(getattr(spec, field))) <= limit, (spec.slug, field)

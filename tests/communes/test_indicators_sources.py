@@ -97,7 +97,7 @@ def test_caf_publishes_communes_where_measured_and_their_epci_elsewhere(settings
     source = Source.objects.get(slug="caf")
     assert source.data_vintage == "CNAF 2023" and source.published_every.days == 365
     assert (
-        Indicator.objects.get(slug="caf-taux-couverture").unit == "places pour 100 enfants de moins de 3 ans"
+        Indicator.objects.get(slug="caf-taux-couverture").unit == "places / 100 enfants de moins de 3 ans"
     )
 
     before = indicator_snapshot("caf")
