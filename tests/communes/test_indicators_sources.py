@@ -96,9 +96,7 @@ def test_caf_publishes_communes_where_measured_and_their_epci_elsewhere(settings
     assert str(record.data_date) == "2023-12-31"
     source = Source.objects.get(slug="caf")
     assert source.data_vintage == "CNAF 2023" and source.published_every.days == 365
-    assert (
-        Indicator.objects.get(slug="caf-taux-couverture").unit == "places / 100 enfants de moins de 3 ans"
-    )
+    assert Indicator.objects.get(slug="caf-taux-couverture").unit == "places / 100 enfants de moins de 3 ans"
 
     before = indicator_snapshot("caf")
     again = refresh("caf", deps).record

@@ -230,10 +230,10 @@ def read(departements, progress=None):
         else f"CNAF {places_year} (places), {rates_year} (taux)"
     )
     batch.data_date = date(max(places_year, rates_year), 12, 31)
-    measured_epci = sum(1 for code, slug in batch.values if slug == "caf-places-total")
-    own_count = sum(1 for ref in refs if ref in own["places"])
+    with_places = sum(1 for _code, slug in batch.values if slug == "caf-places-total")
+    own_count = sum(1 for code in refs if code in own["places"])
     batch.notes.append(
-        f"{own_count} commune(s) mesurée(s) seules, {measured_epci - own_count} au niveau de leur EPCI"
+        f"{own_count} commune(s) mesurée(s) seules, {with_places - own_count} au niveau de leur EPCI"
     )
     batch.checksum = combined_checksum(paths)
     return batch.finish()
