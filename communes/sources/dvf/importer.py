@@ -280,11 +280,14 @@ def publish(source, batch, *, force=False, progress=None):
     from communes.models import CommuneIndicator
 
     check_rejected_share(batch, force=force)  # the first thing to say when lines were refused
-    previous = (
-        CommuneIndicator.objects.filter(
-            indicator__source=source, commune__departement_id__in=batch.departements, is_active=True
-        ).aggregate(total=Sum("count"))["total"]
-        or 0
+    published = CommuneIndicator.objects.filter(
+        indicator__source=source, commune__departement_id__in=batch.departements, is_active=True
+    )
+    # Like for like: values kept as published (a commune with a broken line) are in neither total.
+    previous = (published.aggregate(total=Sum("count"))["total"] or 0) - sum(
+        count or 0
+        for commune, indicator, count in published.values_list("commune_id", "indicator_id", "count")
+        if (commune, indicator) in batch.kept
     )
     retained = sum(row[5] or 0 for row in batch.values.values())
     if previous:  # an empty batch is judged by publish_indicators itself
