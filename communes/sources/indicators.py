@@ -204,8 +204,11 @@ class CommuneRef:
     epci: str | None
 
 
-def commune_refs(departements):
-    """Active communes of the départements: code → (name, EPCI); a source needs the registry first."""
+def commune_refs(departements, batch=None):
+    """Active communes of the départements: code → (name, EPCI); a source needs the registry first.
+
+    Given a batch, its ``names`` are filled so that commune-level values name their territory.
+    """
     from communes.models import Commune
 
     refs = {
@@ -219,6 +222,8 @@ def commune_refs(departements):
             "aucune commune chargée pour le(s) département(s) "
             f"{', '.join(departements)} : importez d'abord la source « communes »"
         )
+    if batch is not None:
+        batch.names = {code: ref.name for code, ref in refs.items()}
     return refs
 
 
@@ -499,6 +504,7 @@ class IndicatorBatch:
     notes: list = field(default_factory=list)
     data_vintage: str = ""
     data_date: date | None = None
+    names: dict = field(default_factory=dict)  # commune code → name, for commune-level values
 
     def reject(self, line, reason, ref="", keys=None, rows=1):
         """Count a rejected row; ``keys`` are the values it would have fed (None: unknown)."""
@@ -517,6 +523,9 @@ class IndicatorBatch:
             territory_code="", territory_name="", place_id=None, attributes=None, vintage="", data_date=None):  # fmt: skip
         if (commune, indicator) in self.kept:
             return  # an invalid row of this commune was seen: its published value stays as it is
+        if level == IndicatorLevel.COMMUNE and not territory_code:
+            # The territory measured is always named, the commune itself included.
+            territory_code, territory_name = commune, self.names.get(commune, "")
         self.values[(commune, indicator)] = (
             str(level),
             territory_code[:9],

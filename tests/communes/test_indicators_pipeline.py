@@ -130,3 +130,12 @@ def test_catalogue_entries_fit_their_columns():
         for field in ("slug", "name", "unit"):
             limit = Indicator._meta.get_field(field).max_length
             assert len(str(getattr(spec, field))) <= limit, (spec.slug, field)
+
+
+def test_a_commune_level_value_names_its_own_territory(registry):
+    assert refresh("dvf").ok and refresh("caf").ok
+    for slug in ("dvf-prix-m2-maisons", "caf-places-total"):
+        troyes = CommuneIndicator.objects.get(commune_id="10387", indicator_id=slug)
+        assert (troyes.level, troyes.territory_code, troyes.territory_name) == ("commune", "10387", "Troyes")
+    bar = CommuneIndicator.objects.get(commune_id="10033", indicator_id="caf-places-total")
+    assert (bar.level, bar.territory_code) == ("epci", "241000405")

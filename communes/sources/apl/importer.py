@@ -104,7 +104,7 @@ def read(departements, progress=None):
     ensure_indicators(SOURCE)
     departements = tuple(departements)
     batch = IndicatorBatch(source=SOURCE, departements=departements)
-    refs = commune_refs(departements)
+    refs = commune_refs(departements, batch)
     path = input_file()
     workbook = _open(path)
     try:

@@ -53,7 +53,7 @@ def read(departements, progress=None):
     ensure_indicators(SOURCE)
     departements = tuple(departements)
     batch = IndicatorBatch(source=SOURCE, departements=departements)
-    refs = commune_refs(departements)
+    refs = commune_refs(departements, batch)
     path = raw_file()
     if not path.exists():
         raise MissingRawFile(f"fichier absent du cache : {path}")

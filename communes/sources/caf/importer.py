@@ -149,7 +149,7 @@ def read(departements, progress=None):
     ensure_indicators(SOURCE)
     departements = tuple(departements)
     batch = IndicatorBatch(source=SOURCE, departements=departements)
-    refs = commune_refs(departements)
+    refs = commune_refs(departements, batch)
     paths = [raw_file(d) for d in (PLACES_COMMUNE, RATES_COMMUNE, PLACES_EPCI, RATES_EPCI)]
     for path in paths:
         if not path.exists():

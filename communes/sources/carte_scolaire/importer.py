@@ -75,7 +75,7 @@ def read(departements, progress=None):
     ensure_indicators(SOURCE)
     departements = tuple(departements)
     batch = IndicatorBatch(source=SOURCE, departements=departements)
-    refs = commune_refs(departements)
+    refs = commune_refs(departements, batch)
     paths = [input_file(dep) for dep in departements]
     sectors = {}  # commune → ({flags}, {uai})
     seen_rows = set()

@@ -107,7 +107,7 @@ def read(departements, progress=None):
     ensure_indicators(SOURCE)
     departements = tuple(departements)
     batch = IndicatorBatch(source=SOURCE, departements=departements)
-    refs = commune_refs(departements)
+    refs = commune_refs(departements, batch)
     covered = [d for d in departements if d not in NOT_PUBLISHED]
     if not covered:
         raise MissingRawFile(f"DVF n'est pas publié pour {', '.join(departements)} (Alsace-Moselle, Mayotte)")
