@@ -56,6 +56,20 @@ SOURCES = [
      "https://www.insee.fr/fr/metadonnees/source/serie/s1161", timedelta(days=7)),
     ("sport", _("Recensement des équipements sportifs (Data ES)"), "Ministère des Sports",
      "https://equipements.sports.gouv.fr/", timedelta(days=1)),
+    # Commune indicators (communes/sources/indicators.py), refreshed nightly (an unchanged file is a 304).
+    ("caf", _("Accueil du jeune enfant (CNAF)"), "Caisse nationale des allocations familiales",
+     "https://www.data.gouv.fr/datasets/nombre-de-places-offertes-pour-les-enfants-de-moins-de-3-ans-epci",
+     timedelta(days=1)),
+    ("arcep", _("Ma connexion internet (Arcep)"), "Arcep",
+     "https://www.data.gouv.fr/datasets/ma-connexion-internet", timedelta(days=1)),
+    ("dvf", _("Demandes de valeurs foncières géolocalisées (DVF)"), "DGFiP, Etalab",
+     "https://www.data.gouv.fr/fr/datasets/demandes-de-valeurs-foncieres-geolocalisees/", timedelta(days=1)),
+    ("carte-scolaire", _("Carte scolaire des collèges publics"), "Ministère de l'Éducation nationale",
+     "https://data.education.gouv.fr/explore/dataset/fr-en-carte-scolaire-colleges-publics/",
+     timedelta(days=1)),
+    ("apl", _("Accessibilité potentielle localisée aux médecins généralistes (APL)"), "DREES",
+     "https://www.data.gouv.fr/fr/datasets/accessibilite-potentielle-localisee-apl-aux-professionnels-de-sante/",
+     timedelta(days=1)),
 ]  # fmt: skip
 
 # How often each publisher releases a new edition: "à jour" in the admin means nothing newer than the

@@ -22,6 +22,10 @@ app.conf.beat_schedule = {
                       "args": ("sport",)},
     "refresh-bpe": {"task": "communes.refresh_source", "schedule": crontab(hour=3, minute=0, day_of_week="sun"),
                     "args": ("bpe",)},
+    # Commune indicators: nightly like the others (a file that did not change costs a 304).
+    **{f"refresh-{slug}": {"task": "communes.refresh_source", "args": (slug,),
+                           "schedule": crontab(hour=3, minute=15 + 5 * i)}
+       for i, slug in enumerate(("caf", "arcep", "dvf", "carte-scolaire", "apl"))},
     "proximity": {"task": "communes.compute_proximity", "schedule": crontab(hour=4, minute=30)},
     "advisor-reminders": {"task": "accompagnement.send_reminders", "schedule": crontab(hour=7, minute=30)},
     "hr-reminders": {"task": "emploi_conjoint.send_reminders", "schedule": crontab(hour=7, minute=35)},

@@ -166,18 +166,38 @@ OSEZ_SOURCE_URLS = {
     # this address and its TYPEQU table in communes/data/.
     "bpe": env.str("OSEZ_URL_BPE", default="https://www.insee.fr/fr/statistiques/fichier/8217525/BPE25.zip"),
     "sport": env.str("OSEZ_URL_SPORT", default="https://equipements.sports.gouv.fr"),
+    # Commune indicators: CNAF childcare, ARCEP broadband (wired file), geo-DVF, carte scolaire, DREES APL.
+    "caf": env.str("OSEZ_URL_CAF", default="https://data.caf.fr"),
+    "arcep": env.str(
+        "OSEZ_URL_ARCEP",
+        default="https://data.arcep.fr/fixe/maconnexioninternet/statistiques/last/commune/commune_debit_filaire.csv",
+    ),
+    "dvf": env.str(
+        "OSEZ_URL_DVF", default="https://files.data.gouv.fr/geo-dvf/latest/csv/{year}/departements/{dep}.csv.gz"
+    ),
+    "carte-scolaire": env.str("OSEZ_URL_CARTE_SCOLAIRE", default="https://data.education.gouv.fr"),
+    # The data.gouv.fr API of the DREES dataset (its newest GP workbook is picked), or a .xlsx URL.
+    "apl": env.str(
+        "OSEZ_URL_APL",
+        default="https://www.data.gouv.fr/api/1/datasets/accessibilite-potentielle-localisee-apl-aux-professionnels-de-sante/",
+    ),
 }
 # A new batch that loses more than this share of the last good run's rows is refused.
 OSEZ_MAX_SHRINK = env.float("OSEZ_MAX_SHRINK", default=0.20)
 # A run whose rejected rows exceed this share of the rows read is refused (published data kept);
-# per source: OSEZ_MAX_REJECTED_PER_SOURCE=bpe=0.02,sport=0.1
-OSEZ_MAX_REJECTED, OSEZ_MAX_REJECTED_PER_SOURCE = shares("OSEZ_MAX_REJECTED", 0.05)
+# per source: OSEZ_MAX_REJECTED_PER_SOURCE=bpe=0.02,sport=0.1, on top of the per-source defaults below.
+# CNAF: a département holds a few dozen rows (its large communes and EPCIs), one row is already ~3 %.
+OSEZ_MAX_REJECTED, OSEZ_MAX_REJECTED_PER_SOURCE = shares("OSEZ_MAX_REJECTED", 0.05, per_source={"caf": 0.10})
 # The embedded Aube (real communes, fictional layers) used when a source can be neither downloaded nor
 # read from OSEZ_RAW_DIR and never published real data.
 OSEZ_FIXTURES_DIR = Path(env.str("OSEZ_FIXTURES_DIR", default=str(BASE_DIR / "fixtures" / "raw")))
 if not OSEZ_FIXTURES_DIR.is_absolute():
     OSEZ_FIXTURES_DIR = (BASE_DIR / OSEZ_FIXTURES_DIR).resolve()
 OSEZ_FIXTURES_FALLBACK = env.bool("OSEZ_FIXTURES_FALLBACK", default=True)
+# DVF: the complete years read (empty: the newest three in the raw cache; downloads fetch the last three
+# published), and the number of sales below which a median is not shown (its sales count still is).
+OSEZ_DVF_YEARS = env.list("OSEZ_DVF_YEARS", cast=int, default=[])
+OSEZ_DVF_MIN_SALES = env.int("OSEZ_DVF_MIN_SALES", default=5)
 OSEZ_PROXIMITY_RADII_KM = (5, 10, 20)
 
 # --- Celery: Redis as broker; with REDIS_URL unset, tasks run in-process (eager).

@@ -101,8 +101,11 @@ def fail(message):
     raise SystemExit(1)
 
 
-def shares(variable, default):
-    """A share (0 to 1) from the environment, and per-source shares ``slug=share,slug=share``."""
+def shares(variable, default, per_source=None):
+    """A share (0 to 1) from the environment, and per-source shares ``slug=share,slug=share``.
+
+    ``per_source`` holds the project's own per-source defaults; the environment's pairs override them.
+    """
     expected = "a share between 0 and 1, like 0.05"
     raw = env.str(variable, default=str(default)).strip()
     try:
@@ -111,7 +114,7 @@ def shares(variable, default):
         raise ConfigurationError(variable, expected, raw) from None
     if not 0 <= value <= 1:
         raise ConfigurationError(variable, expected, raw)
-    per_source = {}
+    per_source = dict(per_source or {})
     per_raw = env.str(f"{variable}_PER_SOURCE", default="").strip()
     for item in filter(None, (i.strip() for i in per_raw.split(","))):
         slug, _sep, share = item.partition("=")

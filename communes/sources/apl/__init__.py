@@ -1,0 +1,1 @@
+"""The apl source: DREES's accessibilité potentielle localisée (APL) to general practitioners, per commune."""

@@ -1,0 +1,61 @@
+"""Downloads the DREES workbook of the APL to general practitioners into the raw cache.
+
+The DREES publishes one Excel workbook per profession on data.gouv.fr, with one sheet per vintage
+("APL 2022", "APL 2023", "APL 2024": a tab is added each summer and the oldest dropped). The client asks
+the data.gouv.fr API for the dataset, takes its newest workbook whose title names the general
+practitioners, and stores it under the publisher's file name (``apl/<file name>.xlsx``).
+``OSEZ_URL_APL`` may also point straight at a ``.xlsx``.
+"""
+
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlparse
+
+import httpx
+from django.conf import settings
+
+from communes.text import fold
+
+from ..base import NetworkError, SourceError, download, http_client, raw_dir
+
+
+def raw_folder():
+    return raw_dir("apl")
+
+
+def file_name(url):
+    return unquote(PurePosixPath(urlparse(url).path).name) or "apl-medecins-generalistes.xlsx"
+
+
+def is_workbook(resource):
+    url = str(resource.get("url") or "")
+    kind = f"{resource.get('format') or ''} {resource.get('mime') or ''}".lower()
+    return url.lower().endswith(".xlsx") or "xlsx" in kind or "spreadsheetml" in kind
+
+
+def newest_workbook(http, api_url):
+    """The URL of the dataset's newest GP workbook, from the data.gouv.fr API answer."""
+    try:
+        response = http.get(api_url)
+    except httpx.HTTPError as exc:
+        raise NetworkError(f"catalogue data.gouv.fr injoignable ({api_url}) : {exc}") from exc
+    if response.status_code >= 400:
+        raise NetworkError(f"le serveur a répondu {response.status_code} pour {api_url}")
+    try:
+        resources = response.json().get("resources") or []
+    except (ValueError, AttributeError) as exc:
+        raise SourceError(f"réponse illisible du catalogue data.gouv.fr ({api_url})") from exc
+    candidates = [
+        r for r in resources
+        if isinstance(r, dict) and is_workbook(r) and "generaliste" in fold(str(r.get("title") or ""))
+    ]  # fmt: skip
+    if not candidates:
+        raise SourceError(f"aucun classeur APL des médecins généralistes dans {api_url}")
+    candidates.sort(key=lambda r: str(r.get("last_modified") or ""), reverse=True)
+    return candidates[0]["url"]
+
+
+def fetch(departements, client=None):
+    configured = settings.OSEZ_SOURCE_URLS["apl"]
+    with client or http_client() as http:
+        url = configured if configured.lower().endswith(".xlsx") else newest_workbook(http, configured)
+        return int(download(url, raw_folder() / file_name(url), client=http))

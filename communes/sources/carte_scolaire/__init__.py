@@ -1,0 +1,1 @@
+"""The carte-scolaire source: the public collège serving each commune whose whole territory has one."""
