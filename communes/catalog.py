@@ -56,7 +56,8 @@ SOURCES = [
      "https://www.insee.fr/fr/metadonnees/source/serie/s1161", timedelta(days=7)),
     ("sport", _("Recensement des équipements sportifs (Data ES)"), "Ministère des Sports",
      "https://equipements.sports.gouv.fr/", timedelta(days=1)),
-    # Commune indicators (communes/sources/indicators.py), refreshed nightly (an unchanged file is a 304).
+    # Commune indicators (catalogue in communes/sources/indicators.py), refreshed nightly (an unchanged
+    # file is a 304).
     ("caf", _("Accueil du jeune enfant (CNAF)"), "Caisse nationale des allocations familiales",
      "https://www.data.gouv.fr/datasets/nombre-de-places-offertes-pour-les-enfants-de-moins-de-3-ans-epci",
      timedelta(days=1)),
@@ -79,6 +80,11 @@ PUBLISHED_EVERY = {
     "ecoles": timedelta(days=1),  # the Annuaire is updated daily
     "bpe": timedelta(days=365),  # one BPE vintage a year
     "sport": timedelta(days=1),  # Data ES is updated daily
+    "caf": timedelta(days=365),  # yearly, each January (places of December N-1 or N-2)
+    "arcep": timedelta(days=91),  # quarterly (T1…T4)
+    "dvf": timedelta(days=183),  # twice a year (April and October)
+    "carte-scolaire": timedelta(days=365),  # once a school year
+    "apl": timedelta(days=365),  # yearly, each summer
 }
 
 # Where an operator reads a source's current format (named by the format drift report).
@@ -87,6 +93,11 @@ DOCUMENTATION = {
     "ecoles": "https://data.education.gouv.fr/explore/dataset/fr-en-annuaire-education/information/",
     "bpe": "https://www.insee.fr/fr/statistiques/8217525",
     "sport": "https://equipements.sports.gouv.fr/explore/",
+    "caf": "https://www.data.gouv.fr/datasets/nombre-de-places-offertes-pour-les-enfants-de-moins-de-3-ans-epci",
+    "arcep": "https://www.data.gouv.fr/datasets/ma-connexion-internet",
+    "dvf": "https://www.data.gouv.fr/fr/datasets/demandes-de-valeurs-foncieres-geolocalisees/",
+    "carte-scolaire": "https://data.education.gouv.fr/explore/dataset/fr-en-carte-scolaire-colleges-publics/",
+    "apl": "https://www.data.gouv.fr/fr/datasets/accessibilite-potentielle-localisee-apl-aux-professionnels-de-sante/",
 }
 
 # When two sources feed one layer, the specialised source wins in every département where it has

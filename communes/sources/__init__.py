@@ -16,9 +16,12 @@ What every source provides, and what the shared machinery does with it:
 
 from importlib import import_module
 
-SOURCE_SLUGS = ("communes", "ecoles", "sport", "bpe")  # registry first, BPE after the preferred sources
-# Commune indicators (communes.sources.indicators), after the registry and the schools they link to.
-SOURCE_SLUGS += ("caf", "arcep", "dvf", "carte-scolaire", "apl")
+# The registry and the place layers (registry first, BPE after the preferred sources): what the proximity
+# figures are computed from.
+PLACE_SOURCES = ("communes", "ecoles", "sport", "bpe")
+# Per-commune figures (communes.sources.indicators), after the registry and the schools they link to.
+INDICATOR_SOURCES = ("caf", "arcep", "dvf", "carte-scolaire", "apl")
+SOURCE_SLUGS = PLACE_SOURCES + INDICATOR_SOURCES
 
 
 def _package(slug):

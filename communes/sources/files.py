@@ -6,7 +6,10 @@
   line inside a UTF-8 file can therefore never turn the whole file into "MÃ©decin".
 - **Format.** ``require_fields`` fails a file that lacks a required field with a *format drift report*:
   the field, the fields found that look closest, and the source's documentation address.
-- Files may be stored gzip-compressed (``name.gz``); readers open them transparently.
+- **JSON** is UTF-8 by definition (RFC 8259): a JSON file that is not valid UTF-8 is refused, never re-read
+  as Latin-1.
+- Files may be stored gzip-compressed (``name.gz``, or any name whose content is gzip): readers open them
+  transparently, and a gzip stream cut short is a whole-file error.
 """
 
 import csv
@@ -16,6 +19,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from .download import looks_like_html
@@ -26,6 +30,9 @@ from .errors import FormatDrift, MissingRawFile, SourceError
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 LEGACY = "cp1252"
 HEAD_SIZE = 4096
+GZIP_MAGIC = b"\x1f\x8b"
+# What a damaged compressed stream raises while it is read.
+READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 
 
 def resolve(path):
@@ -42,29 +49,35 @@ def exists(path):
 
 
 def open_binary(path):
+    """The file's bytes, decompressed when its content is gzip (whatever its name says)."""
     path = resolve(path)
     if not path.exists():
         raise MissingRawFile(f"fichier absent du cache : {path}")
-    if path.suffix == ".gz":
-        return gzip.open(path, "rb")
-    return open(path, "rb")
+    raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    if raw.peek(2)[:2] == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=raw, mode="rb")
+    return raw
+
+
+def interrupted(name, exc):
+    return SourceError(f"{name} : lecture interrompue (fichier tronqué ?) : {exc}")
 
 
 def read_bytes(path):
     with open_binary(path) as fh:
         try:
             return fh.read()
-        except (OSError, EOFError, zipfile.BadZipFile) as exc:
-            raise SourceError(f"{Path(path).name} : lecture interrompue (fichier tronqué ?) : {exc}") from exc
+        except READ_ERRORS as exc:
+            raise interrupted(Path(path).name, exc) from exc
 
 
-def check_head(head, name):
-    """Whole-file refusals decided from the first bytes: empty, an HTML page, UTF-16."""
+def check_head(head, name, *, text=True):
+    """Whole-file refusals decided from the first bytes: empty, an HTML page, UTF-16 (for a text file)."""
     if not head.strip():
         raise SourceError(f"{name} : fichier vide")
     if looks_like_html(head):
         raise SourceError(f"{name} est une page HTML (page d'erreur du serveur ?) et non des données")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:200].count(b"\x00") > 10:
+    if text and (head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:200].count(b"\x00") > 10):
         raise SourceError(f"{name} : encodage UTF-16 non pris en charge, le fichier doit être en UTF-8")
 
 
@@ -81,9 +94,12 @@ class TextLines:
         self.line_no = 0
         self.first_utf8 = None
         self.first_legacy = None
-        head = self._raw.peek(HEAD_SIZE)[:HEAD_SIZE]
         try:
+            head = self._raw.peek(HEAD_SIZE)[:HEAD_SIZE]
             check_head(head, name)
+        except READ_ERRORS as exc:
+            self.close()
+            raise interrupted(name, exc) from exc
         except SourceError:
             self.close()
             raise
@@ -131,8 +147,8 @@ class TextLines:
     def __next__(self):
         try:
             data = self._raw.readline()
-        except (OSError, EOFError, zipfile.BadZipFile) as exc:
-            raise SourceError(f"{self.name} : lecture interrompue (fichier tronqué ?) : {exc}") from exc
+        except READ_ERRORS as exc:
+            raise interrupted(self.name, exc) from exc
         if not data:
             raise StopIteration
         return self._decode(data)
@@ -182,21 +198,22 @@ def csv_reader(lines):
 
 
 def decode_document(data, name):
-    """A whole document's bytes as text, with the same one-encoding rule as TextLines."""
+    """A JSON document's bytes as text. JSON is UTF-8 by definition (RFC 8259): a document that is not
+    valid UTF-8 is refused — mixing encodings or written whole in Latin-1 — never re-read as Latin-1."""
     check_head(data[:HEAD_SIZE], name)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         if UTF8_SEQUENCE.search(data):
-            line = data[: exc.start].count(b"\n") + 1
             raise SourceError(
                 f"{name} : encodages mélangés — du texte UTF-8 et un octet Latin-1/Windows-1252 "
                 f"(ligne {line}) : fichier refusé"
             ) from exc
-        try:
-            return data.decode(LEGACY)
-        except UnicodeDecodeError as exc2:
-            raise SourceError(f"{name} : octet illisible ({exc2})") from exc2
+        raise SourceError(
+            f"{name} : encodage invalide — un fichier JSON doit être en UTF-8, octet illisible ligne {line} "
+            "(Latin-1 ?) : fichier refusé"
+        ) from exc
 
 
 def load_json_records(path):
@@ -225,39 +242,82 @@ def load_json_records(path):
 def sniff_kind(path):
     """'json' or 'csv' from a file's first meaningful byte (names can lie: the content decides)."""
     with open_binary(path) as fh:
-        head = fh.read(HEAD_SIZE)
+        try:
+            head = fh.read(HEAD_SIZE)
+        except READ_ERRORS as exc:
+            raise interrupted(Path(path).name, exc) from exc
     check_head(head, Path(path).name)
     return "json" if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{") else "csv"
+
+
+class CsvFile:
+    """A CSV file streamed row by row, read by header name, whatever its delimiter, compression and encoding.
+
+    ``index[name]`` gives a column's position (names normalised by ``normalise_field``: 'Code_RNE' is
+    ``code_rne``); a missing ``required`` field fails with the format drift report. ``rows()`` yields
+    ``(line, lines spanned, fields)`` with the file's own line numbers; a row whose number of fields
+    differs from the header's (``width``) is yielded too — a shifted column, a cut line, or an
+    unbalanced quote that swallowed the next lines (``lines spanned`` then says how many) — for the
+    importer to reject with whatever key it can still read.
+    """
+
+    def __init__(self, path, *, required=(), source_slug=""):
+        self.path = resolve(path)
+        self.name = self.path.name
+        self.lines, _encoding = open_text(self.path)
+        try:
+            self._reader, header = csv_reader(self.lines)
+            self.header = [normalise_field(h) for h in header]
+            self.index = {}
+            for position, name in enumerate(self.header):
+                self.index.setdefault(name, position)
+            require_fields(self.index, required, self.name, source_slug)
+        except (SourceError, csv.Error) as exc:
+            self.close()
+            if isinstance(exc, csv.Error):
+                raise SourceError(f"{self.name} : en-tête CSV illisible : {exc}") from exc
+            raise
+        self.width = len(self.header)
+
+    @property
+    def encoding(self):
+        return self.lines.encoding
+
+    def rows(self):
+        reader = self._reader
+        previous = 1
+        try:
+            for fields in reader:
+                # The header line was read before the reader existed: file line = reader's count + 1.
+                start, previous = previous + 1, reader.line_num + 1
+                if not any(v.strip() for v in fields):
+                    continue
+                yield start, previous - start + 1, fields
+        except csv.Error as exc:
+            raise SourceError(f"{self.name} : CSV illisible ligne {reader.line_num + 1} : {exc}") from exc
+
+    def close(self):
+        self.lines.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def read_csv_records(path):
     """(fields, [(line, lines spanned, record or None)]) for a CSV file of a few MB.
 
     Fields are normalised names; a record is None when its number of columns differs from the header
-    (a shifted column, a cut line, or an unbalanced quote that swallowed the next lines: ``lines
-    spanned`` then says how many lines of the file it took).
+    (see ``CsvFile``).
     """
-    lines, _encoding = open_text(path)
-    with lines:
-        reader, header = csv_reader(lines)
-        fields = [normalise_field(h) for h in header]
-        records = []
-        previous = 1
-        try:
-            for row in reader:
-                # The header line was read before the reader existed: file line = reader's count + 1.
-                start, previous = previous + 1, reader.line_num + 1
-                if not any(v.strip() for v in row):
-                    continue
-                if len(row) != len(fields):
-                    records.append((start, previous - start + 1, None))
-                    continue
-                records.append((start, 1, dict(zip(fields, row, strict=True))))
-        except csv.Error as exc:
-            raise SourceError(
-                f"{Path(path).name} : CSV illisible ligne {reader.line_num + 1} : {exc}"
-            ) from exc
-    return fields, records
+    with CsvFile(path) as table:
+        records = [
+            (line, span, dict(zip(table.header, row, strict=True)) if len(row) == table.width else None)
+            for line, span, row in table.rows()
+        ]
+    return table.header, records
 
 
 def load_table(path, drop_prefixes=()):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .download import get_json, looks_like_html, ods_url
 from .errors import NetworkError, SourceError
+from .files import normalise_field
 
 
 @dataclass
@@ -42,7 +43,7 @@ def probe_ods(http, label, base, dataset, *, where=None, refine=None, limit=5):
     return probe_json(http, label, ods_url(base, dataset, "records"), params, limit)
 
 
-def _csv_probe(label, url, text):
+def _csv_probe(label, url, text, normalise=False):
     lines = text.splitlines()
     if not lines:
         raise SourceError(f"aucune ligne lue depuis {url}")
@@ -50,6 +51,8 @@ def _csv_probe(label, url, text):
     delimiter = max(counts, key=counts.get)
     rows = list(csv.reader(io.StringIO("\n".join(lines[:6])), delimiter=delimiter))
     header = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    if normalise:  # importers reading through files.CsvFile compare normalised names ('Code_RNE' → code_rne)
+        header = [normalise_field(h) for h in header]
     return Probe(label, url, set(header), max(0, len(rows) - 1))
 
 
@@ -72,11 +75,22 @@ def _head(http, url, size):
 
 
 def probe_csv(http, label, url, size=65536):
-    """Header and first rows of a CSV file, from its first bytes only."""
+    """Header and first rows of a CSV file, from its first bytes only (names normalised as ``CsvFile`` does)."""
     data = _head(http, url, size)
     if looks_like_html(data[:512]):
         raise SourceError(f"une page HTML a été servie au lieu des données pour {url}")
-    return _csv_probe(label, url, data.decode("utf-8", errors="replace").rsplit("\n", 1)[0])
+    return _csv_probe(label, url, data.decode("utf-8", errors="replace").rsplit("\n", 1)[0], normalise=True)
+
+
+def probe_gzip_csv(http, label, url, size=65536):
+    """Header and first rows of a gzip-compressed CSV file, from its first bytes only."""
+    data = _head(http, url, size)
+    if looks_like_html(data[:512]):
+        raise SourceError(f"une page HTML a été servie au lieu des données pour {url}")
+    if data[:2] != b"\x1f\x8b":
+        raise SourceError(f"{url} n'est pas un fichier gzip")
+    text = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data).decode("utf-8", errors="replace")
+    return _csv_probe(label, url, text.rsplit("\n", 1)[0], normalise=True)
 
 
 def probe_zip_csv(http, label, url, size=262144):

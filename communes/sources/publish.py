@@ -17,7 +17,9 @@ communes importer the registry); all share ``check_rejections``, ``check_batch_s
 
 import hashlib
 import json
+import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -102,13 +104,13 @@ def check_rejections(source_slug, batch, *, force=False):
     share = batch.rejected_count / total
     limit = rejected_share_limit(source_slug)
     if share > limit:
-        reasons = "; ".join(
-            dict.fromkeys(r["raison"].split(" (")[0].split(" : ")[0] for r in batch.rejected[:20])
-        )
+        # The kinds of reasons, without the values they quote: "code commune inconnu (12)".
+        kinds = Counter(re.sub(r"\s*\(ligne \d+\)", "", r["raison"]).split(" : ")[0] for r in batch.rejected)
+        reasons = "; ".join(f"{kind} ({n})" for kind, n in kinds.most_common(4))
         raise SourceError(
             f"{batch.rejected_count} lignes rejetées sur {total} ({percent(share, 1)}), au-delà du seuil de "
             f"{percent(limit)} fixé pour la source « {source_slug} » : lot refusé, les données publiées sont "
-            f"conservées (raisons : {reasons})"
+            f"conservées (relancer avec --force après vérification ; raisons : {reasons})"
         )
 
 

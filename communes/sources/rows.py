@@ -14,6 +14,7 @@ The rules a batch keeps, for every source:
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -36,6 +37,9 @@ ARRONDISSEMENTS = {
     **{f"6938{n}": "69123" for n in range(1, 10)},
     **{f"132{n:02d}": "13055" for n in range(1, 17)},
 }
+ARRONDISSEMENT_COUNT = Counter(ARRONDISSEMENTS.values())  # 20 in Paris, 9 in Lyon, 16 in Marseille
+# A code INSEE as it can be: five digits, or Corsica's 2A/2B and three digits.
+COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 
 def clean(value):
@@ -54,7 +58,8 @@ def to_float(value):
     if isinstance(value, (int, float)):
         result = float(value)
     else:
-        text = clean(value).replace(",", ".")
+        # French figures may group thousands with (narrow) no-break spaces: "1 234,5".
+        text = re.sub(r"[\s\u202f\xa0]", "", clean(value)).replace(",", ".")
         if not text:
             return None
         try:
@@ -67,11 +72,19 @@ def to_float(value):
 
 
 def commune_code(value):
-    """A code INSEE as written in a row ('2A004' stays; a spreadsheet's '1053' gets its leading 0 back)."""
+    """A code INSEE as written in a row ('2A004' stays; a spreadsheet's '1053', or its number 1053.0,
+    gets its leading 0 back)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     code = clean(value).upper()
     if code.isdigit() and len(code) == 4:
         code = "0" + code
     return code
+
+
+def departement_of(code):
+    """The département of a code INSEE: three characters overseas (971…), two elsewhere (2A, 10)."""
+    return code[:3] if code[:2] in ("97", "98") else code[:2]
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y")
@@ -209,19 +222,24 @@ class Batch:
     _rejected_lines: set = field(default_factory=set, repr=False)
     _merged_lines: set = field(default_factory=set, repr=False)
 
-    def reject(self, line, reason, ref="", *, key=None, lines=1):
+    def reject(self, line, reason, ref="", *, key=None, keys=None, lines=1):
         """Count a rejected row (``lines`` physical lines) with its reason; ``key`` keeps its published version.
 
-        A record feeding two layers (a primary school) is rejected once, however many layers it had.
+        ``keys`` names several (a commune's four broadband figures), and an empty ``keys`` says the row
+        was identified but keeps nothing (an exact duplicate). Without either, the row could not be
+        identified: the file is not complete. A record feeding two layers (a primary school) is rejected
+        once, however many layers it had.
         """
         if key not in (None, ""):
             self.kept.add(key)
+        if keys is not None:
+            self.kept.update(keys)
         if line is not None:
             if line in self._rejected_lines:
                 return
             self._rejected_lines.add(line)
         self.rejected_count += lines
-        if key is None or key == "":
+        if (key is None or key == "") and keys is None:
             self.unkeyed += lines
         if len(self.rejected) < MAX_REJECTED_KEPT:
             self.rejected.append({"ligne": line, "ref": str(ref)[:100], "raison": reason})
@@ -346,8 +364,17 @@ class IndicatorBatch(Batch):
     """A batch of per-commune figures (communes.models.CommuneIndicator), keyed by (commune, indicator).
 
     Same rules as places: an invalid row keeps the published figure (``reject(..., key=(commune,
-    indicator))``, or ``key=commune`` for every figure of that commune), identical duplicates merge.
+    indicator))`` or ``keys=[…]``, or ``key=commune`` for every figure of that commune), identical
+    duplicates merge. ``names`` (code → name) lets a commune-level figure name its own territory;
+    ``skip(reason)`` counts rows that are valid but outside a figure's definition (an exchange is not a
+    sale), said in the run's notes.
     """
+
+    names: dict = field(default_factory=dict)
+    skipped: Counter = field(default_factory=Counter)
+
+    def skip(self, reason, lines=1):
+        self.skipped[reason] += lines
 
     def add_value(
         self, line, *, commune, indicator, value=None, text="", count=None, level="commune", territory_code="",
@@ -360,8 +387,11 @@ class IndicatorBatch(Batch):
         if count is not None and (not isinstance(count, int) or count < 0):
             self.reject(line, f"effectif invalide : {count!r}", code, key=(code, indicator))
             return False
+        if str(level) == "commune" and not territory_code:
+            # The territory measured is always named, the commune itself included.
+            territory_code, territory_name = code, self.names.get(code, "")
         row = (
-            code, indicator, level, str(territory_code)[:9], str(territory_name)[:200], value, str(text)[:300],
+            code, indicator, str(level), str(territory_code)[:9], str(territory_name)[:200], value, str(text)[:300],
             count, place_id, json.dumps(attributes or {}, ensure_ascii=False, sort_keys=True, default=str),
             str(vintage)[:100], data_date, line,
         )  # fmt: skip
@@ -377,4 +407,9 @@ class IndicatorBatch(Batch):
             r for r in self.rows
             if r is not None and (r[I_COMMUNE], r[I_INDICATOR]) not in self.kept and r[I_COMMUNE] not in self.kept
         ]  # fmt: skip
+        if self.skipped:
+            self.note(
+                "lignes hors du champ de l'indicateur : "
+                + ", ".join(f"{reason} {n}" for reason, n in self.skipped.most_common())
+            )
         return self

@@ -1,6 +1,8 @@
 """``manage.py check_sources``: whether each source still serves the format its importer reads."""
 
+import gzip
 import io
+import json
 import struct
 import zlib
 
@@ -8,6 +10,8 @@ import httpx
 import pytest
 import respx
 from django.core.management import CommandError, call_command
+
+from .conftest import SAMPLES
 
 BPE_HEADER = '"AN";"NOMRS";"DEPCOM";"DEP";"TYPEQU";"LAMBERT_X";"LAMBERT_Y";"LONGITUDE";"LATITUDE";"EPSG"\n'
 BPE_ROW = '"2025";"PHARMACIE (fictif)";"10387";"10";"D307";779571;6800695;4.07306;48.30172;"2154"\n'
@@ -29,8 +33,50 @@ def urls(settings):
         "ecoles": "https://ecoles.test",
         "bpe": "https://bpe.test/BPE25.zip",
         "sport": "https://sport.test",
+        "caf": "https://caf.test",
+        "arcep": "https://arcep.test/statistiques/last/commune/commune_debit_filaire.csv",
+        "dvf": "https://dvf.test/geo-dvf/latest/csv/{year}/departements/{dep}.csv.gz",
+        "carte-scolaire": "https://education.test",
+        "apl": "https://datagouv.test/api/1/datasets/apl/",
     }
     settings.OSEZ_DEPARTEMENTS = ["10"]
+    settings.OSEZ_DVF_YEARS = [2023, 2024, 2025]
+
+
+INDICATOR_SOURCES = ("caf", "arcep", "dvf", "carte-scolaire", "apl")
+
+
+def mock_indicator_sources(arcep_header=None):
+    """The five commune-indicator sources answering with the first records of the test samples."""
+    ods = "api/explore/v2.1/catalog/datasets"
+    for dataset in ("nbpla_pe_com", "txcouv_pe_com", "nbpla_pe_epci", "txcouv_pe_epci"):
+        records = json.loads((SAMPLES / "caf" / f"{dataset}.json").read_text(encoding="utf-8"))[:5]
+        respx.get(f"https://caf.test/{ods}/{dataset}/records").mock(
+            return_value=httpx.Response(200, json={"total_count": 99, "results": records})
+        )
+    arcep = (SAMPLES / "arcep" / "commune_debit_filaire.csv").read_text(encoding="utf-8")
+    if arcep_header:
+        arcep = arcep.replace(*arcep_header, 1)
+    respx.get("https://arcep.test/statistiques/last/commune/commune_debit_filaire.csv").mock(
+        return_value=httpx.Response(206, content=arcep.encode("utf-8"))
+    )
+    dvf = (SAMPLES / "dvf" / "dvf-10-2025.csv").read_bytes()
+    respx.get("https://dvf.test/geo-dvf/latest/csv/2025/departements/10.csv.gz").mock(
+        return_value=httpx.Response(206, content=gzip.compress(dvf))
+    )
+    respx.get(f"https://education.test/{ods}/fr-en-carte-scolaire-colleges-publics/records").mock(
+        return_value=httpx.Response(200, json={"total_count": 1, "results": [
+            {"code_insee": "10387", "code_rne": "0100004D", "secteur_unique": "N"}]})
+    )  # fmt: skip
+    respx.get("https://datagouv.test/api/1/datasets/apl/").mock(
+        return_value=httpx.Response(200, json={"resources": [
+            {"title": "APL aux médecins généralistes", "format": "xlsx", "url": "https://files.test/apl.xlsx"}]})
+    )  # fmt: skip
+    respx.get("https://files.test/apl.xlsx").mock(
+        return_value=httpx.Response(
+            200, content=(SAMPLES / "apl" / "apl-medecins-generalistes.xlsx").read_bytes()
+        )
+    )
 
 
 def mock_all(bpe_header=BPE_HEADER, installation_fields=None):
@@ -62,6 +108,7 @@ def mock_all(bpe_header=BPE_HEADER, installation_fields=None):
     respx.get("https://bpe.test/BPE25.zip").mock(
         return_value=httpx.Response(206, content=zip_head(bpe_header + BPE_ROW))
     )
+    mock_indicator_sources()
 
 
 def run():
@@ -78,9 +125,11 @@ def test_every_source_matches_todays_format(urls):
     mock_all()
     out, error = run()
     assert not error, out
-    for slug in ("communes", "ecoles", "sport", "bpe"):
+    for slug in ("communes", "ecoles", "sport", "bpe", *INDICATOR_SOURCES):
         assert f"{slug} : format conforme" in out
     assert "Toutes les sources servent le format attendu." in out
+    # CNAF: the four datasets, each checked against its own required fields.
+    assert sum(1 for line in out.splitlines() if line.startswith("caf : format conforme")) == 4
     # The BPE check read the zip's first bytes only, with a Range request.
     bpe_call = next(c for c in respx.calls if c.request.url.host == "bpe.test")
     assert bpe_call.request.headers["Range"].startswith("bytes=0-")
@@ -106,10 +155,21 @@ def test_a_renamed_field_is_reported_with_the_closest_fields_and_the_documentati
 def test_offline_it_says_it_could_not_reach_each_source(urls):
     respx.route().mock(side_effect=httpx.ConnectError("Name or service not known"))
     out, error = run()
-    for slug in ("communes", "ecoles", "sport", "bpe"):
+    for slug in ("communes", "ecoles", "sport", "bpe", *INDICATOR_SOURCES):
         line = next(line for line in out.splitlines() if line.startswith(f"{slug} :"))
         assert "injoignable" in line and "Name or service not known" in line
     assert "communes, ecoles, sport, bpe" in error
+
+
+@respx.mock
+def test_a_renamed_column_of_an_indicator_source_is_reported(urls):
+    mock_all()
+    mock_indicator_sources(arcep_header=("elig_thd30", "elig_thd_30m"))
+    out, error = run()
+    assert error == "format à vérifier ou source injoignable : arcep"
+    line = next(line for line in out.splitlines() if line.startswith("arcep :"))
+    assert "FORMAT CHANGÉ" in line and "« elig_thd30 »" in line and "elig_thd_30m" in line
+    assert "https://www.data.gouv.fr/datasets/ma-connexion-internet" in line
 
 
 def test_a_source_without_a_probe_is_downloaded_aside_and_its_fields_checked(settings, monkeypatch, db):

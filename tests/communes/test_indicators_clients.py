@@ -10,11 +10,11 @@ import respx
 
 from communes.sources.apl import client as apl_client
 from communes.sources.arcep import client as arcep_client
-from communes.sources.base import NetworkError, SourceError
 from communes.sources.caf import client as caf_client
 from communes.sources.carte_scolaire import client as carte_client
 from communes.sources.dvf import client as dvf_client
 from communes.sources.dvf import last_complete_years
+from communes.sources.errors import NetworkError, SourceError
 
 from .conftest import SAMPLES
 
@@ -61,7 +61,7 @@ def test_caf_export_shorter_than_announced_is_refused_and_the_cache_kept(urls):
     api = "https://caf.test/api/explore/v2.1/catalog/datasets/nbpla_pe_epci"
     respx.get(f"{api}/records").mock(return_value=httpx.Response(200, json={"total_count": 1251}))
     respx.get(f"{api}/exports/json").mock(return_value=httpx.Response(200, json=[{"annee": 2023}] * 300))
-    with pytest.raises(SourceError, match="300 enregistrements sur 1251"):
+    with pytest.raises(SourceError, match="300 enregistrements reçus sur 1251"):
         caf_client.fetch(["10"])
     assert caf_client.raw_file("nbpla_pe_epci").read_bytes() == kept
     assert not list(caf_client.raw_file("x").parent.glob(".*"))  # no temporary file left behind
@@ -134,7 +134,7 @@ def test_carte_scolaire_export_is_filtered_on_the_departement(urls):
     meta = json.loads(
         carte_client.raw_file("10").with_name("carte-scolaire-colleges-10.csv.meta.json").read_text()
     )
-    assert meta["data_modified"] == "2025-09-01"
+    assert meta["data_date"] == "2025-09-01"
 
 
 @respx.mock

@@ -7,15 +7,19 @@ practitioners, and stores it under the publisher's file name (``apl/<file name>.
 ``OSEZ_URL_APL`` may also point straight at a ``.xlsx``.
 """
 
-from pathlib import PurePosixPath
+import tempfile
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
-import httpx
 from django.conf import settings
 
 from communes.text import fold
 
-from ..base import NetworkError, SourceError, download, http_client, raw_dir
+from ..download import download, get_json, http_client, raw_dir
+from ..errors import SourceError
+from ..probes import Probe
+
+LABEL = "classeur APL"
 
 
 def raw_folder():
@@ -34,16 +38,10 @@ def is_workbook(resource):
 
 def newest_workbook(http, api_url):
     """The URL of the dataset's newest GP workbook, from the data.gouv.fr API answer."""
-    try:
-        response = http.get(api_url)
-    except httpx.HTTPError as exc:
-        raise NetworkError(f"catalogue data.gouv.fr injoignable ({api_url}) : {exc}") from exc
-    if response.status_code >= 400:
-        raise NetworkError(f"le serveur a répondu {response.status_code} pour {api_url}")
-    try:
-        resources = response.json().get("resources") or []
-    except (ValueError, AttributeError) as exc:
-        raise SourceError(f"réponse illisible du catalogue data.gouv.fr ({api_url})") from exc
+    answer = get_json(http, api_url)
+    resources = answer.get("resources") if isinstance(answer, dict) else None
+    if not isinstance(resources, list):
+        raise SourceError(f"réponse illisible du catalogue data.gouv.fr ({api_url})")
     candidates = [
         r for r in resources
         if isinstance(r, dict) and is_workbook(r) and "generaliste" in fold(str(r.get("title") or ""))
@@ -54,8 +52,24 @@ def newest_workbook(http, api_url):
     return candidates[0]["url"]
 
 
-def fetch(departements, client=None):
+def workbook_url(http):
     configured = settings.OSEZ_SOURCE_URLS["apl"]
+    return configured if configured.lower().endswith(".xlsx") else newest_workbook(http, configured)
+
+
+def fetch(departements, client=None):
     with client or http_client() as http:
-        url = configured if configured.lower().endswith(".xlsx") else newest_workbook(http, configured)
+        url = workbook_url(http)
         return int(download(url, raw_folder() / file_name(url), client=http))
+
+
+def probe(http, dep):
+    """The header of the newest sheet: a workbook cannot be read in part, so it is downloaded aside (a few MB)."""
+    from .importer import header_fields
+
+    url = workbook_url(http)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / file_name(url)
+        download(url, path, client=http)
+        fields, rows = header_fields(path)
+    return [Probe(LABEL, url, fields, rows)]

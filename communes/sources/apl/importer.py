@@ -15,22 +15,21 @@ from datetime import date
 
 from communes.text import fold
 
-from ..base import MissingRawFile, SourceError, file_checksum
-from ..indicators import (
+from ..download import file_checksum
+from ..errors import FormatDrift, MissingRawFile, SourceError
+from ..files import check_head, documentation_url
+from ..indicators import commune_refs, ensure_indicators
+from ..indicators import publish as publish  # the shared rules of every indicator source
+from ..rows import (
     ARRONDISSEMENT_COUNT,
     ARRONDISSEMENTS,
     COMMUNE_CODE,
-    DOCUMENTATION,
     IndicatorBatch,
-    check_head,
-    commune_refs,
+    commune_code,
     departement_of,
-    ensure_indicators,
-    normalize_code,
-    parse_number,
-    publish_indicators,
+    to_float,
 )
-from .client import raw_folder
+from .client import LABEL, raw_folder
 
 SOURCE = "apl"
 SHEET = re.compile(r"^\s*APL\s+(\d{4})\s*$", re.IGNORECASE)
@@ -46,6 +45,8 @@ COLUMNS = {
 }
 REQUIRED = ("apl", "apl65")
 LABELS = {"apl": "APL aux médecins généralistes", "apl65": "APL aux médecins généralistes de 65 ans"}
+# ``check_sources`` compares the column keys found in the newest sheet's header (see ``header_fields``).
+FORMATS = {LABEL: list(REQUIRED)}
 
 
 def _sheet_year(name):
@@ -58,7 +59,7 @@ def _open(path):
 
     with open(path, "rb") as fh:
         head = fh.read(4096)
-    check_head(head, path.name)
+    check_head(head, path.name, text=False)
     if not head.startswith(b"PK\x03\x04"):
         raise SourceError(f"{path.name} n'est pas un classeur Excel (.xlsx) : contenu inattendu")
     try:
@@ -103,17 +104,18 @@ def _columns(header):
 def read(departements, progress=None):
     ensure_indicators(SOURCE)
     departements = tuple(departements)
-    batch = IndicatorBatch(source=SOURCE, departements=departements)
+    batch = IndicatorBatch(departements=departements)
     refs = commune_refs(departements, batch)
     path = input_file()
     workbook = _open(path)
     try:
         sheets = [(y, name) for name in workbook.sheetnames if (y := _sheet_year(name))]
         if not sheets:
-            raise SourceError(
+            raise FormatDrift(
                 f"{path.name} : aucune feuille « APL <année> » (feuilles : {', '.join(workbook.sheetnames)}) — "
-                f"documentation : {DOCUMENTATION[SOURCE]}"
-            )
+                f"documentation : {documentation_url(SOURCE)}",
+                missing=["APL <année>"], documentation=documentation_url(SOURCE),
+            )  # fmt: skip
         year, sheet_name = max(sheets)
         rows = _read_sheet(workbook[sheet_name], path.name, departements, batch, progress)
     finally:
@@ -136,41 +138,66 @@ def read(departements, progress=None):
         count = round(population) if population is not None else None
         for slug, key in (("apl-generalistes", "apl"), ("apl-generalistes-65", "apl65")):
             value = row.get(key)
-            batch.put(
-                code, slug, value=round(value, 2) if value is not None else None, count=count,
-                attributes={k: v for k, v in attributes.items() if v is not None}, vintage=vintage,
+            batch.add_value(
+                row["line"], commune=code, indicator=slug, value=round(value, 2) if value is not None else None,
+                count=count, attributes={k: v for k, v in attributes.items() if v is not None}, vintage=vintage,
                 data_date=date(year, 12, 31),
             )  # fmt: skip
-    batch.data_vintage = vintage
+    batch.vintage = vintage
     batch.data_date = date(year, 12, 31)
-    batch.notes.append(f"feuille « {sheet_name} » de {path.name}")
+    batch.note(f"feuille « {sheet_name} » de {path.name}")
     batch.checksum = file_checksum(path)
-    return batch.finish()
+    return batch
+
+
+def _find_header(rows):
+    """(line, column keys → positions, folded header) of the "Code commune INSEE" row among the first 50."""
+    for line, cells in enumerate(rows, start=1):
+        if cells and fold(str(cells[0] or "")) == "code commune insee":
+            columns, folded = _columns(cells)
+            return line, columns, folded
+        if line > 50:
+            break
+    return None, None, None
+
+
+def header_fields(path):
+    """(column keys found, data rows) of the newest "APL <year>" sheet: what ``check_sources`` compares."""
+    workbook = _open(path)
+    try:
+        sheets = [(y, name) for name in workbook.sheetnames if (y := _sheet_year(name))]
+        if not sheets:
+            return set(workbook.sheetnames), 0
+        rows = workbook[max(sheets)[1]].iter_rows(values_only=True)
+        _line, columns, folded = _find_header(rows)
+        if columns is None:
+            return set(), 0
+        count = sum(1 for cells in rows if cells and COMMUNE_CODE.match(commune_code(cells[0])))
+        return {*columns, *filter(None, folded)}, count
+    finally:
+        workbook.close()
 
 
 def _read_sheet(sheet, file_name, departements, batch, progress):
     rows = {}
     conflicts = set()
     iterator = sheet.iter_rows(values_only=True)
-    columns = None
-    header_line = 0
-    for header_line, cells in enumerate(iterator, start=1):
-        if cells and fold(str(cells[0] or "")) == "code commune insee":
-            columns, folded = _columns(cells)
-            break
-        if header_line > 50:
-            break
+    header_line, columns, folded = _find_header(iterator)
+    documentation = documentation_url(SOURCE)
     if columns is None:
-        raise SourceError(
+        raise FormatDrift(
             f"{file_name} : en-tête « Code commune INSEE » introuvable dans la feuille {sheet.title} — le format "
-            f"publié a changé ? Documentation : {DOCUMENTATION[SOURCE]}"
-        )
-    missing = [f"« {LABELS[key]}… »" for key in REQUIRED if key not in columns]
+            f"publié a changé ? Documentation : {documentation}",
+            missing=["Code commune INSEE"], documentation=documentation,
+        )  # fmt: skip
+    missing = [key for key in REQUIRED if key not in columns]
     if missing:
-        raise SourceError(
-            f"{file_name} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)} (colonnes trouvées : "
-            f"{', '.join(f for f in folded if f)}) — documentation : {DOCUMENTATION[SOURCE]}"
-        )
+        raise FormatDrift(
+            f"{file_name} : le format de la source a changé — colonne(s) obligatoire(s) absente(s) : "
+            f"{', '.join(f'« {LABELS[key]}… »' for key in missing)} (colonnes trouvées : "
+            f"{', '.join(f for f in folded if f)}) — documentation : {documentation}",
+            missing=missing, closest=[f for f in folded if f], documentation=documentation,
+        )  # fmt: skip
     width = len(folded)
     for line, cells in enumerate(iterator, start=header_line + 1):
         if progress:
@@ -184,11 +211,11 @@ def _read_sheet(sheet, file_name, departements, batch, progress):
                     "— chargement bloqué, les données publiées sont conservées"
                 )
             continue  # the units row, or a blank row
-        code = normalize_code(first)
+        code = commune_code(first)
         if not COMMUNE_CODE.match(code):
             if re.fullmatch(r"\d[0-9A-Z]{3,5}", code):  # looks like a damaged code, not a note
                 batch.total_rows += 1
-                batch.reject(line, f"code commune illisible : {first!r}", keys=None)
+                batch.reject(line, f"code commune illisible : {first!r}")
             continue  # a note or a total under the table
         if departement_of(code) not in departements:
             continue
@@ -196,19 +223,22 @@ def _read_sheet(sheet, file_name, departements, batch, progress):
         parent = ARRONDISSEMENTS.get(code, code)
         keys = [(parent, "apl-generalistes"), (parent, "apl-generalistes-65")]
         if len(cells) < width:
-            batch.reject(line, f"{len(cells)} cellules au lieu de {width}", code, keys)
+            batch.reject(line, f"{len(cells)} cellules au lieu de {width}", code, keys=keys)
             continue
         try:
-            row = {key: parse_number(cells[position]) for key, position in columns.items()}
+            row = {key: to_float(cells[position]) for key, position in columns.items()}
         except ValueError as exc:
-            batch.reject(line, f"valeur invalide : {exc}", code, keys)
+            batch.reject(line, f"valeur invalide : {exc}", code, keys=keys)
             continue
         out_of_range = [
             k for k in ("apl", "apl65", "apl62", "apl60") if not 0 <= (row.get(k) or 0) <= MAX_APL
         ]
         if out_of_range or any((row.get(k) or 0) < 0 for k in ("population", "population_standardisee")):
             batch.reject(
-                line, f"valeur hors plage plausible ({', '.join(out_of_range) or 'population'})", code, keys
+                line,
+                f"valeur hors plage plausible ({', '.join(out_of_range) or 'population'})",
+                code,
+                keys=keys,
             )
             continue
         row["line"] = line
@@ -217,12 +247,12 @@ def _read_sheet(sheet, file_name, departements, batch, progress):
             if {k: v for k, v in rows[code].items() if k != "line"} == comparable:
                 batch.reject(line, "ligne en double (mêmes valeurs, comptée une fois)", code, keys=())
             else:
-                batch.reject(line, "valeurs contradictoires pour une même commune", code, keys, rows=2)
+                batch.reject(line, "valeurs contradictoires pour une même commune", code, keys=keys, lines=2)
                 rows.pop(code)
                 conflicts.add(code)
             continue
         if code in conflicts:
-            batch.reject(line, "valeurs contradictoires pour une même commune", code, keys)
+            batch.reject(line, "valeurs contradictoires pour une même commune", code, keys=keys)
             continue
         rows[code] = row
     return rows
@@ -253,7 +283,3 @@ def _merge_arrondissements(rows, refs, batch):
             )
         merged[parent] = row
     return merged
-
-
-def publish(source, batch, *, force=False, progress=None):
-    return publish_indicators(source, batch, force=force, progress=progress)

@@ -11,7 +11,10 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 
-from ..base import download, http_client, raw_dir
+from ..download import download, http_client, raw_dir
+from ..probes import probe_csv
+
+LABEL = "commune_debit_filaire"
 
 
 def raw_file():
@@ -23,3 +26,7 @@ def fetch(departements, client=None):
     """One national file (filtered to the départements at import); returns 1 when it changed."""
     with client or http_client() as http:
         return int(download(settings.OSEZ_SOURCE_URLS["arcep"], raw_file(), client=http))
+
+
+def probe(http, dep):
+    return [probe_csv(http, LABEL, settings.OSEZ_SOURCE_URLS["arcep"])]

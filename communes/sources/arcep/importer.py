@@ -10,20 +10,13 @@ from collections import Counter
 from datetime import date
 from itertools import pairwise
 
-from ..base import MissingRawFile, file_checksum
-from ..indicators import (
-    COMMUNE_CODE,
-    CsvFile,
-    IndicatorBatch,
-    commune_refs,
-    departement_of,
-    ensure_indicators,
-    normalize_code,
-    parse_number,
-    publish_indicators,
-    share_percent,
-)
-from .client import raw_file
+from ..download import file_checksum
+from ..errors import MissingRawFile
+from ..files import CsvFile, resolve
+from ..indicators import commune_refs, ensure_indicators, share_percent
+from ..indicators import publish as publish  # the shared rules of every indicator source
+from ..rows import COMMUNE_CODE, IndicatorBatch, commune_code, departement_of, to_float
+from .client import LABEL, raw_file
 
 SOURCE = "arcep"
 # indicator → column, from the slowest class to the fastest (each a subset of the previous one)
@@ -34,10 +27,11 @@ CLASSES = {
     "arcep-thd-1g": "elig_thd1g",
 }
 REQUIRED = ["code_insee", "nbr", *CLASSES.values(), "date"]
+FORMATS = {LABEL: REQUIRED}
 
 
 def _count(value):
-    number = parse_number(value)
+    number = to_float(value)
     if number is None:
         raise ValueError("valeur manquante")
     if number < 0 or not number.is_integer():
@@ -52,87 +46,83 @@ def quarter_label(day):
 def read(departements, progress=None):
     ensure_indicators(SOURCE)
     departements = tuple(departements)
-    batch = IndicatorBatch(source=SOURCE, departements=departements)
+    batch = IndicatorBatch(departements=departements)
     refs = commune_refs(departements, batch)
-    path = raw_file()
+    path = resolve(raw_file())
     if not path.exists():
         raise MissingRawFile(f"fichier absent du cache : {path}")
     slugs = list(CLASSES)
     rows = {}
     conflicts = set()
     dates = Counter()
-    with CsvFile(path, source=SOURCE, required=REQUIRED) as csv_file:
+    with CsvFile(path, required=REQUIRED, source_slug=SOURCE) as csv_file:
         col = csv_file.index
         code_at, type_at = col["code_insee"], col.get("type")
-        for line, fields in csv_file.rows():
+        for line, span, fields in csv_file.rows():
             if progress:
                 progress(1)
-            code = normalize_code(fields[code_at]) if code_at < len(fields) else ""
+            code = commune_code(fields[code_at]) if code_at < len(fields) else ""
             readable = bool(COMMUNE_CODE.match(code))
             if readable and departement_of(code) not in departements:
                 continue  # the national file is filtered here
-            batch.total_rows += 1
+            batch.total_rows += span
             keys = [(code, slug) for slug in slugs] if readable else None
             if len(fields) != csv_file.width:
                 reason = f"{len(fields)} champs au lieu de {csv_file.width} (colonne décalée ?)"
-                batch.reject(line, reason, code, keys)
+                batch.reject(line, reason, code, keys=keys, lines=span)
                 continue
             if not readable:
-                batch.reject(line, f"code commune illisible : {code!r}", keys=None)
+                batch.reject(line, f"code commune illisible : {code!r}")
                 continue
             if code not in refs:
                 batch.reject(line, f"commune inconnue du référentiel : {code}", code, keys=())
                 continue
             if type_at is not None and fields[type_at].strip().lower() not in ("all", ""):
-                batch.reject(line, f"type de locaux inattendu : {fields[type_at]!r}", code, keys)
+                batch.reject(line, f"type de locaux inattendu : {fields[type_at]!r}", code, keys=keys)
                 continue
             try:
                 premises = _count(fields[col["nbr"]])
                 eligible = {slug: _count(fields[col[column]]) for slug, column in CLASSES.items()}
                 day = date.fromisoformat(fields[col["date"]].strip()[:10])
             except ValueError as exc:
-                batch.reject(line, f"valeur invalide : {exc}", code, keys)
+                batch.reject(line, f"valeur invalide : {exc}", code, keys=keys)
                 continue
             chain = [premises, *eligible.values()]
             if any(later > earlier for earlier, later in pairwise(chain)):
                 batch.reject(line, "classes de débit incohérentes (une classe rapide dépasse une plus lente)",
-                             code, keys)  # fmt: skip
+                             code, keys=keys)  # fmt: skip
                 continue
             row = (premises, eligible, day)
             if code in rows:
-                if rows[code] == row:
+                if rows[code][:3] == row:
                     batch.reject(line, "ligne en double (mêmes valeurs, comptée une fois)", code, keys=())
                 else:
-                    batch.reject(line, "valeurs contradictoires pour une même commune", code, keys, rows=2)
+                    batch.reject(
+                        line, "valeurs contradictoires pour une même commune", code, keys=keys, lines=2
+                    )
                     rows.pop(code)
                     conflicts.add(code)
                 continue
             if code in conflicts:
-                batch.reject(line, "valeurs contradictoires pour une même commune", code, keys)
+                batch.reject(line, "valeurs contradictoires pour une même commune", code, keys=keys)
                 continue
-            rows[code] = row
+            rows[code] = (*row, line)
             dates[day] += 1
-        encoding = csv_file.encoding.encoding
+        encoding = csv_file.encoding
     if not dates:
         raise MissingRawFile(f"{path.name} : aucune commune des départements {', '.join(departements)}")
     newest = max(dates)
-    for code, (premises, eligible, day) in rows.items():
+    for code, (premises, eligible, day, line) in rows.items():
         for slug, count in eligible.items():
-            batch.put(
-                code, slug, value=share_percent(count, premises), count=premises,
+            batch.add_value(
+                line, commune=code, indicator=slug, value=share_percent(count, premises), count=premises,
                 attributes={"locaux": premises, "locaux_eligibles": count, "date": day.isoformat()},
                 vintage=f"Arcep {quarter_label(day)}", data_date=day,
             )  # fmt: skip
-    batch.data_vintage = f"Arcep, Ma connexion internet {quarter_label(newest)} (filaire)"
+    batch.vintage = f"Arcep, Ma connexion internet {quarter_label(newest)} (filaire)"
     batch.data_date = newest
     if len(dates) > 1:
-        batch.notes.append(
-            "dates différentes selon les communes : " + ", ".join(str(d) for d in sorted(dates))
-        )
-    batch.notes.append(f"fichier {path.name} lu en {encoding}")
+        batch.note("dates différentes selon les communes : " + ", ".join(str(d) for d in sorted(dates)))
+    batch.note(f"fichier {path.name} lu en {encoding}")
     batch.checksum = file_checksum(path)
-    return batch.finish()
-
-
-def publish(source, batch, *, force=False, progress=None):
-    return publish_indicators(source, batch, force=force, progress=progress)
+    return batch

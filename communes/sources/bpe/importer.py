@@ -27,7 +27,7 @@ from ..download import combined_checksum, raw_dir
 from ..errors import MissingRawFile, SourceError
 from ..files import csv_reader, open_text, require_fields, resolve
 from ..publish import publish_places
-from ..rows import Batch, clean, commune_index, to_float
+from ..rows import Batch, clean, commune_index, departement_of, to_float
 
 SOURCE = "bpe"
 COORDINATES = (("LONGITUDE", "LATITUDE"), ("LAMBERT_X", "LAMBERT_Y"))
@@ -53,10 +53,6 @@ def project(x, y, epsg):
         return _to_wgs84(code).transform(x, y, errcheck=True)
     except Exception as exc:  # pyproj raises its own error types for an unknown or failing projection
         raise ValueError(f"projection EPSG:{epsg or 2154} impossible : {exc}") from exc
-
-
-def departement_of(depcom):
-    return depcom[:3] if depcom.startswith("97") else depcom[:2]
 
 
 def input_files(departements):

@@ -14,20 +14,20 @@ from datetime import date
 
 from communes.enums import IndicatorLevel
 
-from ..base import MissingRawFile, combined_checksum
-from ..indicators import (
+from ..download import combined_checksum
+from ..errors import MissingRawFile
+from ..files import load_json_records, require_fields, resolve
+from ..indicators import commune_refs, ensure_indicators
+from ..indicators import publish as publish  # the shared rules of every indicator source
+from ..rows import (
     ARRONDISSEMENT_COUNT,
     ARRONDISSEMENTS,
     COMMUNE_CODE,
+    I_INDICATOR,
     IndicatorBatch,
-    commune_refs,
+    commune_code,
     departement_of,
-    ensure_indicators,
-    load_json_records,
-    normalize_code,
-    parse_number,
-    publish_indicators,
-    require_columns,
+    to_float,
 )
 from .client import PLACES_COMMUNE, PLACES_EPCI, RATES_COMMUNE, RATES_EPCI, raw_file
 
@@ -59,6 +59,20 @@ MAX_RATE = 1000.0  # places per 100 children: above 100 is real (4 EPCI), above 
 LEVELS = {"commune": ("numcom", "nomcom", "com"), "epci": ("numepci", "nomepci", "epci")}
 
 
+def required(level, columns):
+    code_key, _name_key, suffix = LEVELS[level]
+    return ["annee", code_key, *(f"{stem}_{suffix}" for stem in columns.values())]
+
+
+# What each file must hold (the format drift report, and ``check_sources``).
+FORMATS = {
+    PLACES_COMMUNE: required("commune", PLACES),
+    RATES_COMMUNE: required("commune", RATES),
+    PLACES_EPCI: required("epci", PLACES),
+    RATES_EPCI: required("epci", RATES),
+}
+
+
 class Territory:
     __slots__ = ("code", "detail", "line", "name", "values")
 
@@ -74,12 +88,12 @@ def _year(value):
 def read_file(path, *, level, columns, detail, batch, in_scope, keys_for, on_unreadable_code):
     """The newest year's valid records of one file, by territory code; rejects counted in ``batch``."""
     code_key, name_key, suffix = LEVELS[level]
-    records = load_json_records(path, SOURCE)
+    batch.next_file()
+    records = load_json_records(path)
     if not records:
         raise MissingRawFile(f"{path.name} : aucun enregistrement (jeu vidé par l'éditeur ?)")
     found = set().union(*(r.keys() for r in records if isinstance(r, dict)))
-    required = ["annee", code_key, *(f"{stem}_{suffix}" for stem in columns.values())]
-    require_columns(found, required, path.name, SOURCE)
+    require_fields(found, required(level, columns), path.name, SOURCE)
     years = [y for y in (_year(r.get("annee")) for r in records if isinstance(r, dict)) if y]
     if not years:
         raise MissingRawFile(f"{path.name} : aucune année lisible dans « annee »")
@@ -90,7 +104,7 @@ def read_file(path, *, level, columns, detail, batch, in_scope, keys_for, on_unr
         if not isinstance(record, dict):
             on_unreadable_code(line, "enregistrement qui n'est pas un objet JSON")
             continue
-        raw_code = normalize_code(record.get(code_key))
+        raw_code = commune_code(record.get(code_key))
         if not raw_code or PLACEHOLDER.match(raw_code):
             batch.skip("territoire « XX » (pas une commune ni un EPCI)")
             continue
@@ -109,17 +123,17 @@ def read_file(path, *, level, columns, detail, batch, in_scope, keys_for, on_unr
             continue
         batch.total_rows += 1
         if record_year is None:
-            batch.reject(line, f"année illisible : {record.get('annee')!r}", code, keys_for(code))
+            batch.reject(line, f"année illisible : {record.get('annee')!r}", code, keys=keys_for(code))
             continue
         try:
             values = {slug: _non_negative(record.get(f"{stem}_{suffix}")) for slug, stem in columns.items()}
             extra = {k: _non_negative(record.get(f"{stem}_{suffix}")) for k, stem in detail.items()}
         except ValueError as exc:
-            batch.reject(line, f"valeur invalide : {exc}", code, keys_for(code))
+            batch.reject(line, f"valeur invalide : {exc}", code, keys=keys_for(code))
             continue
         if "caf-taux-couverture" in values and (values["caf-taux-couverture"] or 0) > MAX_RATE:
             batch.reject(line, f"taux de couverture invraisemblable : {values['caf-taux-couverture']}", code,
-                         keys_for(code))  # fmt: skip
+                         keys=keys_for(code))  # fmt: skip
             continue
         territory = Territory(code, str(record.get(name_key) or "").strip(), line, values, extra)
         previous = territories.get(code)
@@ -131,7 +145,7 @@ def read_file(path, *, level, columns, detail, batch, in_scope, keys_for, on_unr
             # Two different figures for one territory: neither is published, the last one stays.
             rows = 2 if previous is not None else 1  # the row kept so far is rejected with this one
             batch.reject(
-                line, "valeurs contradictoires pour un même territoire", code, keys_for(code), rows=rows
+                line, "valeurs contradictoires pour un même territoire", code, keys=keys_for(code), lines=rows
             )
             territories.pop(code, None)
             conflicts.add(code)
@@ -139,7 +153,7 @@ def read_file(path, *, level, columns, detail, batch, in_scope, keys_for, on_unr
 
 
 def _non_negative(value):
-    number = parse_number(value)
+    number = to_float(value)
     if number is not None and number < 0:
         raise ValueError(f"{value} < 0")
     return number
@@ -148,9 +162,9 @@ def _non_negative(value):
 def read(departements, progress=None):
     ensure_indicators(SOURCE)
     departements = tuple(departements)
-    batch = IndicatorBatch(source=SOURCE, departements=departements)
+    batch = IndicatorBatch(departements=departements)
     refs = commune_refs(departements, batch)
-    paths = [raw_file(d) for d in (PLACES_COMMUNE, RATES_COMMUNE, PLACES_EPCI, RATES_EPCI)]
+    paths = [resolve(raw_file(d)) for d in (PLACES_COMMUNE, RATES_COMMUNE, PLACES_EPCI, RATES_EPCI)]
     for path in paths:
         if not path.exists():
             raise MissingRawFile(f"fichier absent du cache : {path}")
@@ -160,7 +174,7 @@ def read(departements, progress=None):
         # A national file: a row we cannot place may belong to any département, including ours, so it
         # counts as ours and nothing is deactivated this run.
         batch.total_rows += 1
-        batch.reject(line, reason, keys=None)
+        batch.reject(line, reason)
 
     def commune_in_scope(code):
         return departement_of(code) in departements
@@ -218,25 +232,24 @@ def read(departements, progress=None):
                     attributes.update({k: v for k, v in territory.detail.items() if v is not None})
                 if territory.name.startswith("somme de "):
                     attributes["calcul"] = territory.name
-                batch.put(
-                    ref.code, slug, value=territory.values.get(slug), level=level, territory_code=tcode,
-                    territory_name=tname, attributes=attributes, vintage=f"CNAF {year}",
+                batch.add_value(
+                    territory.line, commune=ref.code, indicator=slug, value=territory.values.get(slug), level=level,
+                    territory_code=tcode, territory_name=tname, attributes=attributes, vintage=f"CNAF {year}",
                     data_date=date(year, 12, 31),
                 )  # fmt: skip
     places_year, rates_year = vintages["places"], vintages["taux"]
-    batch.data_vintage = (
+    batch.vintage = (
         f"CNAF {places_year}"
         if places_year == rates_year
         else f"CNAF {places_year} (places), {rates_year} (taux)"
     )
     batch.data_date = date(max(places_year, rates_year), 12, 31)
-    with_places = sum(1 for _code, slug in batch.values if slug == "caf-places-total")
+    batch.finish()
+    with_places = sum(1 for row in batch.rows if row[I_INDICATOR] == "caf-places-total")
     own_count = sum(1 for code in refs if code in own["places"])
-    batch.notes.append(
-        f"{own_count} commune(s) mesurée(s) seules, {with_places - own_count} au niveau de leur EPCI"
-    )
+    batch.note(f"{own_count} commune(s) mesurée(s) seules, {with_places - own_count} au niveau de leur EPCI")
     batch.checksum = combined_checksum(paths)
-    return batch.finish()
+    return batch
 
 
 def _merge_arrondissements(communes, kind, batch):
@@ -273,7 +286,3 @@ def _epci_names(codes):
     from communes.models import EPCI
 
     return dict(EPCI.objects.filter(code__in=codes).values_list("code", "name"))
-
-
-def publish(source, batch, *, force=False, progress=None):
-    return publish_indicators(source, batch, force=force, progress=progress)

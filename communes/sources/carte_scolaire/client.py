@@ -2,27 +2,31 @@
 
 ``carte-scolaire/carte-scolaire-colleges-{dep}.csv``: the Opendatasoft CSV export filtered on the
 département (codes on three characters, '010'). The dataset's own modification date is kept in the
-file's ``.meta.json`` (``data_modified``): the export itself is generated on demand and has no date.
+file's ``.meta.json`` (``data_date``, read by ``download.meta_data_date``): the export itself is
+generated on demand and has no date.
 """
-
-import json
 
 import httpx
 from django.conf import settings
 
-from ..base import download, http_client, raw_dir
+from ..download import download, http_client, ods_url, raw_dir
+from ..probes import probe_ods
 
-DATASET = "/api/explore/v2.1/catalog/datasets/fr-en-carte-scolaire-colleges-publics"
+DATASET = "fr-en-carte-scolaire-colleges-publics"
 
 
 def raw_file(dep, suffix=".csv"):
     return raw_dir("carte-scolaire") / f"carte-scolaire-colleges-{dep}{suffix}"
 
 
+def where(dep):
+    return f"code_departement='{dep.zfill(3)}'"
+
+
 def dataset_modified(http, base):
     """The dataset's ``modified`` metadata (ISO date), or '' when the catalogue does not say."""
     try:
-        response = http.get(base + DATASET)
+        response = http.get(f"{base.rstrip('/')}/api/explore/v2.1/catalog/datasets/{DATASET}")
         metas = response.json().get("metas", {}).get("default", {}) if response.status_code < 400 else {}
     except (httpx.HTTPError, ValueError, AttributeError):
         return ""
@@ -30,19 +34,21 @@ def dataset_modified(http, base):
 
 
 def fetch(departements, client=None):
-    base = settings.OSEZ_SOURCE_URLS["carte-scolaire"].rstrip("/")
+    base = settings.OSEZ_SOURCE_URLS["carte-scolaire"]
     changed = 0
     with client or http_client() as http:
         modified = dataset_modified(http, base)
         for dep in departements:
-            dest = raw_file(dep)
-            where = f"code_departement='{dep.zfill(3)}'"
             changed += download(
-                base + DATASET + "/exports/csv", dest, params={"where": where, "delimiter": ";"}, client=http
-            )
-            meta = dest.with_name(dest.name + ".meta.json")
-            if modified and meta.exists():
-                data = json.loads(meta.read_text(encoding="utf-8"))
-                data["data_modified"] = modified
-                meta.write_text(json.dumps(data), encoding="utf-8")
+                ods_url(base, DATASET, "exports/csv"), raw_file(dep), params={"where": where(dep), "delimiter": ";"},
+                client=http, extra_meta={"data_date": modified} if modified else None,
+            )  # fmt: skip
     return changed
+
+
+def probe(http, dep):
+    return [
+        probe_ods(
+            http, "carte-scolaire", settings.OSEZ_SOURCE_URLS["carte-scolaire"], DATASET, where=where(dep)
+        )
+    ]

@@ -7,8 +7,12 @@ few 304 answers. Départements without DVF (Alsace-Moselle, Mayotte) are not ask
 
 from django.conf import settings
 
-from ..base import NetworkError, SourceError, download, http_client, raw_dir
+from ..download import download, http_client, raw_dir
+from ..errors import NetworkError, SourceError
+from ..probes import probe_gzip_csv
 from . import NOT_PUBLISHED, last_complete_years
+
+LABEL = "dvf"
 
 
 def raw_file(dep, year, suffix=".csv.gz"):
@@ -34,3 +38,9 @@ def fetch(departements, client=None):
         error = NetworkError if all(isinstance(f, NetworkError) for f in failures) else SourceError
         raise error(f"{len(failures)} fichier(s) DVF non téléchargé(s) : {failures[0]}")
     return changed
+
+
+def probe(http, dep):
+    year = last_complete_years()[-1]
+    dep = "75" if dep in NOT_PUBLISHED else dep
+    return [probe_gzip_csv(http, LABEL, settings.OSEZ_SOURCE_URLS["dvf"].format(year=year, dep=dep))]

@@ -23,28 +23,22 @@ from datetime import date
 
 from django.conf import settings
 
-from ..base import MissingRawFile, SourceError, check_batch_size, combined_checksum, raw_dir
-from ..indicators import (
-    ARRONDISSEMENTS,
-    COMMUNE_CODE,
-    CsvFile,
-    IndicatorBatch,
-    check_rejected_share,
-    commune_refs,
-    departement_of,
-    ensure_indicators,
-    newest,
-    parse_number,
-    publish_indicators,
-)
+from ..download import combined_checksum, raw_dir
+from ..errors import MissingRawFile, SourceError
+from ..files import CsvFile
+from ..indicators import commune_refs, ensure_indicators, newest
+from ..indicators import publish as publish_figures
+from ..publish import check_batch_size, check_rejections
+from ..rows import ARRONDISSEMENTS, COMMUNE_CODE, I_COUNT, IndicatorBatch, departement_of, to_float
 from . import NOT_PUBLISHED, YEAR_COUNT
-from .client import raw_file
+from .client import LABEL, raw_file
 
 SOURCE = "dvf"
 TYPES = {"Maison": "dvf-prix-m2-maisons", "Appartement": "dvf-prix-m2-appartements"}
 SLUGS = tuple(TYPES.values())
 REQUIRED = ["id_mutation", "date_mutation", "nature_mutation", "valeur_fonciere", "code_commune", "id_parcelle",
             "type_local", "surface_reelle_bati"]  # fmt: skip
+FORMATS = {LABEL: REQUIRED}
 MIN_SURFACE = 9.0  # m²: below, not a dwelling's surface (décret "logement décent")
 PRICE_RANGE = (20.0, 100_000.0)  # €/m²
 # A year's file whose last sale is before this day is a half-year edition, not a complete year.
@@ -106,7 +100,7 @@ def input_file(dep, year):
 def read(departements, progress=None):
     ensure_indicators(SOURCE)
     departements = tuple(departements)
-    batch = IndicatorBatch(source=SOURCE, departements=departements)
+    batch = IndicatorBatch(departements=departements)
     refs = commune_refs(departements, batch)
     covered = [d for d in departements if d not in NOT_PUBLISHED]
     if not covered:
@@ -137,22 +131,23 @@ def read(departements, progress=None):
                 if count >= 2:
                     q1, _median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
                     attributes.update(premier_quartile=round(q1), troisieme_quartile=round(q3))
-            batch.put(code, slug, value=value, count=count, attributes=attributes, vintage=vintage,
-                      data_date=data_date)  # fmt: skip
-    batch.data_vintage = vintage
+            batch.add_value(None, commune=code, indicator=slug, value=value, count=count, attributes=attributes,
+                            vintage=vintage, data_date=data_date)  # fmt: skip
+    batch.vintage = vintage
     batch.data_date = data_date
     uncovered = sorted(set(departements) & NOT_PUBLISHED)
     if uncovered:
-        batch.notes.append(f"DVF non publié pour {', '.join(uncovered)} (Alsace-Moselle, Mayotte)")
+        batch.note(f"DVF non publié pour {', '.join(uncovered)} (Alsace-Moselle, Mayotte)")
     batch.checksum = combined_checksum(paths)
-    return batch.finish()
+    return batch
 
 
 def _read_file(path, year, refs, prices, batch, progress):
     """Group one département-year's lines into mutations, then keep the prices of single-dwelling sales."""
     mutations = {}
     year_prefix = str(year)
-    with CsvFile(path, source=SOURCE, required=REQUIRED) as csv_file:
+    batch.next_file()
+    with CsvFile(path, required=REQUIRED, source_slug=SOURCE) as csv_file:
         col = csv_file.index
         width = csv_file.width
         i_id, i_date, i_nature = col["id_mutation"], col["date_mutation"], col["nature_mutation"]
@@ -160,27 +155,27 @@ def _read_file(path, year, refs, prices, batch, progress):
         i_type, i_surface = col["type_local"], col["surface_reelle_bati"]
         i_rooms, i_lot = col.get("nombre_pieces_principales"), col.get("lot1_numero")
         latest = ""
-        for line, fields in csv_file.rows():
-            batch.total_rows += 1
+        for line, span, fields in csv_file.rows():
+            batch.total_rows += span
             if progress:
                 progress(1)
             mutation_id = fields[i_id].strip() if fields else ""
             if len(fields) != width:
                 reason = f"{len(fields)} champs au lieu de {width} (colonne décalée ?)"
                 if not mutation_id:
-                    batch.reject(line, reason, keys=None)
+                    batch.reject(line, reason, lines=span)
                     continue
                 mutation = mutations.get(mutation_id) or mutations.setdefault(mutation_id, Mutation(line))
-                mutation.lines += 1
+                mutation.lines += span
                 mutation.problem = mutation.problem or reason
                 code = fields[i_commune].strip() if i_commune < len(fields) else ""
                 if COMMUNE_CODE.match(code):
                     mutation.communes.add(ARRONDISSEMENTS.get(code, code))
                 else:
-                    batch.unkeyed_rejects += 1  # the line's commune is unreadable: deactivate nothing
+                    batch.unkeyed += 1  # the line's commune is unreadable: deactivate nothing
                 continue
             if not mutation_id:
-                batch.reject(line, "identifiant de mutation manquant", keys=None)
+                batch.reject(line, "identifiant de mutation manquant")
                 continue
             mutation = mutations.get(mutation_id)
             if mutation is None:
@@ -226,9 +221,9 @@ def _keys(communes, refs):
 def _keep_sale(mutation_id, mutation, refs, prices, batch):
     if mutation.problem:
         if not any(COMMUNE_CODE.match(c) for c in mutation.communes):
-            batch.unkeyed_rejects += 1
-        batch.reject(mutation.first_line, mutation.problem, mutation_id, _keys(mutation.communes, refs),
-                     rows=mutation.lines)  # fmt: skip
+            batch.unkeyed += 1
+        batch.reject(mutation.first_line, mutation.problem, mutation_id, keys=_keys(mutation.communes, refs),
+                     lines=mutation.lines)  # fmt: skip
         return
     if mutation.nature != "Vente":
         batch.skip(f"nature « {mutation.nature} »", mutation.lines)
@@ -244,20 +239,20 @@ def _keep_sale(mutation_id, mutation, refs, prices, batch):
     if code not in refs:
         if COMMUNE_CODE.match(code):
             batch.reject(mutation.first_line, f"commune inconnue du référentiel : {code}", mutation_id, keys=(),
-                         rows=mutation.lines)  # fmt: skip
+                         lines=mutation.lines)  # fmt: skip
         else:
-            batch.reject(mutation.first_line, f"code commune illisible : {code!r}", mutation_id, keys=None,
-                         rows=mutation.lines)  # fmt: skip
+            batch.reject(mutation.first_line, f"code commune illisible : {code!r}", mutation_id,
+                         lines=mutation.lines)  # fmt: skip
         return
     if not mutation.price.strip():
         batch.skip("prix absent", mutation.lines)
         return
     try:
-        price = parse_number(mutation.price)
-        surface = parse_number(surface_text)
+        price = to_float(mutation.price)
+        surface = to_float(surface_text)
     except ValueError:
         batch.reject(mutation.first_line, f"valeur invalide : prix {mutation.price!r}, surface {surface_text!r}",
-                     mutation_id, _keys([code], refs), rows=mutation.lines)  # fmt: skip
+                     mutation_id, keys=_keys([code], refs), lines=mutation.lines)  # fmt: skip
         return
     if surface is None or surface < MIN_SURFACE:
         batch.skip("surface bâtie absente ou inférieure à 9 m²", mutation.lines)
@@ -279,7 +274,8 @@ def publish(source, batch, *, force=False, progress=None):
 
     from communes.models import CommuneIndicator
 
-    check_rejected_share(batch, force=force)  # the first thing to say when lines were refused
+    batch.finish()
+    check_rejections(source.slug, batch, force=force)  # the first thing to say when lines were refused
     published = CommuneIndicator.objects.filter(
         indicator__source=source, commune__departement_id__in=batch.departements, is_active=True
     )
@@ -289,7 +285,7 @@ def publish(source, batch, *, force=False, progress=None):
         for commune, indicator, count in published.values_list("commune_id", "indicator_id", "count")
         if (commune, indicator) in batch.kept
     )
-    retained = sum(row[5] or 0 for row in batch.values.values())
+    retained = sum(row[I_COUNT] or 0 for row in batch.rows)
     if previous:  # an empty batch is judged by publish_indicators itself
         check_batch_size(retained, previous, force=force, what="ventes retenues")
-    return publish_indicators(source, batch, force=force, progress=progress)
+    return publish_figures(source, batch, force=force, progress=progress)
