@@ -37,6 +37,12 @@ class RefreshOutcome:
         r = self.record
         return bool(r.created or r.updated or r.deactivated)
 
+    @property
+    def moves_proximity(self):
+        """Communes or places changed: the proximity figures must be recomputed (~100 s nationally), which
+        figures per commune (the indicator sources) never require."""
+        return self.changed and self.record.source_id in sources.PLACE_SOURCES
+
     def summary(self):
         r = self.record
         if self.ok:
@@ -181,7 +187,7 @@ def refresh_source(
     if getattr(batch, "merged", 0):
         notes.append(f"{batch.merged} lignes en double exact fusionnées.")
     if getattr(result, "kept", 0):
-        notes.append(f"{result.kept} éléments dont la ligne était invalide gardent leur version publiée.")
+        notes.append(f"{result.kept} éléments à la ligne invalide : version publiée conservée.")
     notes.extend(getattr(batch, "notes", []))
     record.message = " ".join(notes)
     _finish(record, source, ok=True)

@@ -43,7 +43,7 @@ def refresh_source(self, source_slug, offline=False, force=False):
     finally:
         if cache.get(_lock_key(source_slug)) == token:
             cache.delete(_lock_key(source_slug))
-    if outcome.ok and outcome.changed:
+    if outcome.ok and outcome.moves_proximity:
         compute_proximity.delay()
     return {"source": source_slug, "outcome": outcome.record.outcome, "record": outcome.record.pk}
 

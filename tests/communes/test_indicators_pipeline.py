@@ -139,3 +139,20 @@ def test_a_commune_level_value_names_its_own_territory(registry):
         assert (troyes.level, troyes.territory_code, troyes.territory_name) == ("commune", "10387", "Troyes")
     bar = CommuneIndicator.objects.get(commune_id="10033", indicator_id="caf-places-total")
     assert (bar.level, bar.territory_code) == ("epci", "241000405")
+
+
+def test_new_figures_alone_leave_the_proximity_figures_as_they_are(registry, monkeypatch):
+    """Proximity is about places: a refresh that changed only figures per commune does not recompute it."""
+    computed = []
+    monkeypatch.setattr("communes.services.compute_proximity", lambda: computed.append(1) or (0, 0.0))
+    out = io.StringIO()
+    call_command("refresh_layers", "--offline", "--source", "arcep", "--source", "dvf", stdout=out)
+    assert "créés" in out.getvalue() and not computed
+    assert "aucun lieu ni aucune commune n'a changé" in out.getvalue()
+    delayed = []
+    monkeypatch.setattr(tasks.compute_proximity, "delay", lambda: delayed.append(1))
+    assert tasks.refresh_source("apl")["outcome"] == "success"
+    assert CommuneIndicator.objects.filter(indicator__source_id="apl").exists() and not delayed
+    # A place source that changed still triggers it.
+    Place.objects.filter(source_id="ecoles").delete()
+    assert tasks.refresh_source("ecoles")["outcome"] == "success" and delayed == [1]

@@ -48,7 +48,7 @@ class Command(BaseCommand):
         slugs = [s for s in SOURCE_SLUGS if s in wanted]
         tty = sys.stderr.isatty()
         failed = []
-        any_changed = False
+        places_changed = False
         for slug in slugs:
             bar = tqdm(desc=slug, unit=" lignes", file=sys.stderr, leave=False) if tty else None
             try:
@@ -65,14 +65,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"    rejeté ligne {row['ligne']} {row['ref']} : {row['raison']}")
             if not outcome.ok:
                 failed.append(slug)
-            elif outcome.changed:
-                any_changed = True
-        if any_changed and not options["no_proximity"]:
+            elif outcome.moves_proximity:
+                places_changed = True
+        if places_changed and not options["no_proximity"]:
             rows, duration = services.compute_proximity()
             self.stdout.write(f"proximités : {rows} lignes calculées ({duration:.1f} s)")
         elif not options["no_proximity"]:
-            # As the nightly task does: unchanged places give unchanged proximity figures.
-            self.stdout.write("proximités : rien n'a changé, figures conservées")
+            # As the nightly task does: unchanged places give unchanged proximity figures (and figures per
+            # commune never move them).
+            self.stdout.write("proximités : aucun lieu ni aucune commune n'a changé, figures conservées")
         if failed:
             raise CommandError(
                 f"source(s) en échec : {', '.join(failed)} — leurs données publiées sont inchangées"
