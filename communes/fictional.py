@@ -11,13 +11,16 @@ Formats (columns and shapes as in ``../shared/data/real-samples/``):
 - BPE 2025: INSEE's zip holding ``BPE25.csv``, 95 columns, ``;``, text quoted, numbers not, ``_Z``
   sentinels, ``QUALITE_GEOLOC`` (33 = drawn at random in the commune), Lambert 93 and WGS84;
 - Annuaire de l'éducation: the 2026 JSON export, 71 keys, ``position`` as {lon, lat};
-- Data ES: the split datasets of August 2026 (equipments, installations, activities).
+- Data ES: the split datasets of August 2026 (equipments, installations, activities);
+- the commune-indicator sources (CNAF, ARCEP, geo-DVF, carte scolaire, DREES APL): see
+  ``communes.fictional_indicators``, written here after the Annuaire so that the carte scolaire names its
+  fictional collèges.
 
-Command line (no Django needed)::
+Command line (no Django needed), the one entry point of every fixture file::
 
     python -m communes.fictional fixtures [--communes FILE] [--out fixtures/raw]
-    python -m communes.fictional layers COMMUNES_JSON_OR_DIR OUT [--only bpe,ecoles,sport] [--filler N]
-                                        [--seed N] [--date YYYY-MM-DD] [--plain]
+    python -m communes.fictional layers COMMUNES_JSON_OR_DIR OUT [--only bpe,ecoles,sport,indicators]
+                                        [--filler N] [--seed N] [--date YYYY-MM-DD] [--fast-zip]
 """
 
 import argparse
@@ -540,9 +543,23 @@ def load_communes(source):
     return [c for path in files for c in json.loads(path.read_text(encoding="utf-8")) if c.get("centre")]
 
 
+def read_json(path):
+    """A JSON file written by ``write_json`` (plain or gzip-compressed)."""
+    path = Path(path)
+    compressed = path.with_name(path.name + ".gz")
+    data = gzip.decompress(compressed.read_bytes()) if compressed.exists() else path.read_bytes()
+    return json.loads(data)
+
+
 def write_layers(communes, out, *, seed=10, only=("bpe", "ecoles", "sport"), filler=0.0, day=FIXTURE_DATE,
                  compresslevel=6):  # fmt: skip
-    """Every fictional layer file for the communes into ``out/<source>/`` (contract names); returns counts."""
+    """Every fictional layer file for the communes into ``out/<source>/`` (contract names); returns counts.
+
+    ``indicators`` in ``only`` adds the five commune-indicator sources (one département only: their
+    national files hold it alone), over the collèges of the Annuaire written in ``out/ecoles/``.
+    """
+    from .fictional_indicators import write_indicators
+
     out = Path(out)
     rng = random.Random(seed)
     by_dep = defaultdict(list)
@@ -568,6 +585,12 @@ def write_layers(communes, out, *, seed=10, only=("bpe", "ecoles", "sport"), fil
     for source in ("ecoles", "sport"):
         if source in only:
             mark_fictional(out / source)
+    if "indicators" in only:
+        if len(by_dep) != 1:
+            raise ValueError("the indicator files are written for one département at a time")
+        dep, items = next(iter(by_dep.items()))
+        colleges = read_json(out / "ecoles" / f"annuaire-education-{dep}.json")
+        counts.update(write_indicators(items, out, colleges))
     return dict(counts)
 
 
@@ -605,11 +628,13 @@ def snapshot_communes(source, out, simplify=0.0005):
 
 
 def build_fixtures(communes_file, out):
-    """fixtures/raw: the real Aube registry and the fictional layers in today's formats."""
+    """fixtures/raw: the real Aube registry, the fictional layers and commune figures in today's formats."""
     out = Path(out)
     snapshot_communes(communes_file, out)
     communes = load_communes(communes_file)
-    counts = write_layers(communes, out, filler=5.0, day=FIXTURE_DATE)
+    counts = write_layers(
+        communes, out, only=("bpe", "ecoles", "sport", "indicators"), filler=5.0, day=FIXTURE_DATE
+    )
     counts["communes"] = len(communes)
     return counts
 
@@ -625,7 +650,7 @@ def main(argv=None):
     layers = commands.add_parser("layers", help="fictional layer files over any commune list")
     layers.add_argument("communes")
     layers.add_argument("out")
-    layers.add_argument("--only", default="bpe,ecoles,sport")
+    layers.add_argument("--only", default="bpe,ecoles,sport", help="bpe, ecoles, sport, indicators")
     layers.add_argument(
         "--filler", type=float, default=0.0, help="unmapped BPE rows per 1,000 inhabitants (real: ~30)"
     )
@@ -640,7 +665,7 @@ def main(argv=None):
             load_communes(args.communes), args.out, seed=args.seed, only=tuple(args.only.split(",")),
             filler=args.filler, day=args.date, compresslevel=1 if args.fast_zip else 6,
         )  # fmt: skip
-    print(", ".join(f"{k}: {v} rows" for k, v in sorted(counts.items())))
+    print(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
     return 0
 
 

@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from communes import services, sources
 from communes.catalog import LAYERS
-from communes.models import Commune, ImportRecord, Layer, Place, Source
+from communes.models import Commune, CommuneIndicator, ImportRecord, Indicator, Layer, Place, Source
 from communes.sources.download import raw_dir
 from communes.sources.errors import MissingRawFile
 from communes.sources.publish import PublishResult
@@ -44,7 +44,7 @@ def test_no_network_and_no_cache_serves_the_embedded_aube_and_says_why(offline_m
     out = io.StringIO()
     call_command("refresh_layers", stdout=out)
     text = out.getvalue()
-    for slug in SOURCES:
+    for slug in sources.SOURCE_SLUGS:  # the commune-indicator sources too
         line = next(line for line in text.splitlines() if line.startswith(f"{slug} : "))
         assert "téléchargement impossible" in line and "Name or service not known" in line, line
         assert f"fixtures/raw/{slug}" in line
@@ -57,16 +57,20 @@ def test_no_network_and_no_cache_serves_the_embedded_aube_and_says_why(offline_m
     assert not empty, empty
     # The registry is real; the layers are fictional, and say so.
     assert not Source.objects.get(slug="communes").is_fictional
-    for slug in ("ecoles", "sport", "bpe"):
+    for slug in ("ecoles", "sport", "bpe", *sources.INDICATOR_SOURCES):
         source = Source.objects.get(slug=slug)
         assert source.is_fictional and ImportRecord.objects.filter(source=source).latest().is_fictional
     assert all("(fictif)" in name for name in Place.objects.values_list("name", flat=True))
+    # Every indicator has figures, and the carte scolaire links collèges of the fictional Annuaire.
+    for indicator in Indicator.objects.all():
+        assert CommuneIndicator.objects.filter(indicator=indicator, is_active=True).exists(), indicator.slug
+    assert CommuneIndicator.objects.filter(indicator_id="college-secteur", place__isnull=False).exists()
 
 
 def test_a_second_offline_run_finds_everything_unchanged(offline_machine):
-    for slug in SOURCES:
+    for slug in sources.SOURCE_SLUGS:
         assert refresh(slug).ok
-    for slug in SOURCES:
+    for slug in sources.SOURCE_SLUGS:
         outcome = refresh(slug)
         assert outcome.ok, outcome.summary()
         assert (outcome.record.created, outcome.record.updated, outcome.record.deactivated) == (0, 0, 0)

@@ -3,32 +3,24 @@ generator, and imported whole by the importers (what the offline fallback serves
 
 import csv
 import gzip
-import importlib.util
 import json
 import shutil
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from communes import fictional
+from communes.fictional_indicators import is_open_college
 from communes.models import CommuneIndicator, Place
-from tests.conftest import SHARED_DATA
 
 from .indicator_helpers import load_registry, refresh, registry_records
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures" / "raw"
 SOURCES = ("caf", "arcep", "dvf", "carte-scolaire", "apl")
-
-
-def generator():
-    spec = importlib.util.spec_from_file_location(
-        "make_indicator_fixtures", ROOT / "fixtures" / "make_indicator_fixtures.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_every_folder_says_what_is_fictional_and_stays_small():
@@ -75,22 +67,45 @@ def test_names_are_marked_fictional_where_the_format_has_one():
 
 @pytest.mark.shared_data
 def test_the_tracked_files_are_what_the_generator_writes(tmp_path):
-    """Regenerated from the real Aube registry, the fixtures come out identical: they can be rebuilt."""
-    generator().main(["--out", str(tmp_path)])  # the generator's own inputs (see its --help)
-    for slug in SOURCES:
-        for path in sorted((FIXTURES / slug).iterdir()):
-            fresh = tmp_path / slug / path.name
-            if path.suffix == ".xlsx":  # the workbook stores its save time: compare the cells
-                old, new = load_workbook(path, read_only=True), load_workbook(fresh, read_only=True)
-                assert old.sheetnames == new.sheetnames
-                for name in old.sheetnames:
-                    assert list(old[name].iter_rows(values_only=True)) == list(
-                        new[name].iter_rows(values_only=True)
-                    )
-            elif path.suffix == ".gz":
-                assert gzip.decompress(fresh.read_bytes()) == gzip.decompress(path.read_bytes()), path
-            else:
-                assert fresh.read_bytes() == path.read_bytes(), path
+    """Regenerated from the real Aube registry by the one generator of fixtures/ (``python -m
+    communes.fictional fixtures``), every tracked file comes out identical: the fixtures can be rebuilt."""
+    fictional.main(["fixtures", "--out", str(tmp_path)])
+    tracked = sorted(p for p in FIXTURES.rglob("*") if p.is_file())
+    assert {p.relative_to(FIXTURES) for p in tracked} == {
+        p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()
+    }
+    for path in tracked:
+        fresh = tmp_path / path.relative_to(FIXTURES)
+        if path.suffix == ".xlsx":  # the workbook stores its save time: compare the cells
+            old, new = load_workbook(path, read_only=True), load_workbook(fresh, read_only=True)
+            assert old.sheetnames == new.sheetnames
+            for name in old.sheetnames:
+                assert list(old[name].iter_rows(values_only=True)) == list(
+                    new[name].iter_rows(values_only=True)
+                )
+        elif path.suffix == ".zip":  # so does a zip: compare the members
+            with zipfile.ZipFile(path) as old, zipfile.ZipFile(fresh) as new:
+                assert old.namelist() == new.namelist()
+                assert all(old.read(n) == new.read(n) for n in old.namelist()), path
+        elif path.suffix == ".gz":
+            assert gzip.decompress(fresh.read_bytes()) == gzip.decompress(path.read_bytes()), path
+        else:
+            assert fresh.read_bytes() == path.read_bytes(), path
+
+
+def test_the_carte_scolaire_names_collèges_of_the_fictional_annuaire():
+    """Offline, the commune page links its sector's collège: every UAI of the fictional carte scolaire is an
+    open collège of the fictional Annuaire beside it (both are rebuilt together)."""
+    colleges = {
+        r["identifiant_de_l_etablissement"]
+        for r in fictional.read_json(FIXTURES / "ecoles" / "annuaire-education-10.json")
+        if is_open_college(r)
+    }
+    with (FIXTURES / "carte-scolaire" / "carte-scolaire-colleges-10.csv").open(
+        encoding="utf-8-sig", newline=""
+    ) as fh:
+        named = {row["Code_RNE"] for row in csv.DictReader(fh, delimiter=";")}
+    assert named and named <= colleges
 
 
 @pytest.mark.shared_data
@@ -99,7 +114,7 @@ def test_the_fictional_aube_imports_whole_with_no_rejected_row(settings):
     raw = Path(settings.OSEZ_RAW_DIR)
     for slug in SOURCES:
         shutil.copytree(FIXTURES / slug, raw / slug)
-    shutil.copytree(SHARED_DATA / "raw" / "ecoles", raw / "ecoles")
+    shutil.copytree(FIXTURES / "ecoles", raw / "ecoles")
     communes = registry_records("10")
     load_registry(raw, ["10"])
     assert refresh("ecoles", ["10"]).ok
