@@ -7,14 +7,25 @@ from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from osez import roles
 from osez.permissions import has_role
 
-from . import territory
+from . import publication, territory
 from .enums import UploadState
-from .models import Commune, ImportRecord, Layer, Place, PlaceAnnotation, Source, TerritoryUpload
+from .models import (
+    Commune,
+    CommuneIndicator,
+    ImportRecord,
+    Indicator,
+    Layer,
+    Place,
+    PlaceAnnotation,
+    Source,
+    TerritoryUpload,
+)
 
 # Who may see the data pipeline, and who may upload partners' files and annotate places.
 VIEW_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.MARKETING)
@@ -43,40 +54,108 @@ class RoleAdminMixin:
 
 @admin.register(Source)
 class SourceAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """Two dates per source (the data's own, our import's) and whether the publisher has anything newer."""
+
     list_display = [
         "name",
         "slug",
         "state",
-        "freshness",
-        "is_stale_flag",
+        "data_edition",
         "last_success_at",
+        "freshness",
+        "is_current_flag",
+        "fictional_flag",
         "last_attempt_at",
     ]
     list_filter = ["state", "is_territory"]
-    readonly_fields = ["state", "last_success_at", "last_attempt_at", "last_message", "freshness"]
+    readonly_fields = ["state", "last_success_at", "last_attempt_at", "last_message", "data_vintage", "data_date",
+                       "published_every", "freshness", "fictional_flag"]  # fmt: skip
     search_fields = ["name", "slug", "publisher"]
     edit_roles = ()
 
+    def get_queryset(self, request):
+        return publication.with_fiction(super().get_queryset(request))
+
+    @admin.display(description=_("données du"))
+    def data_edition(self, obj):
+        return publication.vintage_label(obj) or "—"
+
     @admin.display(description=_("fraîcheur"))
     def freshness(self, obj):
-        if obj.last_success_at is None:
-            return _("Jamais importée")
-        return _("PÉRIMÉE — à vérifier") if obj.is_stale else _("À jour")
+        status = publication.edition_status(obj)
+        if status.state == publication.Edition.NEVER:
+            text = _("Jamais importée")
+        elif status.state == publication.Edition.OUTDATED:
+            text = _(
+                "PÉRIMÉE — une édition plus récente que celle importée est probablement parue (attendue vers le %(date)s)"
+            ) % {"date": formats.date_format(status.next_edition, "j F Y")}
+        elif status.state == publication.Edition.LATE:
+            text = _("PÉRIMÉE — aucun import réussi depuis plus que le rythme attendu")
+        elif status.next_edition:
+            text = _("À jour — prochaine édition attendue vers le %(date)s") % {
+                "date": formats.date_format(status.next_edition, "j F Y")
+            }
+        else:
+            text = _("À jour")
+        if status.failing:
+            text = f"{text} ; " + str(
+                _("imports en échec depuis plus que le rythme attendu")
+                if publication.import_is_late(obj)
+                else _("dernière tentative en échec")
+            )
+        return text
 
     @admin.display(description=_("à jour"), boolean=True)
-    def is_stale_flag(self, obj):
-        return not obj.is_stale
+    def is_current_flag(self, obj):
+        return publication.edition_status(obj).is_current
+
+    @admin.display(description=_("données fictives"), boolean=True)
+    def fictional_flag(self, obj):
+        return publication.is_fictional(obj)
 
 
 @admin.register(ImportRecord)
 class ImportRecordAdmin(RoleAdminMixin, admin.ModelAdmin):
-    list_display = ["source", "started_at", "finished_at", "outcome", "created", "updated", "unchanged",
-                    "rejected", "deactivated", "forced"]  # fmt: skip
-    list_filter = ["source", "outcome", "forced"]
+    list_display = ["source", "started_at", "finished_at", "outcome", "data_edition", "created", "updated",
+                    "unchanged", "rejected", "deactivated", "forced", "is_fictional"]  # fmt: skip
+    list_filter = ["source", "outcome", "forced", "is_fictional"]
     date_hierarchy = "started_at"
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+    @admin.display(description=_("données du"))
+    def data_edition(self, obj):
+        return publication.vintage_label(obj) or "—"
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """Indicators belong to their source (a refresh rewrites them): staff read them here."""
+
+    list_display = ["name", "slug", "unit", "theme", "source", "order"]
+    list_filter = ["theme", "source"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(CommuneIndicator)
+class CommuneIndicatorAdmin(RoleAdminMixin, admin.ModelAdmin):
+    list_display = ["commune", "indicator", "shown_value", "level", "territory_name", "count", "vintage",
+                    "is_active"]  # fmt: skip
+    list_filter = ["indicator", "level", "is_active"]
+    search_fields = ["commune__name", "commune__code_insee"]
+    list_select_related = ["commune", "indicator"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    @admin.display(description=_("valeur"))
+    def shown_value(self, obj):
+        from .indicators import IndicatorReading
+
+        return IndicatorReading(obj.indicator, None, obj).value_text
 
 
 @admin.register(Layer)
