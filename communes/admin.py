@@ -3,6 +3,7 @@ and the upload → preview → publish pages of the territory layers.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -271,8 +272,10 @@ class TerritoryUploadAdmin(RoleAdminMixin, admin.ModelAdmin):
                 form.add_error("file", str(exc))
             else:
                 return redirect(reverse("admin:communes_territoryupload_preview", args=[upload.pk]))
+        people = Layer.objects.filter(slug__in=territory.PEOPLE_LAYERS).values_list("name", flat=True)
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-                   "title": _("Téléverser le fichier d'un partenaire")}  # fmt: skip
+                   "title": _("Téléverser le fichier d'un partenaire"),
+                   "people_layers": ", ".join(str(n).lower() for n in people)}  # fmt: skip
         return TemplateResponse(request, "admin/communes/territory_upload.html", context)
 
     def preview_view(self, request, pk):
@@ -281,28 +284,74 @@ class TerritoryUploadAdmin(RoleAdminMixin, admin.ModelAdmin):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
-        published_now = Place.objects.filter(source=upload.source, layer=upload.layer, is_active=True).count()
+        return self._preview(request, upload)
+
+    def _preview(self, request, upload, shrink=None, confirm_form=None):
+        published_now = territory.published_count(upload)
+        names = dict(
+            Commune.objects.filter(pk__in={r["code_commune"] for r in upload.rows}).values_list("pk", "name")
+        )
+        entries = territory.public_entries(upload.layer, upload.rows, names)
+        data_lines = upload.data_lines or len(upload.rows) + len(upload.rejected_rows)
+        blank = max(0, data_lines - len(upload.rows) - len(upload.rejected_rows))
+        if shrink is None and upload.state == UploadState.PREVIEW:
+            would_shrink = territory.shrinks_too_much(len(entries), published_now)
+        else:
+            would_shrink = shrink is not None
         context = {
             **self.admin_site.each_context(request), "upload": upload, "opts": self.model._meta,
             "accepted": upload.rows[:500], "accepted_count": len(upload.rows), "rejected": upload.rejected_rows,
-            "published_now": published_now, "can_publish": upload.state == UploadState.PREVIEW
-            and bool(upload.rows) and has_role(request.user, *EDIT_ROLES), "title": _("Aperçu avant publication"),
+            "data_lines": data_lines, "blank_lines": blank, "entries": entries[:500], "entry_count": len(entries),
+            "people_layer": territory.is_people_layer(upload.layer), "published_now": published_now,
+            "would_shrink": would_shrink, "shrink_error": shrink, "confirm_form": confirm_form or ShrinkConfirmForm(),
+            "max_shrink": round(settings.OSEZ_MAX_SHRINK * 100),
+            "can_publish": upload.state == UploadState.PREVIEW and bool(upload.rows)
+            and has_role(request.user, *EDIT_ROLES), "title": _("Aperçu avant publication"),
         }  # fmt: skip
         return TemplateResponse(request, "admin/communes/territory_preview.html", context)
 
     def publish_view(self, request, pk):
         self._check(request)
-        upload = get_object_or_404(TerritoryUpload, pk=pk)
+        upload = get_object_or_404(TerritoryUpload.objects.select_related("layer", "source"), pk=pk)
         if request.method != "POST":
             return redirect(reverse("admin:communes_territoryupload_preview", args=[pk]))
+        form = ShrinkConfirmForm(request.POST)
+        confirmed = form.is_valid() and form.cleaned_data["confirm_shrink"]
+        reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
         try:
-            record = territory.publish_upload(upload, request.user)
+            record = territory.publish_upload(upload, request.user, confirm_shrink=confirmed, reason=reason)
+        except territory.ShrinkRefused as exc:
+            # The preview again, with the refusal and the confirmation to give (nothing was published).
+            return self._preview(request, upload, shrink=str(exc), confirm_form=form)
         except territory.UploadError as exc:
+            if confirmed and not reason.strip():  # confirmed without saying why: ask for the reason
+                form.add_error("reason", str(exc))
+                return self._preview(request, upload, shrink=str(exc), confirm_form=form)
             messages.error(request, str(exc))
         else:
-            messages.success(
-                request,
-                _("Publié : %(c)d créés, %(u)d mis à jour, %(n)d inchangés, %(d)d retirés.")
-                % {"c": record.created, "u": record.updated, "n": record.unchanged, "d": record.deactivated},
-            )
+            text = _("Publié : %(c)d créés, %(u)d mis à jour, %(n)d inchangés, %(d)d retirés.") % {
+                "c": record.created, "u": record.updated, "n": record.unchanged, "d": record.deactivated
+            }  # fmt: skip
+            if record.forced:
+                text += " " + str(_("Baisse confirmée par %(who)s, enregistrée avec l'import.")) % {
+                    "who": request.user.get_username()
+                }
+            messages.success(request, text)
         return redirect(reverse("admin:communes_territoryupload_preview", args=[pk]))
+
+
+class ShrinkConfirmForm(forms.Form):
+    """A person's explicit confirmation that a file with far fewer places than published is right."""
+
+    confirm_shrink = forms.BooleanField(
+        label=_(
+            "Je confirme que les lieux absents de ce fichier ont vraiment disparu et doivent être retirés du site"
+        ),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Pourquoi ? (enregistré avec l'import)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

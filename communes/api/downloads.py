@@ -92,7 +92,9 @@ def _note_lines(title, attribution):
             f"mise à jour le {updated}"
         )
         if a["is_fictional"]:
-            lines.append(f"ATTENTION : les données de « {a['name']} » sont fictives (démonstration), pas réelles")
+            lines.append(
+                f"ATTENTION : les données de « {a['name']} » sont fictives (démonstration), pas réelles"
+            )
     # A separator inside a note would split it into columns in a spreadsheet.
     return ["# " + line.replace(";", ",").replace("\n", " ") + "\r\n" for line in lines]
 

@@ -157,7 +157,9 @@ class PlaceFilter(filters.FilterSet):
 
 
 class IndicatorValueFilter(filters.FilterSet):
-    indicator = filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label=_("Identifiant de l'indicateur"))
+    indicator = filters.ModelChoiceFilter(
+        queryset=Indicator.objects.all(), label=_("Identifiant de l'indicateur")
+    )
     commune = filters.ModelChoiceFilter(queryset=Commune.objects.all(), label=_("Code INSEE de la commune"))
     departement = filters.ModelChoiceFilter(
         field_name="commune__departement",

@@ -20,12 +20,17 @@ class AttributionSerializer(serializers.Serializer):
     licence = serializers.CharField()
     licence_url = serializers.URLField()
     homepage = serializers.CharField(allow_blank=True)
-    last_update = serializers.DateTimeField(allow_null=True, help_text="Date du dernier import réussi sur ce site")
+    last_update = serializers.DateTimeField(
+        allow_null=True, help_text="Date du dernier import réussi sur ce site"
+    )
     data_vintage = serializers.CharField(
-        allow_blank=True, help_text="Millésime des données selon leur producteur (« BPE 2024 »), vide s'il n'en donne pas"
+        allow_blank=True,
+        help_text="Millésime des données selon leur producteur (« BPE 2024 »), vide s'il n'en donne pas",
     )
     data_date = serializers.DateField(allow_null=True, help_text="Date des données elles-mêmes, si connue")
-    is_fictional = serializers.BooleanField(help_text="Vrai quand les données publiées sont fictives (démonstration)")
+    is_fictional = serializers.BooleanField(
+        help_text="Vrai quand les données publiées sont fictives (démonstration)"
+    )
 
 
 class DepartementSerializer(serializers.ModelSerializer):
@@ -113,7 +118,9 @@ class CommuneFigureSerializer(serializers.Serializer):
         help_text="Null quand il n'y a pas de données ou que la source ne publie pas le chiffre (trop peu de ventes…)",
     )
     text = serializers.CharField(allow_blank=True)
-    count = serializers.IntegerField(allow_null=True, help_text="Base du chiffre (ventes, locaux…), si connue")
+    count = serializers.IntegerField(
+        allow_null=True, help_text="Base du chiffre (ventes, locaux…), si connue"
+    )
     level = serializers.ChoiceField(
         choices=IndicatorLevel.choices,
         allow_null=True,
@@ -170,7 +177,9 @@ class CommuneDetailSerializer(CommuneSerializer):
             return []
         rows = {
             row.indicator_id: row
-            for row in CommuneIndicator.objects.filter(commune=commune, is_active=True).select_related("place")
+            for row in CommuneIndicator.objects.filter(commune=commune, is_active=True).select_related(
+                "place"
+            )
         }
         return [commune_figure(i, rows.get(i.pk), i.source) for i in indicators]
 
@@ -512,7 +521,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     theme_label = serializers.CharField(source="get_theme_display")
     source = SourceSerializer()
-    commune_count = serializers.SerializerMethodField(help_text="Communes ayant une ligne pour cet indicateur")
+    commune_count = serializers.SerializerMethodField(
+        help_text="Communes ayant une ligne pour cet indicateur"
+    )
 
     class Meta:
         model = Indicator

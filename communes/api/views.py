@@ -326,7 +326,9 @@ class IndicatorViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         # The source with its fiction flag, for "is_fictional" (one query with a subquery).
         sources = with_fiction(Source.objects.all())
-        return Indicator.objects.prefetch_related(Prefetch("source", queryset=sources)).order_by("order", "slug")
+        return Indicator.objects.prefetch_related(Prefetch("source", queryset=sources)).order_by(
+            "order", "slug"
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
