@@ -24,6 +24,7 @@ from .publication import vintage_label
 COUNT_WORDS = {
     "dvf": ("vente", "ventes"),
     "arcep": ("local", "locaux"),
+    "apl": ("habitant", "habitants"),
 }
 
 
