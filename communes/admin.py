@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from osez import roles
@@ -62,7 +62,7 @@ class SourceAdmin(RoleAdminMixin, admin.ModelAdmin):
         "slug",
         "state",
         "data_edition",
-        "last_success_at",
+        "imported_on",
         "freshness",
         "is_current_flag",
         "fictional_flag",
@@ -81,6 +81,12 @@ class SourceAdmin(RoleAdminMixin, admin.ModelAdmin):
     def data_edition(self, obj):
         return publication.vintage_label(obj) or "—"
 
+    @admin.display(description=_("importées le"), ordering="last_success_at")
+    def imported_on(self, obj):
+        if obj.last_success_at is None:
+            return _("jamais")
+        return formats.date_format(timezone.localtime(obj.last_success_at), "j F Y H:i")
+
     @admin.display(description=_("fraîcheur"))
     def freshness(self, obj):
         status = publication.edition_status(obj)
@@ -92,8 +98,14 @@ class SourceAdmin(RoleAdminMixin, admin.ModelAdmin):
             ) % {"date": formats.date_format(status.next_edition, "j F Y")}
         elif status.state == publication.Edition.LATE:
             text = _("PÉRIMÉE — aucun import réussi depuis plus que le rythme attendu")
-        elif status.next_edition:
+        elif status.next_edition and status.next_edition > timezone.localdate():
             text = _("À jour — prochaine édition attendue vers le %(date)s") % {
+                "date": formats.date_format(status.next_edition, "j F Y")
+            }
+        elif status.next_edition:
+            text = _(
+                "À jour — rien de plus récent chez le producteur au dernier import (édition attendue depuis le %(date)s)"
+            ) % {
                 "date": formats.date_format(status.next_edition, "j F Y")
             }
         else:

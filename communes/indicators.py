@@ -98,6 +98,17 @@ class IndicatorReading:
         return str(_("chiffre non publié par la source"))
 
     @property
+    def shows_figure(self):
+        """Something to show as the figure: a value, a text or a linked place (else "pas de données"…)."""
+        row = self.row
+        return row is not None and (row.value is not None or bool(row.text) or row.place_id is not None)
+
+    @property
+    def number_text(self):
+        """The value without its unit ("61,3"), for pages that set the unit in smaller type."""
+        return format_number(self.row.value) if self.has_value else ""
+
+    @property
     def level_note(self):
         return level_note(self.row)
 

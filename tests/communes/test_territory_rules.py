@@ -192,7 +192,7 @@ def test_a_layer_about_people_is_published_as_counts_or_agreed_names_without_con
 def test_the_upload_screen_and_the_preview_say_so_before_publishing(client, communes_loaded, advisor):
     client.force_login(advisor)
     form = client.get("/admin/communes/territoryupload/televerser/").content.decode()
-    rule = form.split('id="people-rule"')[1].split("</div>")[0]
+    rule = form.split('id="people-rule"')[1].split("</ul>")[0]
     assert "assistantes maternelles" in rule and "médecins acceptant de nouveaux patients" in rule
     assert "jamais publiés" in rule and "consentement" in rule
     result = upload("assistantes-maternelles", CHILDMINDERS, advisor)

@@ -123,7 +123,9 @@ def test_a_linked_place_is_named_with_its_commune_and_contacts(client, territory
     CommuneIndicatorFactory(commune=territory["chapelle"], indicator=sector, value=None, place=college)
     html = text(page(client, territory["chapelle"]))
     card = indicator_card(html, "college-secteur")
-    assert card.startswith("Collège public de secteur collège de Troyes (fictif) Troyes —")
+    assert card.startswith(
+        "Collège public de secteur collège de Troyes (fictif) Troyes · Tél. 03 25 70 00 00"
+    )
     assert 'href="tel:+33325700000"' in html and "college-fictif.example.org" in card
 
 
