@@ -105,9 +105,7 @@ class SourceAdmin(RoleAdminMixin, admin.ModelAdmin):
         elif status.next_edition:
             text = _(
                 "À jour — rien de plus récent chez le producteur au dernier import (édition attendue depuis le %(date)s)"
-            ) % {
-                "date": formats.date_format(status.next_edition, "j F Y")
-            }
+            ) % {"date": formats.date_format(status.next_edition, "j F Y")}
         else:
             text = _("À jour")
         if status.failing:

@@ -10,6 +10,7 @@ Three cases are kept apart everywhere (pages, finder, API, downloads):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -28,9 +29,14 @@ COUNT_WORDS = {
 }
 
 
+def finite(value):
+    """The value, or None when there is none or it is not a number a person can read (NaN, infinity)."""
+    return value if value is not None and math.isfinite(value) else None
+
+
 def format_number(value, unit=""):
     """2150.0, "€/m²" → "2 150 €/m²"; 87.25, "%" → "87,3 %" (half up, as people round); integers bare."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return ""
     exact = Decimal(repr(float(value)))
     rounded = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
@@ -82,14 +88,14 @@ class IndicatorReading:
 
     @property
     def has_value(self):
-        return self.row is not None and self.row.value is not None
+        return self.row is not None and finite(self.row.value) is not None
 
     @property
     def value_text(self):
         row = self.row
         if row is None:
             return str(_("pas de données"))
-        if row.value is not None:
+        if finite(row.value) is not None:
             return format_number(row.value, self.indicator.unit)
         if row.text:
             return row.text
@@ -101,7 +107,9 @@ class IndicatorReading:
     def shows_figure(self):
         """Something to show as the figure: a value, a text or a linked place (else "pas de données"…)."""
         row = self.row
-        return row is not None and (row.value is not None or bool(row.text) or row.place_id is not None)
+        return row is not None and (
+            finite(row.value) is not None or bool(row.text) or row.place_id is not None
+        )
 
     @property
     def number_text(self):

@@ -153,9 +153,10 @@ class Place(models.Model):
     address = models.CharField(_("adresse"), max_length=300, blank=True)
     postcode = models.CharField(_("code postal"), max_length=5, blank=True)
     # Contacts as the source publishes them (an establishment's switchboard, never a private person's).
-    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
-    email = models.EmailField(_("courriel"), max_length=254, blank=True)
-    website = models.URLField(_("site web"), max_length=500, blank=True)
+    # Database defaults too: a bulk COPY that names only the older columns must not insert NULLs.
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True, default="", db_default="")
+    email = models.EmailField(_("courriel"), max_length=254, blank=True, default="", db_default="")
+    website = models.URLField(_("site web"), max_length=500, blank=True, default="", db_default="")
     # Where the source placed the point itself, or only knows the commune: EXACT points are drawn on maps;
     # APPROXIMATE ones (BPE QUALITE_GEOLOC 33: drawn at random inside the commune) count in their commune
     # and are listed as "position approximative", never drawn as if exact; UNKNOWN ones have no point.
@@ -164,6 +165,7 @@ class Place(models.Model):
         max_length=12,
         choices=PositionQuality.choices,
         default=PositionQuality.EXACT,
+        db_default=PositionQuality.EXACT,
     )
     attributes = models.JSONField(default=dict, blank=True)
     # Digest of the imported values: a refresh compares it in memory to tell "unchanged" from "updated".

@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from communes.contacts import website_href
+from communes.indicators import finite
 from communes.models import Commune, CommuneIndicator, Indicator, Layer, Place, Proximity
 
 from .licensing import COMMUNES_SOURCE, credits, layer_sources, licence_text
@@ -343,7 +344,7 @@ def indicators_csv():
                 row.commune_name,
                 indicator.slug,
                 indicator.name,
-                "" if row.value is None else _number(row.value),
+                "" if finite(row.value) is None else _number(row.value),
                 indicator.unit,
                 row.text,
                 "" if row.count is None else row.count,

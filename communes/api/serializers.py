@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from communes.contacts import website_href
 from communes.enums import IndicatorLevel, PositionQuality
-from communes.indicators import IndicatorReading
+from communes.indicators import IndicatorReading, finite
 from communes.models import EPCI, Commune, CommuneIndicator, Departement, Indicator, Layer, Place, Source
 from communes.publication import edition_status, is_fictional
 
@@ -146,7 +146,7 @@ def commune_figure(indicator, row, source):
         "unit": indicator.unit,
         "theme": indicator.theme,
         "has_data": row is not None,
-        "value": None if row is None else row.value,
+        "value": None if row is None else finite(row.value),
         "text": "" if row is None else row.text,
         "count": None if row is None else row.count,
         "level": None if row is None else row.level,

@@ -215,3 +215,12 @@ def test_an_approximate_nearest_place_says_so_and_is_not_drawn(client, territory
         in row
     )
     assert "collège de Troyes (fictif)" not in map_places(html)
+
+
+def test_a_value_that_is_not_a_number_reads_as_no_figure(client, territory, figures):
+    figures["fibre"].values.update(value=float("inf"))
+    html = text(page(client, territory["chapelle"]))
+    card = indicator_card(html, "fibre")
+    assert "chiffre non publié par la source" in card and "inf" not in card.lower()
+    detail = client.get("/api/v1/communes/10081/").json()
+    assert next(i for i in detail["indicators"] if i["indicator"] == "fibre")["value"] is None
