@@ -56,6 +56,10 @@ def email_href(email: str) -> str:
 
 def position_note(place) -> str:
     """ "" for an exact point; "position approximative" or "position inconnue" otherwise."""
+    deferred = place.get_deferred_fields() if hasattr(place, "get_deferred_fields") else ()
+    attributes = None if "attributes" in deferred else getattr(place, "attributes", None)  # never a query
+    if isinstance(attributes, dict) and attributes.get("nombre") is not None:
+        return ""  # a count per commune (a partner's file about people) is not a place: no position to give
     quality = getattr(place, "position_quality", PositionQuality.EXACT)
     if quality == PositionQuality.UNKNOWN or getattr(place, "latitude", None) is None:
         return str(_("position inconnue"))

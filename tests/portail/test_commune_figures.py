@@ -224,3 +224,18 @@ def test_a_value_that_is_not_a_number_reads_as_no_figure(client, territory, figu
     assert "chiffre non publié par la source" in card and "inf" not in card.lower()
     detail = client.get("/api/v1/communes/10081/").json()
     assert next(i for i in detail["indicators"] if i["indicator"] == "fibre")["value"] is None
+
+
+def test_a_count_per_commune_reads_as_a_count_not_as_a_place_without_position(client, territory):
+    from tests.factories import LayerFactory
+
+    layer = LayerFactory(slug="assistantes-maternelles", name="Assistantes maternelles")
+    PlaceFactory(
+        layer=layer, source=territory["source"], commune=territory["chapelle"],
+        name="Assistantes maternelles — La Chapelle-Saint-Luc", latitude=None, longitude=None,
+        position_quality=PositionQuality.UNKNOWN, attributes={"nombre": 14},
+    )  # fmt: skip
+    item = re.search(
+        r"Assistantes maternelles — La Chapelle-Saint-Luc</span>(.*?)</li>", places_text(text(page(client, territory["chapelle"]))), re.S
+    )[1]  # fmt: skip
+    assert "(nombre : 14)" in item and "position" not in item
