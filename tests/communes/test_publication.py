@@ -103,3 +103,17 @@ def test_admin_shows_both_dates_and_judges_against_the_publication_rhythm(client
     assert "BPE 2024" in row and "2024" in row.split("BPE 2024")[1]  # the import date follows the vintage
     assert "PÉRIMÉE — une édition plus récente que celle importée est probablement parue" in row
     assert 'alt="False"' in row  # the "à jour" column
+
+
+@pytest.mark.django_db
+def test_admin_says_a_due_edition_was_not_yet_published_at_the_last_import(client):
+    SourceFactory(slug="bpe")
+    Source.objects.filter(pk="bpe").update(
+        name="BPE fictive", data_vintage="BPE 2024", data_date=date(2024, 1, 1), published_every=timedelta(days=365),
+        expected_every=timedelta(days=7), state=SourceState.FAILED, last_success_at=datetime.now(UTC) - timedelta(days=1),
+    )  # fmt: skip
+    client.force_login(UserFactory(roles=[ADVISOR]))
+    row = client.get("/admin/communes/source/").content.decode().split("BPE fictive")[1].split("</tr>")[0]
+    assert "À jour — rien de plus récent chez le producteur au dernier import" in row
+    assert "dernière tentative en échec" in row
+    assert 'alt="True"' in row
