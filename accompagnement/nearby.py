@@ -51,7 +51,7 @@ def nearest_places(commune, layer_slugs, per_layer=PER_LAYER):
         # carries its contour, heavy to load for hundreds of places).
         candidates = list(
             Place.objects.active()
-            .located()
+            .mappable()  # an approximate point still ranks (the list says so), an unknown one cannot
             .filter(
                 layer=layer,
                 latitude__range=(commune.latitude - BOX_DEGREES, commune.latitude + BOX_DEGREES),

@@ -3,18 +3,30 @@ and the upload → preview → publish pages of the territory layers.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from osez import roles
 from osez.permissions import has_role
 
-from . import territory
+from . import publication, territory
 from .enums import UploadState
-from .models import Commune, ImportRecord, Layer, Place, PlaceAnnotation, Source, TerritoryUpload
+from .models import (
+    Commune,
+    CommuneIndicator,
+    ImportRecord,
+    Indicator,
+    Layer,
+    Place,
+    PlaceAnnotation,
+    Source,
+    TerritoryUpload,
+)
 
 # Who may see the data pipeline, and who may upload partners' files and annotate places.
 VIEW_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.MARKETING)
@@ -43,40 +55,118 @@ class RoleAdminMixin:
 
 @admin.register(Source)
 class SourceAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """Two dates per source (the data's own, our import's) and whether the publisher has anything newer."""
+
     list_display = [
         "name",
         "slug",
         "state",
+        "data_edition",
+        "imported_on",
         "freshness",
-        "is_stale_flag",
-        "last_success_at",
+        "is_current_flag",
+        "fictional_flag",
         "last_attempt_at",
     ]
     list_filter = ["state", "is_territory"]
-    readonly_fields = ["state", "last_success_at", "last_attempt_at", "last_message", "freshness"]
+    readonly_fields = ["state", "last_success_at", "last_attempt_at", "last_message", "data_vintage", "data_date",
+                       "published_every", "freshness", "fictional_flag"]  # fmt: skip
     search_fields = ["name", "slug", "publisher"]
     edit_roles = ()
 
+    def get_queryset(self, request):
+        return publication.with_fiction(super().get_queryset(request))
+
+    @admin.display(description=_("données du"))
+    def data_edition(self, obj):
+        return publication.vintage_label(obj) or "—"
+
+    @admin.display(description=_("importées le"), ordering="last_success_at")
+    def imported_on(self, obj):
+        if obj.last_success_at is None:
+            return _("jamais")
+        return formats.date_format(timezone.localtime(obj.last_success_at), "j F Y H:i")
+
     @admin.display(description=_("fraîcheur"))
     def freshness(self, obj):
-        if obj.last_success_at is None:
-            return _("Jamais importée")
-        return _("PÉRIMÉE — à vérifier") if obj.is_stale else _("À jour")
+        status = publication.edition_status(obj)
+        if status.state == publication.Edition.NEVER:
+            text = _("Jamais importée")
+        elif status.state == publication.Edition.OUTDATED:
+            text = _(
+                "PÉRIMÉE — une édition plus récente que celle importée est probablement parue (attendue vers le %(date)s)"
+            ) % {"date": formats.date_format(status.next_edition, "j F Y")}
+        elif status.state == publication.Edition.LATE:
+            text = _("PÉRIMÉE — aucun import réussi depuis plus que le rythme attendu")
+        elif status.next_edition and status.next_edition > timezone.localdate():
+            text = _("À jour — prochaine édition attendue vers le %(date)s") % {
+                "date": formats.date_format(status.next_edition, "j F Y")
+            }
+        elif status.next_edition:
+            text = _(
+                "À jour — rien de plus récent chez le producteur au dernier import (édition attendue depuis le %(date)s)"
+            ) % {"date": formats.date_format(status.next_edition, "j F Y")}
+        else:
+            text = _("À jour")
+        if status.failing:
+            text = f"{text} ; " + str(
+                _("imports en échec depuis plus que le rythme attendu")
+                if publication.import_is_late(obj)
+                else _("dernière tentative en échec")
+            )
+        return text
 
     @admin.display(description=_("à jour"), boolean=True)
-    def is_stale_flag(self, obj):
-        return not obj.is_stale
+    def is_current_flag(self, obj):
+        return publication.edition_status(obj).is_current
+
+    @admin.display(description=_("données fictives"), boolean=True)
+    def fictional_flag(self, obj):
+        return publication.is_fictional(obj)
 
 
 @admin.register(ImportRecord)
 class ImportRecordAdmin(RoleAdminMixin, admin.ModelAdmin):
-    list_display = ["source", "started_at", "finished_at", "outcome", "created", "updated", "unchanged",
-                    "rejected", "deactivated", "forced"]  # fmt: skip
-    list_filter = ["source", "outcome", "forced"]
+    list_display = ["source", "started_at", "finished_at", "outcome", "data_edition", "created", "updated",
+                    "unchanged", "rejected", "deactivated", "forced", "is_fictional"]  # fmt: skip
+    list_filter = ["source", "outcome", "forced", "is_fictional"]
     date_hierarchy = "started_at"
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+    @admin.display(description=_("données du"))
+    def data_edition(self, obj):
+        return publication.vintage_label(obj) or "—"
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """Indicators belong to their source (a refresh rewrites them): staff read them here."""
+
+    list_display = ["name", "slug", "unit", "theme", "source", "order"]
+    list_filter = ["theme", "source"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(CommuneIndicator)
+class CommuneIndicatorAdmin(RoleAdminMixin, admin.ModelAdmin):
+    list_display = ["commune", "indicator", "shown_value", "level", "territory_name", "count", "vintage",
+                    "is_active"]  # fmt: skip
+    list_filter = ["indicator", "level", "is_active"]
+    search_fields = ["commune__name", "commune__code_insee"]
+    list_select_related = ["commune", "indicator"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    @admin.display(description=_("valeur"))
+    def shown_value(self, obj):
+        from .indicators import IndicatorReading
+
+        return IndicatorReading(obj.indicator, None, obj).value_text
 
 
 @admin.register(Layer)
@@ -192,8 +282,10 @@ class TerritoryUploadAdmin(RoleAdminMixin, admin.ModelAdmin):
                 form.add_error("file", str(exc))
             else:
                 return redirect(reverse("admin:communes_territoryupload_preview", args=[upload.pk]))
+        people = Layer.objects.filter(slug__in=territory.PEOPLE_LAYERS).values_list("name", flat=True)
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-                   "title": _("Téléverser le fichier d'un partenaire")}  # fmt: skip
+                   "title": _("Téléverser le fichier d'un partenaire"),
+                   "people_layers": ", ".join(str(n).lower() for n in people)}  # fmt: skip
         return TemplateResponse(request, "admin/communes/territory_upload.html", context)
 
     def preview_view(self, request, pk):
@@ -202,28 +294,74 @@ class TerritoryUploadAdmin(RoleAdminMixin, admin.ModelAdmin):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
-        published_now = Place.objects.filter(source=upload.source, layer=upload.layer, is_active=True).count()
+        return self._preview(request, upload)
+
+    def _preview(self, request, upload, shrink=None, confirm_form=None):
+        published_now = territory.published_count(upload)
+        names = dict(
+            Commune.objects.filter(pk__in={r["code_commune"] for r in upload.rows}).values_list("pk", "name")
+        )
+        entries = territory.public_entries(upload.layer, upload.rows, names)
+        data_lines = upload.data_lines or len(upload.rows) + len(upload.rejected_rows)
+        blank = max(0, data_lines - len(upload.rows) - len(upload.rejected_rows))
+        if shrink is None and upload.state == UploadState.PREVIEW:
+            would_shrink = territory.shrinks_too_much(len(entries), published_now)
+        else:
+            would_shrink = shrink is not None
         context = {
             **self.admin_site.each_context(request), "upload": upload, "opts": self.model._meta,
             "accepted": upload.rows[:500], "accepted_count": len(upload.rows), "rejected": upload.rejected_rows,
-            "published_now": published_now, "can_publish": upload.state == UploadState.PREVIEW
-            and bool(upload.rows) and has_role(request.user, *EDIT_ROLES), "title": _("Aperçu avant publication"),
+            "data_lines": data_lines, "blank_lines": blank, "entries": entries[:500], "entry_count": len(entries),
+            "people_layer": territory.is_people_layer(upload.layer), "published_now": published_now,
+            "would_shrink": would_shrink, "shrink_error": shrink, "confirm_form": confirm_form or ShrinkConfirmForm(),
+            "max_shrink": round(settings.OSEZ_MAX_SHRINK * 100),
+            "can_publish": upload.state == UploadState.PREVIEW and bool(upload.rows)
+            and has_role(request.user, *EDIT_ROLES), "title": _("Aperçu avant publication"),
         }  # fmt: skip
         return TemplateResponse(request, "admin/communes/territory_preview.html", context)
 
     def publish_view(self, request, pk):
         self._check(request)
-        upload = get_object_or_404(TerritoryUpload, pk=pk)
+        upload = get_object_or_404(TerritoryUpload.objects.select_related("layer", "source"), pk=pk)
         if request.method != "POST":
             return redirect(reverse("admin:communes_territoryupload_preview", args=[pk]))
+        form = ShrinkConfirmForm(request.POST)
+        confirmed = form.is_valid() and form.cleaned_data["confirm_shrink"]
+        reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
         try:
-            record = territory.publish_upload(upload, request.user)
+            record = territory.publish_upload(upload, request.user, confirm_shrink=confirmed, reason=reason)
+        except territory.ShrinkRefused as exc:
+            # The preview again, with the refusal and the confirmation to give (nothing was published).
+            return self._preview(request, upload, shrink=str(exc), confirm_form=form)
         except territory.UploadError as exc:
+            if confirmed and not reason.strip():  # confirmed without saying why: ask for the reason
+                form.add_error("reason", str(exc))
+                return self._preview(request, upload, shrink=str(exc), confirm_form=form)
             messages.error(request, str(exc))
         else:
-            messages.success(
-                request,
-                _("Publié : %(c)d créés, %(u)d mis à jour, %(n)d inchangés, %(d)d retirés.")
-                % {"c": record.created, "u": record.updated, "n": record.unchanged, "d": record.deactivated},
-            )
+            text = _("Publié : %(c)d créés, %(u)d mis à jour, %(n)d inchangés, %(d)d retirés.") % {
+                "c": record.created, "u": record.updated, "n": record.unchanged, "d": record.deactivated
+            }  # fmt: skip
+            if record.forced:
+                text += " " + str(_("Baisse confirmée par %(who)s, enregistrée avec l'import.")) % {
+                    "who": request.user.get_username()
+                }
+            messages.success(request, text)
         return redirect(reverse("admin:communes_territoryupload_preview", args=[pk]))
+
+
+class ShrinkConfirmForm(forms.Form):
+    """A person's explicit confirmation that a file with far fewer places than published is right."""
+
+    confirm_shrink = forms.BooleanField(
+        label=_(
+            "Je confirme que les lieux absents de ce fichier ont vraiment disparu et doivent être retirés du site"
+        ),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Pourquoi ? (enregistré avec l'import)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -26,3 +26,9 @@ class PlaceQuerySet(models.QuerySet):
 
     def located(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+    def mappable(self):
+        """Located places whose point a source gives (exact, or approximate and flagged as such)."""
+        from .enums import PositionQuality
+
+        return self.located().exclude(position_quality=PositionQuality.UNKNOWN)

@@ -280,6 +280,8 @@ class TerritoryUpload(models.Model):
     state = models.CharField(max_length=10, choices=UploadState.choices, default=UploadState.PREVIEW)
     rows = models.JSONField(default=list, blank=True)
     rejected_rows = models.JSONField(default=list, blank=True)
+    # Lines of the file after its header: accepted + rejected + empty lines add up to it in the preview.
+    data_lines = models.PositiveIntegerField(_("lignes de données du fichier"), default=0)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

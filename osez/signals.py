@@ -16,6 +16,7 @@ PUBLIC_MODELS = (
     "communes.Source",
     "communes.Layer",
     "communes.TerritoryUpload",
+    "communes.Indicator",
     "portail.Sheet",
     "portail.SheetAttachment",
 )

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from communes.geo import haversine_km
 from communes.models import Commune, Layer, Proximity
@@ -43,6 +44,71 @@ SCHOOL_NEEDS = [
     (range(15, 18), Need("lycee", gettext_lazy("lycée"), ("lycees",), 30)),
 ]
 
+
+def _lazy(text, **params):
+    """A label with its numbers, translated when shown rather than when this module is imported."""
+    return lazy(lambda: _(text) % params, str)()
+
+
+def _thousands(n):
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+@dataclass(frozen=True)
+class FigureCriterion:
+    """A threshold on a commune indicator ("at least 80 % of premises with fibre", "houses at most 1,500 €/m²").
+
+    A commune for which the source publishes nothing (or withholds the figure) does not meet it: it is
+    never read as 0, and the result says "pas de données" rather than a figure.
+    """
+
+    key: str
+    indicator: str  # slug of communes.Indicator (the sources' catalogue)
+    at_least: bool  # True: the value must be ≥ threshold; False: ≤ threshold
+    threshold: float
+    choice: str  # what the form offers
+    label: str  # how the explanation names it: "fibre (1 Gbit/s)"
+
+
+# Form field → (legend, criteria). A field appears only when its indicators have data.
+FIGURE_FIELDS = {
+    "internet": (gettext_lazy("Internet fixe"), [
+        FigureCriterion("thd30-90", "arcep-thd-30", True, 90, gettext_lazy(
+            "au moins 90 % des locaux éligibles au très haut débit (30 Mbit/s)"), gettext_lazy("très haut débit")),
+        FigureCriterion("fibre-50", "arcep-thd-1g", True, 50, gettext_lazy(
+            "au moins 50 % des locaux éligibles à la fibre (1 Gbit/s)"), gettext_lazy("fibre (1 Gbit/s)")),
+        FigureCriterion("fibre-80", "arcep-thd-1g", True, 80, gettext_lazy(
+            "au moins 80 % des locaux éligibles à la fibre (1 Gbit/s)"), gettext_lazy("fibre (1 Gbit/s)")),
+        FigureCriterion("fibre-95", "arcep-thd-1g", True, 95, gettext_lazy(
+            "au moins 95 % des locaux éligibles à la fibre (1 Gbit/s)"), gettext_lazy("fibre (1 Gbit/s)")),
+    ]),
+    "housing": (gettext_lazy("Prix des logements"), [
+        *(FigureCriterion(f"maison-{n}", "dvf-prix-m2-maisons", False, n, _lazy(gettext_noop(
+            "maisons à %(n)s €/m² au plus (prix médian)"), n=_thousands(n)),
+            gettext_lazy("prix médian des maisons")) for n in (1000, 1500, 2000, 2500)),
+        *(FigureCriterion(f"appartement-{n}", "dvf-prix-m2-appartements", False, n, _lazy(gettext_noop(
+            "appartements à %(n)s €/m² au plus (prix médian)"), n=_thousands(n)),
+            gettext_lazy("prix médian des appartements")) for n in (1500, 2000, 3000)),
+    ]),
+    "childcare": (gettext_lazy("Accueil des enfants de moins de 3 ans"), [
+        *(FigureCriterion(f"couverture-{n}", "caf-taux-couverture", True, n, _lazy(gettext_noop(
+            "au moins %(n)s places pour 100 enfants de moins de 3 ans"), n=n),
+            gettext_lazy("accueil du jeune enfant")) for n in (50, 60, 70)),
+    ]),
+    "gp_access": (gettext_lazy("Accès aux médecins généralistes"), [
+        FigureCriterion("apl-2.5", "apl-generalistes", True, 2.5, gettext_lazy(
+            "au moins 2,5 consultations par an et par habitant (hors zone sous-dense)"),
+            gettext_lazy("accès aux généralistes")),
+        FigureCriterion("apl-4", "apl-generalistes", True, 4, gettext_lazy(
+            "au moins 4 consultations par an et par habitant"), gettext_lazy("accès aux généralistes")),
+    ]),
+}  # fmt: skip
+FIGURE_CRITERIA = {c.key: c for _legend, criteria in FIGURE_FIELDS.values() for c in criteria}
+FIGURE_INDICATORS = tuple(sorted({c.indicator for c in FIGURE_CRITERIA.values()}))
+# Per commune and indicator in the index: no row, a row without figure, a figure.
+NO_ROW, NO_VALUE, HAS_VALUE = 0, 1, 2
+LEVEL_CODES = {"commune": 0, "epci": 1, "departement": 2}
+
 SIZE_BANDS = {
     # key: (label, min population included, max population excluded)
     "village": (gettext_lazy("un village (moins de 2 000 habitants)"), 0, 2000),
@@ -65,6 +131,11 @@ class FinderIndex:
     in_commune: dict[str, np.ndarray] = field(default_factory=dict)  # layer slug → count in the commune
     nearest_km: dict[str, np.ndarray] = field(default_factory=dict)  # layer slug → km, inf when none
     layer_names: dict[str, str] = field(default_factory=dict)  # layer slug → singular name
+    # Commune indicators the finder can use: value (NaN without figure), state, level, and each one's unit.
+    figures: dict[str, np.ndarray] = field(default_factory=dict)
+    figure_states: dict[str, np.ndarray] = field(default_factory=dict)
+    figure_levels: dict[str, np.ndarray] = field(default_factory=dict)
+    figure_units: dict[str, str] = field(default_factory=dict)
 
     def __len__(self):
         return len(self.codes)
@@ -114,7 +185,47 @@ def build_index(departements=None) -> FinderIndex:
             index.nearest_km[layer_id] = np.full(len(codes), np.inf)
         index.in_commune[layer_id][i] = in_commune
         index.nearest_km[layer_id][i] = np.inf if nearest_km is None else nearest_km
+    _load_figures(index, position, departements)
     return index
+
+
+def _load_figures(index, position, departements):
+    """The indicators the finder's criteria use, for every commune (two small queries)."""
+    from communes.models import CommuneIndicator, Indicator
+
+    index.figure_units = dict(
+        Indicator.objects.filter(slug__in=FIGURE_INDICATORS).values_list("slug", "unit")
+    )
+    if not index.figure_units:
+        return
+    n = len(index.codes)
+    rows = CommuneIndicator.objects.filter(
+        indicator_id__in=list(index.figure_units), is_active=True, commune__departement_id__in=departements
+    ).values_list("commune_id", "indicator_id", "value", "level")
+    for commune_id, slug, value, level in rows.iterator(chunk_size=20000):
+        i = position.get(commune_id)
+        if i is None:
+            continue
+        if slug not in index.figures:
+            index.figures[slug] = np.full(n, np.nan)
+            index.figure_states[slug] = np.zeros(n, dtype=np.int8)
+            index.figure_levels[slug] = np.zeros(n, dtype=np.int8)
+        if value is not None and np.isfinite(value):
+            index.figures[slug][i] = value
+            index.figure_states[slug][i] = HAS_VALUE
+        else:
+            index.figure_states[slug][i] = NO_VALUE
+        index.figure_levels[slug][i] = LEVEL_CODES.get(level, 0)
+
+
+def available_figure_fields(index):
+    """{form field: [criteria]} for the criteria whose indicator has at least one figure in the territory."""
+    available = {}
+    for name, (_legend, criteria) in FIGURE_FIELDS.items():
+        usable = [c for c in criteria if c.indicator in index.figures]
+        if usable:
+            available[name] = usable
+    return available
 
 
 _lock = threading.Lock()
@@ -162,6 +273,7 @@ class Criteria:
     pharmacy_km: float | None = None
     sport: str | None = None
     size: str | None = None
+    figures: list[FigureCriterion] = field(default_factory=list)
 
     def needs(self, layer_names=None) -> list[Need]:
         needs = []
@@ -236,6 +348,10 @@ def search(index: FinderIndex, criteria: Criteria, limit: int = MAX_RESULTS):
     for workplace, distance in zip(criteria.workplaces, work_distances, strict=True):
         unmet += distance > workplace.max_km
         score += 2 * distance / workplace.max_km  # the commute weighs most on daily life
+    for criterion in criteria.figures:
+        met = _figure_met(index, criterion)
+        unmet += ~met  # no figure is not a figure that fits: never read as 0
+        score += np.where(met, 0.0, 1.0)
     total = unmet * 1000.0 + score
     total[~eligible] = np.inf
     fitting = int(np.count_nonzero(eligible & (unmet == 0)))
@@ -248,6 +364,7 @@ def search(index: FinderIndex, criteria: Criteria, limit: int = MAX_RESULTS):
     results = []
     for rank, i in enumerate(order, start=1):
         explanation, shortfalls = _explain(index, i, needs, distances, criteria.workplaces, work_distances)
+        explanation, shortfalls = _explain_figures(index, i, criteria.figures, explanation, shortfalls)
         pop = index.population[i]
         results.append(
             Result(
@@ -317,3 +434,63 @@ def _join_schools(labels):
         merged = _("école maternelle et élémentaire")
         labels = [merged if lab == maternelle else lab for lab in labels if lab != elementaire]
     return _join(labels)
+
+
+def _figure_met(index, criterion):
+    values = index.figures.get(criterion.indicator)
+    if values is None:
+        return np.zeros(len(index), dtype=bool)
+    known = ~np.isnan(values)
+    compared = np.where(known, values, 0.0)
+    fits = compared >= criterion.threshold if criterion.at_least else compared <= criterion.threshold
+    return known & fits
+
+
+def _figure_text(index, criterion, i):
+    from communes.indicators import format_number
+
+    value = format_number(
+        float(index.figures[criterion.indicator][i]), index.figure_units.get(criterion.indicator)
+    )
+    level = int(index.figure_levels[criterion.indicator][i])
+    if level == LEVEL_CODES["epci"]:
+        value = _("%(value)s, mesuré sur l'intercommunalité") % {"value": value}
+    elif level == LEVEL_CODES["departement"]:
+        value = _("%(value)s, mesuré sur le département") % {"value": value}
+    return value
+
+
+def _explain_figures(index, i, figures, explanation, shortfalls):
+    """Adds "fibre (1 Gbit/s) : 87 % des locaux" or what is missing, in words, for each figure criterion."""
+    from communes.indicators import format_number
+
+    parts = []
+    for criterion in figures:
+        states = index.figure_states.get(criterion.indicator)
+        state = NO_ROW if states is None else int(states[i])
+        if state == NO_ROW:
+            shortfalls.append(_("%(what)s : pas de données pour cette commune") % {"what": criterion.label})
+            continue
+        if state == NO_VALUE:
+            shortfalls.append(
+                _("%(what)s : chiffre non publié par la source pour cette commune")
+                % {"what": criterion.label}
+            )
+            continue
+        text = _figure_text(index, criterion, i)
+        value = float(index.figures[criterion.indicator][i])
+        fits = value >= criterion.threshold if criterion.at_least else value <= criterion.threshold
+        if fits:
+            parts.append(_("%(what)s : %(value)s") % {"what": criterion.label, "value": text})
+        else:
+            limit = format_number(criterion.threshold, index.figure_units.get(criterion.indicator))
+            template = (
+                _("%(what)s : %(value)s, moins que les %(limit)s demandés")
+                if criterion.at_least
+                else _("%(what)s : %(value)s, plus que les %(limit)s acceptés")
+            )
+            shortfalls.append(template % {"what": criterion.label, "value": text, "limit": limit})
+    if parts:
+        joined = ", ".join(str(p) for p in parts)
+        explanation = f"{explanation}, {joined}" if explanation else joined[:1].upper() + joined[1:]
+    return explanation, shortfalls

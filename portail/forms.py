@@ -174,9 +174,23 @@ class FinderForm(forms.Form):
         choices=[("", _("Peu importe")), *[(k, v[0]) for k, v in finder.SIZE_BANDS.items()]],
     )
 
-    def __init__(self, *args, sport_layers=(), **kwargs):
+    def __init__(self, *args, sport_layers=(), figure_fields=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sport"].choices = [("", _("Aucun en particulier")), *sport_layers]
+        # Criteria on commune indicators, offered only where the territory has their figures.
+        self.figure_names = []
+        for name, criteria in (figure_fields or {}).items():
+            legend = finder.FIGURE_FIELDS[name][0]
+            self.fields[name] = forms.ChoiceField(
+                label=legend,
+                required=False,
+                choices=[("", _("Peu importe")), *((c.key, c.choice) for c in criteria)],
+            )
+            self.figure_names.append(name)
+
+    @property
+    def figure_fields(self):
+        return [self[name] for name in self.figure_names]
 
     def _clean_workplace(self, name):
         text = self.cleaned_data.get(name, "")
@@ -211,7 +225,8 @@ class FinderForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors and not any(
-            data.get(k) for k in ("work_1", "work_2", "ages", "gp_km", "pharmacy_km", "sport", "size")
+            data.get(k)
+            for k in ("work_1", "work_2", "ages", "gp_km", "pharmacy_km", "sport", "size", *self.figure_names)
         ):
             raise forms.ValidationError(
                 _(
@@ -245,6 +260,7 @@ class FinderForm(forms.Form):
             pharmacy_km=data.get("pharmacy_km"),
             sport=data.get("sport") or None,
             size=data.get("size") or None,
+            figures=[finder.FIGURE_CRITERIA[data[name]] for name in self.figure_names if data.get(name)],
         )
 
 

@@ -9,13 +9,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from communes import contacts
 from communes.departements import PREFECTURES
 from communes.geo import distance_km
-from communes.models import Commune, Layer, Place, PlaceAnnotation, Proximity, Source
+from communes.indicators import readings
+from communes.models import Commune, CommuneIndicator, Indicator, Layer, Place, Proximity, Source
+from communes.publication import is_fictional, with_fiction
 from osez.cache import data_generation
 
 from .signals import support_request_submitted
@@ -23,9 +26,14 @@ from .signals import support_request_submitted
 log = logging.getLogger(__name__)
 
 RADII_KM = (5, 10, 20)
-PLACE_FIELDS = ("id", "layer_id", "source_id", "name", "commune_id", "latitude", "longitude", "address")
+# What the page shows of a place; the nearest place of a layer needs no attributes.
+NEAREST_FIELDS = ("id", "layer_id", "source_id", "name", "commune_id", "latitude", "longitude", "address",
+                  "postcode", "phone", "email", "website", "position_quality")  # fmt: skip
+PLACE_FIELDS = (*NEAREST_FIELDS, "attributes")
 PROXIMITY_FIELDS = ("id", "layer_id", "commune_id", "in_commune", "within_5km", "within_10km", "within_20km",
                     "nearest_id", "nearest_km")  # fmt: skip
+INDICATOR_FIELDS = ("id", "commune_id", "indicator_id", "level", "territory_code", "territory_name", "value", "text",
+                    "count", "place_id", "attributes", "vintage", "data_date")  # fmt: skip
 
 
 # A dense commune (Paris has thousands of nurses) would give a page of megabytes: the page lists and
@@ -78,11 +86,29 @@ def prefecture_distance(commune, prefecture):
     return distance_km(commune.latitude, commune.longitude, prefecture.latitude, prefecture.longitude)
 
 
-def reference_data():
-    """Layers, sources and prefectures: a few dozen rows every page needs, cached until data change.
+@dataclass
+class ReferenceData:
+    """The few dozen rows every public page may need, read once per data generation."""
+
+    layers: list[Layer]
+    sources: dict[str, Source]  # annotated with ``published_fictional`` (communes.publication)
+    prefectures: dict[str, Commune]
+    indicators: list[Indicator]
+
+    def __iter__(self):  # (layers, sources, prefectures), as callers unpacked it before indicators
+        return iter((self.layers, self.sources, self.prefectures))
+
+    @property
+    def fictional_sources(self):
+        return [s for s in self.sources.values() if is_fictional(s)]
+
+
+def reference_data() -> ReferenceData:
+    """Layers, sources, prefectures and indicators: cached until data change.
 
     Keyed on the shared data generation (osez.cache), which every publication bumps, so a refreshed
-    source date or a new layer shows at once; saves three queries on every commune page.
+    source date, a new layer or a source that stops being fictional shows at once; saves four queries
+    on every commune page.
     """
     key = f"portail:reference:{data_generation()}"
     data = cache.get(key)
@@ -93,38 +119,72 @@ def reference_data():
                 "code_insee", "name", "slug", "departement", "latitude", "longitude"
             )
         }
-        data = (list(Layer.objects.all()), {s.slug: s for s in Source.objects.all()}, prefectures)
+        data = ReferenceData(
+            layers=list(Layer.objects.all()),
+            sources={s.slug: s for s in with_fiction(Source.objects.all())},
+            prefectures=prefectures,
+            indicators=list(Indicator.objects.all()),
+        )
         cache.set(key, data, 3600)
     return data
 
 
-def commune_page(commune: Commune) -> dict:
-    """Everything the commune page shows, in three queries whatever the number of places.
+def _places_with_notes(commune):
+    """The commune's active places, each with ``notes`` (advisors' annotations, newest first).
 
-    Queries: proximities (+ nearest place and its commune), the commune's places, their annotations
-    (one prefetch query, skipped when there is no place); layers, sources and prefectures come from
-    ``reference_data()``.
+    One query: annotations are joined rather than prefetched (they are rare, so the join adds few
+    rows), which keeps the page's query count fixed whatever the number of places and indicators.
     """
-    layers, sources, prefectures = reference_data()
+    rows = (
+        Place.objects.active()
+        .filter(commune=commune)
+        .only(*PLACE_FIELDS)
+        .annotate(note_text=F("annotations__text"), note_date=F("annotations__observed_on"))
+        .order_by("layer_id", "name", "id", F("annotations__observed_on").desc(nulls_last=True))
+    )
+    places, by_pk = [], {}
+    for row in rows:
+        place = by_pk.get(row.pk)
+        if place is None:
+            place = by_pk[row.pk] = row
+            place.notes = []
+            places.append(place)
+        if row.note_text is not None:
+            place.notes.append(Note(row.note_text, row.note_date))
+    return places
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    observed_on: object
+
+
+def commune_page(commune: Commune) -> dict:
+    """Everything the commune page shows, in three queries whatever the number of places and indicators.
+
+    Queries: proximities (+ nearest place and its commune), the commune's places with their
+    annotations, its indicator values (+ linked place); layers, sources, prefectures and indicators
+    come from ``reference_data()``.
+    """
+    reference = reference_data()
+    layers, sources, prefectures = reference.layers, reference.sources, reference.prefectures
     # Only the columns the page shows: the nearest place's commune would otherwise bring its whole
     # contour, and every place its attributes, for nothing.
     proximities = {
         p.layer_id: p
         for p in Proximity.objects.filter(commune=commune)
         .select_related("nearest", "nearest__commune")
-        .only(*PROXIMITY_FIELDS, *(f"nearest__{f}" for f in PLACE_FIELDS), "nearest__commune__name")
+        .only(*PROXIMITY_FIELDS, *(f"nearest__{f}" for f in NEAREST_FIELDS), "nearest__commune__name")
     }
-    places = list(
-        Place.objects.active()
-        .filter(commune=commune)
-        .only(*PLACE_FIELDS)
-        .order_by("layer_id", "name")
-        .prefetch_related(
-            Prefetch(
-                "annotations", queryset=PlaceAnnotation.objects.order_by("-observed_on"), to_attr="notes"
-            )
+    places = _places_with_notes(commune)
+    indicator_rows = []
+    if reference.indicators:
+        indicator_rows = list(
+            CommuneIndicator.objects.filter(commune=commune, is_active=True)
+            .select_related("place", "place__commune")
+            .only(*INDICATOR_FIELDS, *(f"place__{f}" for f in NEAREST_FIELDS), "place__commune__name")
         )
-    )
     prefecture = prefectures.get(commune.departement_id)
 
     by_layer: dict[str, list[Place]] = {}
@@ -146,11 +206,13 @@ def commune_page(commune: Commune) -> dict:
         )
         rows.append(facts)
 
+    indicators = readings(reference.indicators, indicator_rows, sources)
     return {
         "commune": commune,
         "layers": rows,
         "layers_with_data": [r for r in rows if r.has_data],
         "layers_without_data": [r for r in rows if not r.has_data],
+        "indicators": indicators,
         "prefecture": prefecture,
         "prefecture_km": prefecture_distance(commune, prefecture),
         "map_data": commune_map_data(commune, rows),
@@ -159,7 +221,11 @@ def commune_page(commune: Commune) -> dict:
 
 
 def commune_map_data(commune, rows):
-    """GeoJSON for the page's map: the contour, then one feature per located place (in or near the commune)."""
+    """GeoJSON for the page's map: the contour, then one feature per place the source located exactly.
+
+    Places whose point was drawn at random inside the commune (approximate) or is unknown are listed
+    in the text with that note and never drawn as if exact.
+    """
     features = []
     if commune.contour:
         features.append({"type": "Feature", "geometry": commune.contour, "properties": {"kind": "contour"}})
@@ -169,9 +235,10 @@ def commune_map_data(commune, rows):
         if row.nearest is not None and row.nearest.commune_id != commune.pk:
             candidates.append(row.nearest)
         for place in candidates:
-            if not place.has_coordinates or (row.layer.pk, place.pk) in seen:
+            if not contacts.is_drawable(place) or (row.layer.pk, place.pk) in seen:
                 continue
             seen.add((row.layer.pk, place.pk))
+            links = contacts.contact_links(place)
             features.append(
                 {
                     "type": "Feature",
@@ -181,6 +248,12 @@ def commune_map_data(commune, rows):
                         "layer": row.layer.pk,
                         "name": place.name,
                         "outside": place.commune_id != commune.pk,
+                        "address": links["address"],
+                        "phone": links["phone"],
+                        "phone_href": links["phone_href"],
+                        "website": links["website"],
+                        "website_label": links["website_label"],
+                        "email": links["email"],
                     },
                 }
             )

@@ -103,3 +103,27 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get_or_create(name=name)[0])
         if create:
             self.save()
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """A commune indicator of any source (tests must not depend on the slugs the importers choose)."""
+
+    class Meta:
+        model = models.Indicator
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"indicateur-fictif-{n}")
+    name = factory.Sequence(lambda n: f"Indicateur fictif {n}")
+    unit = "%"
+    theme = Theme.VIE_LOCALE
+    source = factory.SubFactory(SourceFactory, slug="source-indicateurs", name="Source d'indicateurs fictive")
+    order = 100
+
+
+class CommuneIndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CommuneIndicator
+
+    commune = factory.SubFactory(CommuneFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = 50.0

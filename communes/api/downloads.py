@@ -20,16 +20,19 @@ national layer of millions of places never sits in memory.
 
 import csv
 import json
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from communes.models import Commune, Layer, Place, Proximity
+from communes.contacts import website_href
+from communes.indicators import finite
+from communes.models import Commune, CommuneIndicator, Indicator, Layer, Place, Proximity
 
 from .licensing import COMMUNES_SOURCE, credits, layer_sources, licence_text
+from .serializers import place_feature, place_point
 
 CHUNK = 2000
 # Rows are joined into blocks of about this size before being handed to the server: one socket write
@@ -66,7 +69,7 @@ def buffered(pieces, size=BLOCK_BYTES):
 
 
 def _json_default(value):
-    if isinstance(value, datetime):
+    if isinstance(value, (datetime, date)):
         return value.isoformat()
     raise TypeError(f"not serialisable: {type(value).__name__}")
 
@@ -84,9 +87,15 @@ def _note_lines(title, attribution):
     ]
     for a in attribution:
         updated = timezone.localtime(a["last_update"]).strftime("%Y-%m-%d") if a["last_update"] else "jamais"
+        edition = a["data_vintage"] or (a["data_date"].isoformat() if a["data_date"] else "non indiquées")
         lines.append(
-            f"Source : {a['name']} ({a['publisher']}), {a['licence']} {a['licence_url']}, mise à jour le {updated}"
+            f"Source : {a['name']} ({a['publisher']}), {a['licence']} {a['licence_url']}, données : {edition}, "
+            f"mise à jour le {updated}"
         )
+        if a["is_fictional"]:
+            lines.append(
+                f"ATTENTION : les données de « {a['name']} » sont fictives (démonstration), pas réelles"
+            )
     # A separator inside a note would split it into columns in a spreadsheet.
     return ["# " + line.replace(";", ",").replace("\n", " ") + "\r\n" for line in lines]
 
@@ -124,8 +133,12 @@ PLACE_HEADER = [
     "commune",
     "adresse",
     "code_postal",
+    "telephone",
+    "courriel",
+    "site_web",
     "latitude",
     "longitude",
+    "qualite_position",
     "attributs",
     "premiere_vue",
     "derniere_vue",
@@ -135,6 +148,7 @@ PLACE_HEADER = [
 def layer_csv(layer):
     def rows():
         for p in _places(layer).iterator(chunk_size=CHUNK):
+            lon, lat = place_point(p)
             yield [
                 p.pk,
                 p.name,
@@ -145,8 +159,12 @@ def layer_csv(layer):
                 p.commune_name or "",
                 p.address,
                 p.postcode,
-                _number(p.latitude),
-                _number(p.longitude),
+                p.phone,
+                p.email,
+                website_href(p.website),
+                _number(lat),
+                _number(lon),
+                p.position_quality,
                 json.dumps(p.attributes, ensure_ascii=False, sort_keys=True) if p.attributes else "",
                 p.first_seen.date().isoformat(),
                 p.last_seen.date().isoformat(),
@@ -164,15 +182,17 @@ FEATURE_FIELDS = [
     "commune_id",
     "address",
     "postcode",
+    "phone",
+    "email",
+    "website",
     "latitude",
     "longitude",
+    "position_quality",
 ]
 
 
 def layer_geojson(layer):
     """A FeatureCollection of the layer's located places, written feature by feature."""
-    from .serializers import place_feature
-
     attribution = _layer_attribution(layer)
     head = {
         "type": "FeatureCollection",
@@ -181,7 +201,9 @@ def layer_geojson(layer):
         "generated_at": timezone.now().isoformat(),
         "licence": licence_text(attribution),
         "attribution": attribution,
-        "note": "Seuls les lieux localisés figurent ici ; le CSV de la couche les contient tous.",
+        "note": "Seuls les lieux localisés figurent ici ; le CSV de la couche les contient tous. Un lieu dont "
+        "position_quality vaut « approximate » a un point tiré au hasard dans sa commune par la source : "
+        "ce n'est pas son emplacement exact.",
     }
     opening = json.dumps(head, ensure_ascii=False, default=_json_default)[:-1] + ', "features": ['
 
@@ -189,7 +211,7 @@ def layer_geojson(layer):
         yield opening
         first = True
         # Plain rows rather than model instances: a national layer is millions of features.
-        rows = _places(layer).located().values(*FEATURE_FIELDS).iterator(chunk_size=CHUNK)
+        rows = _places(layer).mappable().values(*FEATURE_FIELDS).iterator(chunk_size=CHUNK)
         for row in rows:
             feature = json.dumps(place_feature(SimpleNamespace(**row)), ensure_ascii=False)
             yield feature if first else "," + feature
@@ -273,3 +295,71 @@ def _commune_rows(communes, layers):
                     _number(p["nearest_km"], 3),
                 ]
         yield row
+
+
+INDICATOR_HEADER = [
+    "code_insee",
+    "commune",
+    "indicateur",
+    "nom_indicateur",
+    "valeur",
+    "unite",
+    "texte",
+    "effectif",
+    "echelle",
+    "territoire_code",
+    "territoire_nom",
+    "lieu_id",
+    "lieu_nom",
+    "millesime",
+    "date_donnees",
+    "source",
+]
+
+
+def indicators_csv():
+    """One row per commune and indicator the sources publish; an empty ``valeur`` is no figure, never 0.
+
+    Communes for which a source publishes nothing have no row: the note lines say so.
+    """
+    indicators = {i.pk: i for i in Indicator.objects.all()}
+    attribution = credits({i.source_id for i in indicators.values()})
+    by_source = {a["source"]: a for a in attribution}
+
+    def rows():
+        values = (
+            CommuneIndicator.objects.filter(is_active=True, commune__is_active=True)
+            .annotate(commune_name=F("commune__name"), place_name=F("place__name"))
+            .order_by("commune_id", "indicator_id")
+        )
+        for row in values.iterator(chunk_size=CHUNK):
+            indicator = indicators.get(row.indicator_id)
+            if indicator is None:
+                continue
+            credit = by_source.get(indicator.source_id, {})
+            vintage = row.vintage or ("" if row.data_date else credit.get("data_vintage", ""))
+            data_date = row.data_date if (row.vintage or row.data_date) else credit.get("data_date")
+            yield [
+                row.commune_id,
+                row.commune_name,
+                indicator.slug,
+                indicator.name,
+                "" if finite(row.value) is None else _number(row.value),
+                indicator.unit,
+                row.text,
+                "" if row.count is None else row.count,
+                row.level,
+                row.territory_code,
+                row.territory_name,
+                row.place_id or "",
+                row.place_name or "",
+                vintage,
+                data_date.isoformat() if data_date else "",
+                indicator.source_id,
+            ]
+
+    title = (
+        "Chiffres par commune (une ligne par commune et indicateur publiés ; pas de ligne = pas de données, "
+        "valeur vide = chiffre non publié par la source)"
+    )
+    return buffered(_csv_stream(title, attribution, INDICATOR_HEADER, rows()))

@@ -8,7 +8,8 @@ from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from communes.models import EPCI, Commune, Departement, Layer, Place
+from communes.enums import IndicatorLevel
+from communes.models import EPCI, Commune, CommuneIndicator, Departement, Indicator, Layer, Place
 
 from .geo import bounding_box
 
@@ -153,3 +154,25 @@ class PlaceFilter(filters.FilterSet):
                 latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon
             )
         return queryset
+
+
+class IndicatorValueFilter(filters.FilterSet):
+    indicator = filters.ModelChoiceFilter(
+        queryset=Indicator.objects.all(), label=_("Identifiant de l'indicateur")
+    )
+    commune = filters.ModelChoiceFilter(queryset=Commune.objects.all(), label=_("Code INSEE de la commune"))
+    departement = filters.ModelChoiceFilter(
+        field_name="commune__departement",
+        queryset=Departement.objects.all(),
+        label=_("Code du département (ex. 10)"),
+    )
+    epci = filters.ModelChoiceFilter(
+        field_name="commune__epci", queryset=EPCI.objects.all(), label=_("Code SIREN de l'EPCI de la commune")
+    )
+    level = filters.ChoiceFilter(
+        choices=IndicatorLevel.choices, label=_("Territoire mesuré : commune, epci ou departement")
+    )
+
+    class Meta:
+        model = CommuneIndicator
+        fields = ["indicator", "commune", "departement", "epci", "level"]

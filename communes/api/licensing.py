@@ -5,6 +5,7 @@ from django.db.models import Count, Max
 
 from communes.enums import SourceState
 from communes.models import Place, Source
+from communes.publication import is_fictional, with_fiction
 
 from .freshness import data_version
 
@@ -15,7 +16,10 @@ API_LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 
 def credit(source):
-    """What a re-user must cite for one source."""
+    """What a re-user must cite for one source: who, under which licence, the data's own date and our import's.
+
+    ``source`` should come from ``with_fiction`` (communes.publication) for ``is_fictional`` to be known.
+    """
     return {
         "source": source.slug,
         "name": source.name,
@@ -24,11 +28,14 @@ def credit(source):
         "licence_url": source.licence_url,
         "homepage": source.homepage,
         "last_update": source.last_success_at,
+        "data_vintage": source.data_vintage,
+        "data_date": source.data_date,
+        "is_fictional": is_fictional(source),
     }
 
 
 def credits(source_ids):
-    sources = Source.objects.filter(slug__in=set(source_ids)).order_by("slug")
+    sources = with_fiction(Source.objects.filter(slug__in=set(source_ids))).order_by("slug")
     return [credit(s) for s in sources]
 
 

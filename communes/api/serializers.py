@@ -4,7 +4,11 @@ from django.urls import NoReverseMatch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from communes.models import EPCI, Commune, Departement, Layer, Place, Source
+from communes.contacts import website_href
+from communes.enums import IndicatorLevel, PositionQuality
+from communes.indicators import IndicatorReading, finite
+from communes.models import EPCI, Commune, CommuneIndicator, Departement, Indicator, Layer, Place, Source
+from communes.publication import edition_status, is_fictional
 
 from .licensing import layer_state
 
@@ -16,7 +20,17 @@ class AttributionSerializer(serializers.Serializer):
     licence = serializers.CharField()
     licence_url = serializers.URLField()
     homepage = serializers.CharField(allow_blank=True)
-    last_update = serializers.DateTimeField(allow_null=True)
+    last_update = serializers.DateTimeField(
+        allow_null=True, help_text="Date du dernier import réussi sur ce site"
+    )
+    data_vintage = serializers.CharField(
+        allow_blank=True,
+        help_text="Millésime des données selon leur producteur (« BPE 2024 »), vide s'il n'en donne pas",
+    )
+    data_date = serializers.DateField(allow_null=True, help_text="Date des données elles-mêmes, si connue")
+    is_fictional = serializers.BooleanField(
+        help_text="Vrai quand les données publiées sont fictives (démonstration)"
+    )
 
 
 class DepartementSerializer(serializers.ModelSerializer):
@@ -85,13 +99,89 @@ class LayerSummarySerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField(allow_null=True)
 
 
+class LinkedPlaceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    commune = serializers.CharField(allow_null=True, help_text="Code INSEE de la commune du lieu")
+
+
+class CommuneFigureSerializer(serializers.Serializer):
+    """One indicator for one commune; ``value`` is null when there is no figure, never 0."""
+
+    indicator = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    theme = serializers.CharField()
+    has_data = serializers.BooleanField(help_text="Faux quand la source ne publie rien pour cette commune")
+    value = serializers.FloatField(
+        allow_null=True,
+        help_text="Null quand il n'y a pas de données ou que la source ne publie pas le chiffre (trop peu de ventes…)",
+    )
+    text = serializers.CharField(allow_blank=True)
+    count = serializers.IntegerField(
+        allow_null=True, help_text="Base du chiffre (ventes, locaux…), si connue"
+    )
+    level = serializers.ChoiceField(
+        choices=IndicatorLevel.choices,
+        allow_null=True,
+        help_text="Territoire sur lequel le chiffre est mesuré : la commune, ou son EPCI ou son département",
+    )
+    territory_code = serializers.CharField(allow_blank=True)
+    territory_name = serializers.CharField(allow_blank=True)
+    place = LinkedPlaceSerializer(allow_null=True, help_text="Lieu lié (le collège de secteur…)")
+    vintage = serializers.CharField(allow_blank=True, help_text="Millésime du chiffre ou de sa source")
+    data_date = serializers.DateField(allow_null=True)
+    source = serializers.CharField()
+
+
+def commune_figure(indicator, row, source):
+    """The API's plain dict for one indicator of one commune (row None: no data)."""
+    reading = IndicatorReading(indicator, source, row)
+    place = None
+    if row is not None and row.place_id is not None and row.place is not None:
+        place = {"id": row.place.pk, "name": row.place.name, "commune": row.place.commune_id}
+    return {
+        "indicator": indicator.slug,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "theme": indicator.theme,
+        "has_data": row is not None,
+        "value": None if row is None else finite(row.value),
+        "text": "" if row is None else row.text,
+        "count": None if row is None else row.count,
+        "level": None if row is None else row.level,
+        "territory_code": "" if row is None else row.territory_code,
+        "territory_name": "" if row is None else row.territory_name,
+        "place": place,
+        "vintage": reading.vintage,
+        "data_date": None if reading.data_date is None else reading.data_date.isoformat(),
+        "source": indicator.source_id,
+    }
+
+
 class CommuneDetailSerializer(CommuneSerializer):
     density = serializers.FloatField(allow_null=True, read_only=True, help_text="Habitants par km²")
     has_contour = serializers.SerializerMethodField()
     layers = serializers.SerializerMethodField()
+    indicators = serializers.SerializerMethodField(
+        help_text="Chaque indicateur publié sur le site, avec la valeur de la commune ou null"
+    )
 
     class Meta(CommuneSerializer.Meta):
-        fields = [*CommuneSerializer.Meta.fields, "density", "has_contour", "layers"]
+        fields = [*CommuneSerializer.Meta.fields, "density", "has_contour", "layers", "indicators"]
+
+    @extend_schema_field(CommuneFigureSerializer(many=True))
+    def get_indicators(self, commune):
+        indicators = list(Indicator.objects.select_related("source"))
+        if not indicators:
+            return []
+        rows = {
+            row.indicator_id: row
+            for row in CommuneIndicator.objects.filter(commune=commune, is_active=True).select_related(
+                "place"
+            )
+        }
+        return [commune_figure(i, rows.get(i.pk), i.source) for i in indicators]
 
     def get_has_contour(self, commune) -> bool:
         # The view defers the (heavy) contour and annotates whether there is one.
@@ -139,9 +229,15 @@ class CommuneDetailSerializer(CommuneSerializer):
 class SourceSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
     expected_every_days = serializers.SerializerMethodField()
+    published_every_days = serializers.SerializerMethodField(help_text="Rythme de publication du producteur")
     is_stale = serializers.SerializerMethodField(
         help_text="Vrai quand la dernière réussite est plus ancienne que le rythme attendu (ou n'a jamais eu lieu)"
     )
+    is_up_to_date = serializers.SerializerMethodField(
+        help_text="Vrai quand le producteur n'a rien publié de plus récent que les données importées, "
+        "compte tenu de son rythme de publication"
+    )
+    is_fictional = serializers.SerializerMethodField(help_text="Données publiées fictives (démonstration)")
 
     class Meta:
         model = Source
@@ -155,17 +251,32 @@ class SourceSerializer(serializers.ModelSerializer):
             "is_territory",
             "state",
             "state_label",
+            "data_vintage",
+            "data_date",
             "last_success_at",
             "last_attempt_at",
             "expected_every_days",
+            "published_every_days",
             "is_stale",
+            "is_up_to_date",
+            "is_fictional",
         ]
 
     def get_expected_every_days(self, source) -> float:
         return source.expected_every.total_seconds() / 86400
 
+    @extend_schema_field({"type": "number", "format": "double", "nullable": True})
+    def get_published_every_days(self, source):
+        return None if source.published_every is None else source.published_every.total_seconds() / 86400
+
     def get_is_stale(self, source) -> bool:
         return source.is_stale
+
+    def get_is_up_to_date(self, source) -> bool:
+        return edition_status(source).is_current
+
+    def get_is_fictional(self, source) -> bool:
+        return is_fictional(source)
 
 
 class LayerSerializer(serializers.ModelSerializer):
@@ -231,6 +342,15 @@ class PlaceSerializer(serializers.ModelSerializer):
     distance_km = serializers.SerializerMethodField(
         help_text="Distance au point demandé (lat, lon), sinon null"
     )
+    latitude = serializers.SerializerMethodField(help_text="Null quand la position est inconnue")
+    longitude = serializers.SerializerMethodField(help_text="Null quand la position est inconnue")
+    position_quality = serializers.ChoiceField(
+        choices=PositionQuality.choices,
+        read_only=True,
+        help_text="exact : point placé par la source ; approximate : point tiré au hasard dans la commune par la "
+        "source (à ne pas montrer comme un emplacement exact) ; unknown : pas de point",
+    )
+    website = serializers.CharField(read_only=True, help_text="Adresse web (http ou https), sinon vide")
 
     class Meta:
         model = Place
@@ -244,8 +364,12 @@ class PlaceSerializer(serializers.ModelSerializer):
             "commune_name",
             "address",
             "postcode",
+            "phone",
+            "email",
+            "website",
             "latitude",
             "longitude",
+            "position_quality",
             "attributes",
             "first_seen",
             "last_seen",
@@ -257,9 +381,35 @@ class PlaceSerializer(serializers.ModelSerializer):
         distance = getattr(place, "distance_km", None)
         return None if distance is None else round(distance, 3)
 
+    @extend_schema_field({"type": "number", "format": "double", "nullable": True})
+    def get_latitude(self, place):
+        return place_point(place)[1]
+
+    @extend_schema_field({"type": "number", "format": "double", "nullable": True})
+    def get_longitude(self, place):
+        return place_point(place)[0]
+
+    def to_representation(self, place):
+        data = super().to_representation(place)
+        data["website"] = website_href(place.website)
+        return data
+
+
+def place_point(place):
+    """(lon, lat) as published, or (None, None) when the source does not know where the place is."""
+    if getattr(place, "position_quality", PositionQuality.EXACT) == PositionQuality.UNKNOWN:
+        return None, None
+    if place.latitude is None or place.longitude is None:
+        return None, None
+    return place.longitude, place.latitude
+
 
 def place_feature(place, distance_km=None):
-    """A place as a GeoJSON Feature (RFC 7946: coordinates are longitude, latitude)."""
+    """A place as a GeoJSON Feature (RFC 7946: coordinates are longitude, latitude).
+
+    An approximate point (drawn at random inside its commune by the source) keeps its point but says so
+    in ``position_quality``, so that a map can show it as "somewhere in the commune", not as an address.
+    """
     return {
         "type": "Feature",
         "id": place.pk,
@@ -273,6 +423,10 @@ def place_feature(place, distance_km=None):
             "commune": place.commune_id,
             "address": place.address,
             "postcode": place.postcode,
+            "phone": place.phone,
+            "email": place.email,
+            "website": website_href(place.website),
+            "position_quality": place.position_quality,
             "distance_km": None if distance_km is None else round(distance_km, 3),
         },
     }
@@ -306,6 +460,14 @@ class PlaceFeaturePropertiesSerializer(serializers.Serializer):
     commune = serializers.CharField(allow_null=True)
     address = serializers.CharField(allow_blank=True)
     postcode = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+    email = serializers.CharField(allow_blank=True)
+    website = serializers.CharField(allow_blank=True)
+    position_quality = serializers.ChoiceField(
+        choices=PositionQuality.choices,
+        help_text="approximate : point tiré au hasard dans la commune par la source, pas un emplacement exact "
+        "(les lieux sans point ne figurent pas en GeoJSON)",
+    )
     distance_km = serializers.FloatField(allow_null=True)
 
 
@@ -354,10 +516,60 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
+class IndicatorSerializer(serializers.ModelSerializer):
+    """An indicator and its source; ``commune_count`` comes from the view's context."""
+
+    theme_label = serializers.CharField(source="get_theme_display")
+    source = SourceSerializer()
+    commune_count = serializers.SerializerMethodField(
+        help_text="Communes ayant une ligne pour cet indicateur"
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["slug", "name", "unit", "theme", "theme_label", "description", "source", "commune_count"]
+
+    def get_commune_count(self, indicator) -> int:
+        return self.context.get("commune_counts", {}).get(indicator.slug, 0)
+
+
+class IndicatorValueSerializer(serializers.Serializer):
+    """One row of an indicator for one commune (only communes for which the source publishes a row)."""
+
+    commune = serializers.CharField(help_text="Code INSEE")
+    commune_name = serializers.CharField()
+    indicator = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    value = serializers.FloatField(allow_null=True, help_text="Null quand la source ne publie pas le chiffre")
+    text = serializers.CharField(allow_blank=True)
+    count = serializers.IntegerField(allow_null=True)
+    level = serializers.ChoiceField(choices=IndicatorLevel.choices)
+    territory_code = serializers.CharField(allow_blank=True)
+    territory_name = serializers.CharField(allow_blank=True)
+    place = LinkedPlaceSerializer(allow_null=True)
+    vintage = serializers.CharField(allow_blank=True)
+    data_date = serializers.DateField(allow_null=True)
+    source = serializers.CharField()
+
+
+def indicator_value(row):
+    figure = commune_figure(row.indicator, row, row.indicator.source)
+    return {
+        "commune": row.commune_id,
+        "commune_name": row.commune_name,
+        "indicator": figure["indicator"],
+        "unit": figure["unit"],
+        **{k: figure[k] for k in ("value", "text", "count", "level", "territory_code", "territory_name", "place",
+                                  "vintage", "data_date", "source")},
+    }  # fmt: skip
+
+
 class ApiRootSerializer(serializers.Serializer):
     communes = serializers.URLField()
     layers = serializers.URLField()
     places = serializers.URLField()
+    indicators = serializers.URLField()
+    indicator_values = serializers.URLField()
     places_geojson = serializers.URLField()
     downloads = serializers.DictField(child=serializers.URLField())
     schema = serializers.URLField()

@@ -13,10 +13,13 @@ router = SimpleRouter()
 router.register("communes", views.CommuneViewSet, basename="commune")
 router.register("layers", views.LayerViewSet, basename="layer")
 router.register("places", views.PlaceViewSet, basename="place")
+router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("indicator-values", views.IndicatorValueViewSet, basename="indicator-value")
 
 urlpatterns = [
     path("v1/", views.ApiRootView.as_view(), name="root"),
     path("v1/downloads/communes.csv", views.CommunesCSVView.as_view(), name="download-communes"),
+    path("v1/downloads/indicators.csv", views.IndicatorsCSVView.as_view(), name="download-indicators"),
     re_path(
         r"^v1/downloads/(?P<layer>[^/]+)\.(?P<extension>csv|geojson)$",
         views.LayerDownloadView.as_view(),

@@ -1,6 +1,6 @@
 """Read-only views of the open-data API: communes, layers, places, their GeoJSON, and the downloads."""
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,11 +12,12 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communes.models import Commune, Layer, Place, Source
+from communes.models import Commune, CommuneIndicator, Indicator, Layer, Place, Source
+from communes.publication import with_fiction
 from osez.api import AnonRateThrottle, FirstRendererNegotiation, Pagination
 
 from . import downloads, licensing
-from .filters import CommuneFilter, FilterBackend, PlaceFilter
+from .filters import CommuneFilter, FilterBackend, IndicatorValueFilter, PlaceFilter
 from .freshness import ConditionalMixin
 from .geo import rank_within
 from .serializers import (
@@ -25,9 +26,12 @@ from .serializers import (
     CommuneSerializer,
     ContourFeatureSerializer,
     ErrorSerializer,
+    IndicatorSerializer,
+    IndicatorValueSerializer,
     LayerSerializer,
     PlaceFeatureCollectionSerializer,
     PlaceSerializer,
+    indicator_value,
     place_feature,
 )
 
@@ -101,11 +105,14 @@ class ApiRootView(ApiMixin, APIView):
         for slug in layers:
             files[f"{slug}.csv"] = url("api:download-layer", layer=slug, extension="csv")
             files[f"{slug}.geojson"] = url("api:download-layer", layer=slug, extension="geojson")
+        files["indicators.csv"] = url("api:download-indicators")
         return Response(
             {
                 "communes": url("api:commune-list"),
                 "layers": url("api:layer-list"),
                 "places": url("api:place-list"),
+                "indicators": url("api:indicator-list"),
+                "indicator_values": url("api:indicator-value-list"),
                 "places_geojson": url("api:place-geojson"),
                 "downloads": files,
                 "schema": url("api:schema"),
@@ -182,7 +189,7 @@ class LayerContextMixin:
     def get_serializer_context(self):
         context = super().get_serializer_context()
         groups = licensing.layer_sources()
-        sources = Source.objects.in_bulk()
+        sources = with_fiction(Source.objects.all()).in_bulk()
         context["layer_sources"] = {
             layer: [sources[s] for s, _n, _seen in rows if s in sources] for layer, rows in groups.items()
         }
@@ -241,11 +248,11 @@ class PlaceViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         """(queryset, ranked) where ranked is [(id, distance_km)] when a point was given, else None."""
         queryset = self.filter_queryset(self.get_queryset())
         if located_only:
-            queryset = queryset.located()
+            queryset = queryset.mappable()
         point = self.filterset.point if self.filterset is not None else None
         if point is None:
             return queryset, None
-        rows = list(queryset.located().values_list("id", "latitude", "longitude"))
+        rows = list(queryset.mappable().values_list("id", "latitude", "longitude"))
         return queryset, rank_within(rows, *point)
 
     def _page_objects(self, paginator, queryset, ranked):
@@ -298,6 +305,77 @@ class PlaceViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
                 "features": [place_feature(place, distance) for place, distance in items],
             }
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Indicateurs par commune"),
+        description=_(
+            "Les chiffres publiés par commune (garde d'enfants, internet, prix des logements…), avec leur source, "
+            "son millésime et le nombre de communes couvertes. Les valeurs : /api/v1/indicator-values/."
+        ),
+        responses={200: IndicatorSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(summary=_("Un indicateur"), responses={200: IndicatorSerializer, **NOT_FOUND}),
+)
+class IndicatorViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Indicator.objects.all()
+    serializer_class = IndicatorSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        # The source with its fiction flag, for "is_fictional" (one query with a subquery).
+        sources = with_fiction(Source.objects.all())
+        return Indicator.objects.prefetch_related(Prefetch("source", queryset=sources)).order_by(
+            "order", "slug"
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        counts = (
+            CommuneIndicator.objects.filter(is_active=True)
+            .values("indicator_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        context["commune_counts"] = {row["indicator_id"]: row["n"] for row in counts}
+        return context
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        data = self.get_serializer(page, many=True).data
+        return self.paginated(data, {indicator.source_id for indicator in page})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Valeurs des indicateurs"),
+        description=_(
+            "Une ligne par commune et indicateur publiés. Une commune sans ligne : la source ne publie rien pour "
+            "elle (pas de données). « value » vaut null quand la source a la commune mais ne publie pas le "
+            "chiffre (trop peu de ventes…) — jamais 0. « level » dit si le chiffre est mesuré sur la commune, "
+            "son EPCI ou son département."
+        ),
+        responses={200: IndicatorValueSerializer(many=True), **ERRORS},
+    ),
+)
+class IndicatorValueViewSet(ApiMixin, viewsets.GenericViewSet):
+    queryset = (
+        CommuneIndicator.objects.filter(is_active=True, commune__is_active=True)
+        .select_related("indicator", "indicator__source", "place")
+        .annotate(commune_name=F("commune__name"))
+        .order_by("commune_id", "indicator_id", "id")
+    )
+    serializer_class = IndicatorValueSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = IndicatorValueFilter
+    filterset = None
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        data = [indicator_value(row) for row in page]
+        return self.paginated(data, {row.indicator.source_id for row in page})
 
 
 class DownloadView(ApiMixin, APIView):
@@ -353,6 +431,20 @@ class LayerDownloadView(DownloadView):
         return self.stream(
             downloads.layer_geojson(found), f"osez-{found.slug}.geojson", "application/geo+json"
         )
+
+
+@extend_schema(
+    summary=_("Chiffres par commune (CSV)"),
+    description=_(
+        "Une ligne par commune et indicateur publiés : valeur (vide quand la source ne publie pas le chiffre, "
+        "jamais 0), unité, base, territoire mesuré (commune, EPCI ou département), millésime et source. "
+        "Pas de ligne pour une commune : pas de données. UTF-8 avec BOM, séparateur « ; », notes « # » en tête."
+    ),
+    responses={(200, "text/csv"): OpenApiTypes.STR},
+)
+class IndicatorsCSVView(DownloadView):
+    def get(self, request):
+        return self.stream(downloads.indicators_csv(), "osez-indicateurs.csv", "text/csv; charset=utf-8")
 
 
 @extend_schema(exclude=True)

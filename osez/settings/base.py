@@ -173,7 +173,8 @@ OSEZ_SOURCE_URLS = {
         default="https://data.arcep.fr/fixe/maconnexioninternet/statistiques/last/commune/commune_debit_filaire.csv",
     ),
     "dvf": env.str(
-        "OSEZ_URL_DVF", default="https://files.data.gouv.fr/geo-dvf/latest/csv/{year}/departements/{dep}.csv.gz"
+        "OSEZ_URL_DVF",
+        default="https://files.data.gouv.fr/geo-dvf/latest/csv/{year}/departements/{dep}.csv.gz",
     ),
     "carte-scolaire": env.str("OSEZ_URL_CARTE_SCOLAIRE", default="https://data.education.gouv.fr"),
     # The data.gouv.fr API of the DREES dataset (its newest GP workbook is picked), or a .xlsx URL.

@@ -1,8 +1,13 @@
-"""Template helpers of the public site: accessible form fields and French number formatting."""
+"""Template helpers of the public site: accessible form fields, French number formatting, and the banner
+that says when fictional demonstration data are published."""
 
 from django import template
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from communes.publication import is_fictional
 
 register = template.Library()
 
@@ -55,3 +60,39 @@ def km2_from_ha(value):
     if not value:
         return "—"
     return f"{number_format(value / 100, decimal_pos=1, use_l10n=True, force_grouping=True)} km²"
+
+
+@register.inclusion_tag("portail/_fiction_banner.html")
+def fiction_banner():
+    """While any published source is fictional demonstration data, every public page says so.
+
+    Read from the reference data cached per data generation: publishing real data (or a source's
+    flag changing) bumps the generation, so no cached page keeps a stale banner.
+    """
+    from portail.services import reference_data
+
+    return {"fictional": reference_data().fictional_sources}
+
+
+@register.simple_tag
+def source_credit(source, vintage=None, data_date=None):
+    """ "BPE — données BPE 2024, mise à jour le 3 mars 2026": the data's own date beside the import date.
+
+    ``vintage`` / ``data_date`` are a figure's own (an indicator row's), else the source's are used.
+    """
+    if vintage is None and data_date is None:
+        vintage, data_date = source.data_vintage, source.data_date
+    parts = [source.name]
+    if vintage:
+        parts.append(" — " + _("données %(vintage)s") % {"vintage": vintage})
+    elif data_date:
+        parts.append(" — " + _("données du %(date)s") % {"date": date_format(data_date, "j F Y")})
+    if source.last_success_at:
+        when = date_format(timezone.localtime(source.last_success_at), "j F Y")
+        parts.append(", " + _("mise à jour le %(date)s") % {"date": when})
+    else:
+        parts.append(", " + _("jamais importée"))
+    html = format_html("{}", "".join(parts))
+    if is_fictional(source):
+        html += format_html(' <strong class="badge badge-fiction">{}</strong>', _("données fictives"))
+    return html

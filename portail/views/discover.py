@@ -41,11 +41,14 @@ def _finder_map_data(results, criteria):
 @cached_public(prefix="finder")
 @require_GET
 def finder_view(request):
-    form = FinderForm(request.GET or None, sport_layers=_sport_layers())
+    index = finder.get_index()
+    form = FinderForm(
+        request.GET or None, sport_layers=_sport_layers(), figure_fields=finder.available_figure_fields(index)
+    )
     context = {"form": form, "results": None}
     if request.GET and form.is_valid():
         criteria = form.criteria()
-        results, fitting = finder.search(finder.get_index(), criteria)
+        results, fitting = finder.search(index, criteria)
         context.update(
             results=results,
             fitting=fitting,

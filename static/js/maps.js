@@ -36,6 +36,32 @@
     return wrapper;
   }
 
+  // The address, phone, website and e-mail of a place, as links a visitor can act on. The server sends
+  // only safe addresses (tel:, http(s), mailto: checked in communes/contacts.py); built with the DOM,
+  // never with innerHTML, so a source's text cannot become markup.
+  function contactLines(props) {
+    var lines = [];
+    function line(text, href, label) {
+      var div = document.createElement("div");
+      if (label) div.appendChild(document.createTextNode(label + " "));
+      if (href) {
+        var a = document.createElement("a");
+        a.href = href;
+        a.textContent = text;
+        if (href.indexOf("http") === 0) a.rel = "nofollow noopener";
+        div.appendChild(a);
+      } else {
+        div.appendChild(document.createTextNode(text));
+      }
+      lines.push(div);
+    }
+    if (props.address) line(props.address);
+    if (props.phone) line(props.phone, props.phone_href, props.label_phone);
+    if (props.website) line(props.website_label || props.website, props.website);
+    if (props.email) line(props.email, "mailto:" + props.email);
+    return lines;
+  }
+
   function communeMap(container) {
     var data = readJSON(container.dataset.geojson);
     var map = createMap(container);
@@ -55,7 +81,10 @@
       // One colour per theme, the same as the swatches beside the layer checkboxes.
       var icon = L.divIcon({ className: "place-marker theme-" + (layerThemes[slug] || "autre"), iconSize: [16, 16] });
       var m = L.marker([c[1], c[0]], { icon: icon, title: props.name + " — " + (layerNames[slug] || slug), keyboard: false });
-      m.bindPopup(popupContent(props.name, null, (layerNames[slug] || slug) + (props.outside ? " (" + (container.dataset.labelOutside || "") + ")" : "")));
+      var content = popupContent(props.name, null, (layerNames[slug] || slug) + (props.outside ? " (" + (container.dataset.labelOutside || "") + ")" : ""));
+      props.label_phone = container.dataset.labelPhone || "";
+      contactLines(props).forEach(function (node) { content.appendChild(node); });
+      m.bindPopup(content);
       groups[slug].addLayer(m);
     });
 

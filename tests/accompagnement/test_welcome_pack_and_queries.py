@@ -81,3 +81,39 @@ def test_dossier_page_query_count_does_not_grow_with_places(client, dossier):
         response = client.get(household.get_absolute_url())
     assert len(after) == len(before) <= 35
     assert response.content.decode().count("Médecin ") >= 3
+
+
+def test_useful_places_and_welcome_pack_give_each_place_s_contacts(client, dossier):
+    from communes.enums import PositionQuality
+
+    advisor, household = dossier
+    commune = household.commune_chosen
+    pharmacies = LayerFactory(slug="pharmacies", name="Pharmacies")
+    pharmacy = PlaceFactory(
+        layer=pharmacies, commune=commune, name="Pharmacie du Pont (fictif)", address="4 place du Pont",
+        postcode="10000", phone="03 25 11 22 33", website="https://pharmacie-du-pont.example.org",
+        email="contact@pharmacie-du-pont.example.org", latitude=48.301, longitude=4.081,
+    )  # fmt: skip
+    PlaceFactory(
+        layer=pharmacies, commune=commune, name="Pharmacie tirée au hasard (fictif)", latitude=48.302,
+        longitude=4.082, position_quality=PositionQuality.APPROXIMATE,
+    )  # fmt: skip
+    PlaceFactory(
+        layer=pharmacies, commune=commune, name="Pharmacie sans point (fictif)", latitude=48.3, longitude=4.08,
+        position_quality=PositionQuality.UNKNOWN,
+    )  # fmt: skip
+    client.force_login(advisor)
+    html = client.get(household.get_absolute_url()).content.decode()
+    useful = html.split('id="places-title"')[1].split("</section>")[0]
+    item = useful.split("Pharmacie du Pont (fictif)", 1)[1].split("</li>")[0]
+    assert "4 place du Pont, 10000" in item and 'href="tel:+33325112233"' in item
+    assert "pharmacie-du-pont.example.org" in item and "mailto:contact@pharmacie-du-pont.example.org" in item
+    approximate = useful.split("Pharmacie tirée au hasard (fictif)", 1)[1].split("</li>")[0]
+    assert "position approximative" in approximate
+    assert "Pharmacie sans point (fictif)" not in useful  # no point: no distance to rank it by
+
+    household.pinned_places.create(place=pharmacy, distance_km=0.1, pinned_by=advisor)
+    pack = client.get(reverse("accompagnement:welcome-pack", args=[household.pk])).content.decode()
+    entry = pack.split("Pharmacie du Pont (fictif)", 1)[1].split("</li>")[0]
+    assert "4 place du Pont, 10000" in entry and "03 25 11 22 33" in entry
+    assert "pharmacie-du-pont.example.org" in entry and "contact@pharmacie-du-pont.example.org" in entry

@@ -1,13 +1,21 @@
 """Fixtures of the API tests: a clean cache per test (throttle history, cached aggregates) and a small territory."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
-from communes.enums import SourceState
-from communes.models import Proximity
-from tests.factories import CommuneFactory, EPCIFactory, LayerFactory, PlaceFactory, SourceFactory
+from communes.enums import IndicatorLevel, PositionQuality, SourceState
+from communes.models import Proximity, Source
+from tests.factories import (
+    CommuneFactory,
+    CommuneIndicatorFactory,
+    EPCIFactory,
+    IndicatorFactory,
+    LayerFactory,
+    PlaceFactory,
+    SourceFactory,
+)
 from tests.helpers import clear_worker_cache
 
 
@@ -123,3 +131,38 @@ def territory(db):
         "doc_bar": doc_bar,
         "school_troyes": school_troyes,
     }
+
+
+@pytest.fixture
+def figures(territory):
+    """Indicators over the API territory and places with contacts and positions of every quality."""
+    arcep = SourceFactory(slug="arcep-fictif", name="Internet fixe (fictif)", publisher="ARCEP")
+    Source.objects.filter(pk="arcep-fictif").update(data_vintage="T1 2026", data_date=date(2026, 3, 31))
+    dvf = SourceFactory(slug="dvf-fictif", name="Prix immobiliers (fictif)", publisher="DGFiP")
+    caf = SourceFactory(slug="caf-fictif", name="Jeune enfant (fictif)", publisher="CNAF")
+    fibre = IndicatorFactory(slug="fibre-fictive", name="Locaux éligibles à la fibre", unit="%", source=arcep)
+    houses = IndicatorFactory(slug="prix-maisons-fictif", name="Prix des maisons", unit="€/m²", source=dvf)
+    places = IndicatorFactory(slug="places-creche-fictif", name="Places en crèche", unit="places", source=caf)
+    troyes, chapelle, bar = territory["troyes"], territory["chapelle"], territory["bar"]
+    CommuneIndicatorFactory(commune=troyes, indicator=fibre, value=91.5, count=40210)
+    CommuneIndicatorFactory(commune=bar, indicator=fibre, value=0.0, count=2800)  # a real zero stays 0
+    CommuneIndicatorFactory(commune=troyes, indicator=houses, value=None, count=3)  # withheld: too few sales
+    CommuneIndicatorFactory(
+        commune=chapelle, indicator=places, value=812.0, level=IndicatorLevel.EPCI, territory_code="200069250",
+        territory_name="Troyes Champagne Métropole", vintage="2024", place=territory["school_troyes"],
+    )  # fmt: skip
+    doctors, bpe = territory["doctors"], territory["bpe"]
+    contact = PlaceFactory(
+        layer=doctors, source=bpe, commune=chapelle, name="Centre de santé (fictif)", address="2 rue Y",
+        postcode="10600", phone="03 25 00 00 02", email="centre@example.org", website="https://centre.example.org",
+    )  # fmt: skip
+    approximate = PlaceFactory(
+        layer=doctors, source=bpe, commune=bar, name="Médecin au hasard (fictif)",
+        position_quality=PositionQuality.APPROXIMATE, website="javascript:alert(1)",
+    )  # fmt: skip
+    unknown = PlaceFactory(
+        layer=doctors, source=bpe, commune=bar, name="Médecin sans point (fictif)",
+        position_quality=PositionQuality.UNKNOWN,  # odd: coordinates kept, but the source says unknown
+    )  # fmt: skip
+    return {"fibre": fibre, "houses": houses, "places": places, "contact": contact, "approximate": approximate,
+            "unknown": unknown, "arcep": arcep}  # fmt: skip

@@ -39,9 +39,12 @@ HYPOTHESIS = settings(
 
 
 @pytest.fixture
-def api_schema(territory):
-    # The real WSGI handler closes the database connection after each request, which would end the
-    # test's transaction (and its data) on PostgreSQL; Django's own test client unhooks it the same way.
+def api_schema(territory, figures):
+    """The document tested against odd data too: indicators without value or on the EPCI, contacts, positions.
+
+    The real WSGI handler closes the database connection after each request, which would end the
+    test's transaction (and its data) on PostgreSQL; Django's own test client unhooks it the same way.
+    """
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:

@@ -3,6 +3,7 @@
 import pytest
 
 from portail.models import Sheet
+from tests.portail.conftest import add_figures_and_odd_places
 
 from .conftest import AXE, serious_violations
 
@@ -57,3 +58,27 @@ def test_no_serious_violation_on_a_phone(page, site, name):
     page.wait_for_load_state("load")
     problems = serious_violations(page)
     assert not problems, f"{name} ({PAGES[name]}) at 390 px:\n" + "\n".join(problems)
+
+
+FIGURE_PAGES = {
+    "commune avec chiffres": "/communes/10081-la-chapelle-saint-luc/",
+    "données avec couches fictives": "/donnees/",
+    "trouveur avec chiffres": "/trouver/?housing=maison-1500&internet=fibre-80&work_1=Troyes",
+    "accueil avec bandeau": "/",
+}
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is installed by `make test` (npm)")
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("name", FIGURE_PAGES)
+def test_figures_contacts_and_the_fiction_banner_are_accessible(page, site, name, width):
+    """Odd data (withheld figures, EPCI-level ones, contacts, approximate places) and the banner, on a phone too."""
+    add_figures_and_odd_places(site)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(page.base + FIGURE_PAGES[name])
+    page.wait_for_load_state("load")
+    assert page.locator(".fiction-banner").is_visible()
+    problems = serious_violations(page)
+    assert not problems, f"{name} at {width} px:\n" + "\n".join(problems)
+    # No horizontal scroll of the page itself: wide tables scroll inside their own region.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -37,7 +37,7 @@ def test_check_file_explains_each_rejected_row(communes_loaded):
     layer = Layer.objects.get(slug="medecins-nouveaux-patients")
     accepted, rejected = territory.check_file(layer, "medecins.csv", GOOD_CSV.encode("utf-8"))
     assert [row["nom"] for row in accepted] == ["Dr Martin (fictif)"]
-    assert accepted[0]["attributs"] == {"telephone": "03 25 00 00 01"}
+    assert accepted[0]["contacts"] == {"telephone": "03 25 00 00 01"}
     reasons = {row["ligne"]: row["raison"] for row in rejected}
     assert set(reasons) == {3, 4, 5, 6, 7}
     assert "commune introuvable" in reasons[3] and "commune introuvable" in reasons[4]
@@ -94,8 +94,10 @@ def test_staff_upload_preview_and_publish_through_the_admin(client, communes_loa
 
     published = client.post(f"/admin/communes/territoryupload/{upload.pk}/publier/")
     assert published.status_code == 302
+    # A layer about people: without the doctor's agreement in the file, a count in the commune, no name.
     place = Place.objects.get(layer=layer)
-    assert place.name == "Dr Martin (fictif)" and place.commune_id == "10387"
+    assert place.name == "Médecins acceptant de nouveaux patients — Troyes" and place.commune_id == "10387"
+    assert place.attributes["nombre"] == 1 and place.address == "" and place.latitude is None
     assert place.attributes["partenaire"] == "Ordre des médecins de l'Aube"
     upload.refresh_from_db()
     assert upload.state == UploadState.PUBLISHED and upload.uploaded_by == advisor
@@ -110,16 +112,22 @@ def test_staff_upload_preview_and_publish_through_the_admin(client, communes_loa
 def test_a_new_file_replaces_the_previous_one_and_retires_missing_rows(communes_loaded):
     layer = Layer.objects.get(slug="relais-petite-enfance")
     user = UserFactory(roles=[ADVISOR])
-    first = b"code_commune;nom\n10387;RPE de Troyes\n10033;RPE de Bar-sur-Aube\n"
-    second = b"code_commune;nom\n10387;RPE de Troyes\n"
-    for content in (first, second):
+    first = b"code_commune;nom\n10387;RPE de Troyes\n10033;RPE de Bar-sur-Aube\n10003;RPE d'Aix\n10034;RPE de Bar-sur-Seine\n"
+    second = b"code_commune;nom\n10387;RPE de Troyes\n10033;RPE de Bar-sur-Aube\n10003;RPE d'Aix\n"
+    for content in (first, second):  # one place of four gone: -25 %, over the 20 % guard
         upload = territory.create_upload(
             layer, provider="CAF", data_date="2026-01-01", file_name="rpe.csv", data=content, user=user
         )
-        territory.publish_upload(upload, user)
-    assert list(Place.objects.filter(layer=layer, is_active=True).values_list("name", flat=True)) == [
-        "RPE de Troyes"
-    ]
+        if content is second:
+            with pytest.raises(territory.ShrinkRefused):
+                territory.publish_upload(upload, user)
+            assert Place.objects.filter(layer=layer, is_active=True).count() == 4
+            territory.publish_upload(upload, user, confirm_shrink=True, reason="Le RPE a fermé (fictif)")
+        else:
+            territory.publish_upload(upload, user)
+    assert sorted(Place.objects.filter(layer=layer, is_active=True).values_list("name", flat=True)) == [
+        "RPE d'Aix", "RPE de Bar-sur-Aube", "RPE de Troyes"
+    ]  # fmt: skip
     assert Place.objects.filter(layer=layer, is_active=False).count() == 1
 
 

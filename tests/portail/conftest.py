@@ -151,3 +151,52 @@ def build_territory():
         "source": source,
         "places": places,
     }
+
+
+def add_figures_and_odd_places(data):
+    """Indicators of every kind (a figure, one withheld, one on the EPCI, a linked collège, a source never
+    imported), places with contacts or an approximate or unknown position, and a fictional publication:
+    what the pages must show honestly (used by the browser tests)."""
+    from datetime import date
+
+    from communes.enums import ImportOutcome, IndicatorLevel, PositionQuality
+    from communes.models import ImportRecord
+    from tests.factories import CommuneIndicatorFactory, IndicatorFactory
+
+    ImportRecord.objects.create(source=data["source"], outcome=ImportOutcome.SUCCESS, is_fictional=True)
+    arcep = SourceFactory(slug="arcep", name="Ma connexion internet (fictif)", publisher="Arcep",
+                          data_vintage="T1 2026", last_success_at=timezone.now())  # fmt: skip
+    dvf = SourceFactory(slug="dvf", name="DVF (fictif)", publisher="DGFiP", data_date=date(2025, 12, 31),
+                        last_success_at=timezone.now())  # fmt: skip
+    never = SourceFactory(slug="apl", name="APL (fictif)", publisher="DREES")
+    fibre = IndicatorFactory(
+        slug="arcep-thd-1g", name="Locaux éligibles à 1 Gbit/s", unit="% des locaux", source=arcep
+    )
+    houses = IndicatorFactory(
+        slug="dvf-prix-m2-maisons", name="Prix médian des maisons", unit="€/m²", source=dvf
+    )
+    flats = IndicatorFactory(slug="dvf-prix-m2-appartements", name="Prix médian des appartements", unit="€/m²",
+                             source=dvf)  # fmt: skip
+    college = IndicatorFactory(slug="college-secteur", name="Collège public de secteur", unit="", source=dvf)
+    IndicatorFactory(
+        slug="apl-generalistes", name="Accès aux généralistes", unit="consultations", source=never
+    )
+    chapelle = data["chapelle"]
+    CommuneIndicatorFactory(
+        commune=chapelle, indicator=fibre, value=87.25, count=6120, level=IndicatorLevel.COMMUNE
+    )
+    CommuneIndicatorFactory(commune=chapelle, indicator=houses, value=1480.0, count=57, level=IndicatorLevel.EPCI,
+                            territory_name="Troyes Champagne Métropole")  # fmt: skip
+    CommuneIndicatorFactory(commune=chapelle, indicator=flats, value=None, count=3)
+    CommuneIndicatorFactory(commune=chapelle, indicator=college, value=None, place=data["places"]["colleges"])
+    creches = data["layers"]["creches"]
+    PlaceFactory(
+        layer=creches, source=data["source"], commune=chapelle, name="Crèche Les Lutins (fictif)",
+        address="3 rue des Écoles", postcode="10600", phone="03 25 74 00 00", email="lutins@example.org",
+        website="https://www.creche-les-lutins-fictive.example.org/accueil", latitude=48.315, longitude=4.046,
+    )  # fmt: skip
+    PlaceFactory(layer=creches, source=data["source"], commune=chapelle, name="Micro-crèche au hasard (fictif)",
+                 position_quality=PositionQuality.APPROXIMATE)  # fmt: skip
+    PlaceFactory(layer=creches, source=data["source"], commune=chapelle, name="Crèche sans point (fictif)",
+                 position_quality=PositionQuality.UNKNOWN, latitude=None, longitude=None)  # fmt: skip
+    return data

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from communes.models import Place
+from communes.models import Place, PlaceAnnotation
 from portail.services import reference_data
-from tests.factories import PlaceFactory
+from tests.factories import CommuneIndicatorFactory, IndicatorFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,22 +90,34 @@ def test_the_prefecture_says_so(client, territory):
     assert "est la préfecture</dd>" in page(client, territory["troyes"]).content.decode()
 
 
-@pytest.mark.parametrize("extra_places", [0, 40])
+@pytest.mark.parametrize(("extra_places", "indicators"), [(0, 1), (40, 12)])
 def test_fixed_number_of_queries_whatever_the_number_of_places(
-    client, territory, django_assert_num_queries, extra_places
+    client, territory, django_assert_num_queries, extra_places, indicators
 ):
+    chapelle = territory["chapelle"]
     for i in range(extra_places):
         layer = list(territory["layers"].values())[i % len(territory["layers"])]
-        PlaceFactory(
-            layer=layer, source=territory["source"], commune=territory["chapelle"], name=f"Lieu fictif {i}"
+        place = PlaceFactory(
+            layer=layer, source=territory["source"], commune=chapelle, name=f"Lieu fictif {i}"
         )
-    reference_data()  # layers, sources and prefectures: cached for every page until the data change
-    # the commune, its proximities (+ nearest places), its places, their annotations (prefetch)
+        if i % 3 == 0:  # advisors' annotations come with the places, not in a query per place
+            PlaceAnnotation.objects.create(place=place, text=f"Note fictive {i}")
+    for i in range(indicators):
+        indicator = IndicatorFactory(slug=f"fictif-{i}", name=f"Chiffre fictif {i}")
+        if i % 2 == 0:
+            CommuneIndicatorFactory(
+                commune=chapelle, indicator=indicator, value=i, place=territory["places"]["colleges"]
+            )
+    reference_data()  # layers, sources, prefectures and indicators: cached for every page until the data change
+    # the commune, its proximities (+ nearest places), its places (+ annotations), its indicators (+ place)
     with django_assert_num_queries(4):
-        response = page(client, territory["chapelle"])
+        response = page(client, chapelle)
     assert response.status_code == 200
-    places_in_text = response.content.decode().split('id="places-title"')[1].split('id="cta-title"')[0]
+    html = response.content.decode()
+    places_in_text = html.split('id="places-title"')[1].split('id="cta-title"')[0]
     assert places_in_text.count("Lieu fictif ") == extra_places
+    assert places_in_text.count("Note fictive ") == len(range(0, extra_places, 3))
+    assert html.count("<dt>Chiffre fictif ") == indicators
 
 
 def test_unknown_code_gives_a_helpful_404(client, territory):

@@ -150,3 +150,94 @@ def test_empty_finder_shows_the_form(client, territory):
     response = client.get("/trouver/")
     assert response.status_code == 200
     assert "à vol d&#x27;oiseau" in response.content.decode()
+
+
+# --- criteria on commune indicators -------------------------------------------------------------
+
+
+@pytest.fixture
+def figures(territory):
+    """Fibre and house prices where the finder reads them; the village has no DVF row, La Chapelle a
+    withheld median, and the childcare rate is measured on the EPCI."""
+    from communes.enums import IndicatorLevel
+    from tests.factories import CommuneIndicatorFactory, IndicatorFactory, SourceFactory
+
+    arcep = SourceFactory(slug="arcep", name="Arcep (fictif)")
+    dvf = SourceFactory(slug="dvf", name="DVF (fictif)")
+    caf = SourceFactory(slug="caf", name="CNAF (fictif)")
+    fibre = IndicatorFactory(slug="arcep-thd-1g", name="Fibre", unit="% des locaux", source=arcep)
+    houses = IndicatorFactory(slug="dvf-prix-m2-maisons", name="Maisons", unit="€/m²", source=dvf)
+    rate = IndicatorFactory(
+        slug="caf-taux-couverture", name="Couverture", unit="places pour 100 enfants", source=caf
+    )
+    troyes, chapelle, village = territory["troyes"], territory["chapelle"], territory["village"]
+    CommuneIndicatorFactory(commune=troyes, indicator=fibre, value=96.4)
+    CommuneIndicatorFactory(commune=chapelle, indicator=fibre, value=71.0)
+    CommuneIndicatorFactory(commune=village, indicator=fibre, value=0.0)  # a real zero
+    CommuneIndicatorFactory(commune=troyes, indicator=houses, value=1650.0, count=120)
+    CommuneIndicatorFactory(commune=chapelle, indicator=houses, value=None, count=4)  # withheld
+    for commune in (chapelle, troyes):
+        CommuneIndicatorFactory(
+            commune=commune, indicator=rate, value=64.0, level=IndicatorLevel.EPCI,
+            territory_code="200069250", territory_name="Troyes Champagne Métropole",
+        )  # fmt: skip
+    return territory
+
+
+def plain(results):
+    """Results by name, their words with French non-breaking spaces as plain ones, as a reader sees them."""
+    for r in results:
+        r.explanation = r.explanation.replace("\u00a0", " ")
+        r.shortfalls = [s.replace("\u00a0", " ") for s in r.shortfalls]
+    return {r.name: r for r in results}
+
+
+def test_a_minimum_share_of_fibre_is_explained_in_words(figures):
+    results, fitting = search(figures=[finder.FIGURE_CRITERIA["fibre-80"]])
+    assert fitting == 1
+    by_name = plain(results)
+    assert by_name["Troyes"].fits and "Fibre (1 Gbit/s) : 96,4 % des locaux" in by_name["Troyes"].explanation
+    assert "fibre (1 Gbit/s) : 71 % des locaux, moins que les 80 % des locaux demandés" in (
+        by_name["La Chapelle-Saint-Luc"].shortfalls
+    )
+    assert "fibre (1 Gbit/s) : 0 % des locaux, moins que les 80 % des locaux demandés" in (
+        by_name["Aix-Villemaur-Pâlis"].shortfalls
+    )
+
+
+def test_no_price_is_never_a_price_of_zero(figures):
+    results, fitting = search(figures=[finder.FIGURE_CRITERIA["maison-2000"]])
+    by_name = plain(results)
+    assert fitting == 1 and by_name["Troyes"].fits
+    assert "Prix médian des maisons : 1 650 €/m²" in by_name["Troyes"].explanation
+    chapelle, village = by_name["La Chapelle-Saint-Luc"], by_name["Aix-Villemaur-Pâlis"]
+    assert not chapelle.fits and not village.fits
+    assert chapelle.shortfalls == [
+        "prix médian des maisons : chiffre non publié par la source pour cette commune"
+    ]
+    assert village.shortfalls == ["prix médian des maisons : pas de données pour cette commune"]
+
+
+def test_a_figure_measured_on_the_epci_says_so(figures):
+    results, _fitting = search(figures=[finder.FIGURE_CRITERIA["couverture-60"]])
+    chapelle = next(r for r in results if r.name == "La Chapelle-Saint-Luc")
+    assert chapelle.fits
+    assert "mesuré sur l'intercommunalité" in chapelle.explanation
+
+
+def test_the_form_offers_only_criteria_with_data_and_keeps_the_url_shareable(client, figures):
+    html = client.get("/trouver/").content.decode()
+    assert 'name="internet"' in html and 'name="housing"' in html and 'name="childcare"' in html
+    assert 'name="gp_access"' not in html  # no APL figure in this territory: nothing to offer
+    response = client.get("/trouver/?housing=maison-2000&internet=fibre-50")
+    page = response.content.decode().replace("\u00a0", " ")
+    assert response.status_code == 200
+    assert "1 commune répond à tous vos critères." in page
+    assert "prix médian des maisons : pas de données pour cette commune" in page
+    assert client.get("/trouver/?housing=maison-1").status_code == 400
+
+
+def test_without_any_indicator_the_finder_still_works(client, territory):
+    html = client.get("/trouver/").content.decode()
+    assert 'name="internet"' not in html
+    assert client.get("/trouver/?ages=4").status_code == 200

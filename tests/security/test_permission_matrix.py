@@ -28,7 +28,14 @@ from osez import audit
 from osez.models import AccessLog, JobRun
 from osez.roles import ADMIN, ADVISOR, HR, MARKETING, TEAM_LEAD
 from portail.models import SupportRequest
-from tests.factories import CommuneFactory, LayerFactory, PlaceFactory, SourceFactory, UserFactory
+from tests.factories import (
+    CommuneFactory,
+    CommuneIndicatorFactory,
+    LayerFactory,
+    PlaceFactory,
+    SourceFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +156,8 @@ communes.commune              | commune       | v    | -  | v  | v    | v
 communes.place                | place         | v    | -  | v  | v    | v
 communes.placeannotation      | -             | vac  | -  | v  | v    | vac
 communes.territoryupload      | upload        | v    | -  | v  | v    | v
+communes.indicator            | indicator     | v    | -  | v  | v    | v
+communes.communeindicator     | figure        | v    | -  | v  | v    | v
 accompagnement.household      | own dossier   | vac  | -  | -  | vac  | vacd
 accompagnement.organisation   | organisation  | vac  | vac | - | vac  | vacd
 accompagnement.task           | own task      | vac  | -  | -  | vac  | vacd
@@ -284,6 +293,9 @@ def world(client, settings):
         "app": {"app_label": "accompagnement"},
         "advisor account": {"id": users["advisor"].pk},
     }
+    figure = CommuneIndicatorFactory(
+        commune=commune, value=None
+    )  # a withheld figure: its admin must not fail
     samples = {
         "own dossier": own,
         "own task": own_task,
@@ -301,6 +313,8 @@ def world(client, settings):
         "layer": layer,
         "source": source,
         "advisor": users["advisor"],
+        "indicator": figure.indicator,
+        "figure": figure,
     }
     return {"users": users, "kwargs": kwargs, "samples": samples}
 
