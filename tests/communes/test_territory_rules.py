@@ -245,7 +245,7 @@ def test_the_migration_withdraws_what_was_published_against_the_rule(communes_lo
         name="Club fictif", commune_id="10387", attributes={"telephone": "03 25 00 00 07", "site": "https://club.example.org"},
     )  # fmt: skip
 
-    migration = import_module("communes.migrations.0008_withdraw_personal_data")
+    migration = import_module("communes.migrations.0009_withdraw_personal_data")
     migration.withdraw(apps, None)
     migration.move_contacts(apps, None)
 
