@@ -74,9 +74,6 @@ class SourceAdmin(RoleAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "slug", "publisher"]
     edit_roles = ()
 
-    def get_queryset(self, request):
-        return publication.with_fiction(super().get_queryset(request))
-
     @admin.display(description=_("données du"))
     def data_edition(self, obj):
         return publication.vintage_label(obj) or "—"

@@ -32,3 +32,19 @@ class PlaceQuerySet(models.QuerySet):
         from .enums import PositionQuality
 
         return self.located().exclude(position_quality=PositionQuality.UNKNOWN)
+
+
+class SourceQuerySet(models.QuerySet):
+    # Bookkeeping of a running refresh that no public page shows (its outcome is saved with the
+    # ImportRecord, whose own signal invalidates the cache).
+    INTERNAL_FIELDS = frozenset({"state", "last_attempt_at", "last_message"})
+
+    def update(self, **kwargs):
+        """A bulk update sends no signal: one that changes what readers see (the fictional flag, the
+        vintage, the dates) invalidates the public cache itself, as a save does (osez.signals)."""
+        from osez.cache import bump_data_generation
+
+        count = super().update(**kwargs)
+        if count and set(kwargs) - self.INTERNAL_FIELDS:
+            bump_data_generation(reason="communes.Source bulk update")
+        return count

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import ImportOutcome, IndicatorLevel, PositionQuality, SourceState, Theme, UploadState
-from .managers import CommuneQuerySet, PlaceQuerySet
+from .managers import CommuneQuerySet, PlaceQuerySet, SourceQuerySet
 
 
 class Departement(models.Model):
@@ -101,6 +101,8 @@ class Source(models.Model):
     last_success_at = models.DateTimeField(_("dernière réussite"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("dernière tentative"), null=True, blank=True)
     last_message = models.TextField(_("dernier message"), blank=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("source de données")

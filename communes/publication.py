@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ImportOutcome, SourceState
+from .enums import SourceState
 
 # A publisher is rarely on the day: an edition counts as "due" only this long after its rhythm says.
 MIN_EDITION_MARGIN = timedelta(days=2)
@@ -97,22 +96,9 @@ def vintage_label(source_or_record) -> str:
     return formats.date_format(data_date, "j F Y") if data_date else ""
 
 
-def with_fiction(sources):
-    """Annotate a Source queryset with ``published_fictional``: the flag of its latest published import."""
-    from .models import ImportRecord
-
-    latest = (
-        ImportRecord.objects.filter(source=OuterRef("pk"), outcome=ImportOutcome.SUCCESS)
-        .order_by("-started_at", "-pk")
-        .values("is_fictional")[:1]
-    )
-    return sources.annotate(published_fictional=Subquery(latest))
-
-
 def is_fictional(source) -> bool:
-    """What the source publishes now is fictional demonstration data.
-
-    Read from the latest successful import (``with_fiction``); a ``Source.is_fictional`` field, where
-    the data side keeps one, counts too.
-    """
-    return bool(getattr(source, "published_fictional", False) or getattr(source, "is_fictional", False))
+    """What the source publishes now is fictional demonstration data: ``Source.is_fictional``, which the
+    pipeline sets from each successful publication (``communes.services``: the ``FICTIONAL`` marker of the
+    files read, or rows named "(fictif)") and which a failed attempt leaves as it was. The one rule the
+    banner, /donnees/, the admin, the API and the downloads read."""
+    return bool(source.is_fictional)

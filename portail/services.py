@@ -18,7 +18,7 @@ from communes.departements import PREFECTURES
 from communes.geo import distance_km
 from communes.indicators import readings
 from communes.models import Commune, CommuneIndicator, Indicator, Layer, Place, Proximity, Source
-from communes.publication import is_fictional, with_fiction
+from communes.publication import is_fictional
 from osez.cache import data_generation
 
 from .signals import support_request_submitted
@@ -121,7 +121,7 @@ def reference_data() -> ReferenceData:
         }
         data = ReferenceData(
             layers=list(Layer.objects.all()),
-            sources={s.slug: s for s in with_fiction(Source.objects.all())},
+            sources={s.slug: s for s in Source.objects.all()},
             prefectures=prefectures,
             indicators=list(Indicator.objects.all()),
         )

@@ -59,6 +59,17 @@ class SourceFactory(factory.django.DjangoModelFactory):
     publisher = "INSEE"
     expected_every = timedelta(days=365)
 
+    @classmethod
+    def _generate(cls, strategy, params):
+        """The catalogue's migration creates every source of communes.catalog: a test that names one gets
+        that row, with the values it passed explicitly applied (the others stay the catalogue's)."""
+        source = super()._generate(strategy, params)
+        explicit = {k: v for k, v in params.items() if k != "slug"}
+        if strategy == factory.enums.CREATE_STRATEGY and explicit and source.pk:
+            models.Source.objects.filter(pk=source.pk).update(**explicit)
+            source.refresh_from_db()
+        return source
+
 
 class LayerFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -127,3 +138,16 @@ class CommuneIndicatorFactory(factory.django.DjangoModelFactory):
     commune = factory.SubFactory(CommuneFactory)
     indicator = factory.SubFactory(IndicatorFactory)
     value = 50.0
+
+
+def record_publication(source, *, fictional):
+    """A successful import as the pipeline records it (communes.services): its ImportRecord, and the
+    source's fictional flag — the one the banner, /donnees/, the API and the downloads read — set by a
+    bulk update, as the pipeline does."""
+    from communes.enums import ImportOutcome
+
+    record = models.ImportRecord.objects.create(
+        source=source, outcome=ImportOutcome.SUCCESS, is_fictional=fictional
+    )
+    models.Source.objects.filter(pk=source.pk).update(is_fictional=fictional)
+    return record

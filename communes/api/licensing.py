@@ -5,7 +5,7 @@ from django.db.models import Count, Max
 
 from communes.enums import SourceState
 from communes.models import Place, Source
-from communes.publication import is_fictional, with_fiction
+from communes.publication import is_fictional
 
 from .freshness import data_version
 
@@ -16,10 +16,8 @@ API_LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 
 def credit(source):
-    """What a re-user must cite for one source: who, under which licence, the data's own date and our import's.
-
-    ``source`` should come from ``with_fiction`` (communes.publication) for ``is_fictional`` to be known.
-    """
+    """What a re-user must cite for one source: who, under which licence, the data's own date and our import's,
+    and whether what is published is fictional demonstration data."""
     return {
         "source": source.slug,
         "name": source.name,
@@ -35,7 +33,7 @@ def credit(source):
 
 
 def credits(source_ids):
-    sources = with_fiction(Source.objects.filter(slug__in=set(source_ids))).order_by("slug")
+    sources = Source.objects.filter(slug__in=set(source_ids)).order_by("slug")
     return [credit(s) for s in sources]
 
 

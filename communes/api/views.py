@@ -1,6 +1,6 @@
 """Read-only views of the open-data API: communes, layers, places, their GeoJSON, and the downloads."""
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from communes.models import Commune, CommuneIndicator, Indicator, Layer, Place, Source
-from communes.publication import with_fiction
 from osez.api import AnonRateThrottle, FirstRendererNegotiation, Pagination
 
 from . import downloads, licensing
@@ -189,7 +188,7 @@ class LayerContextMixin:
     def get_serializer_context(self):
         context = super().get_serializer_context()
         groups = licensing.layer_sources()
-        sources = with_fiction(Source.objects.all()).in_bulk()
+        sources = Source.objects.in_bulk()
         context["layer_sources"] = {
             layer: [sources[s] for s, _n, _seen in rows if s in sources] for layer, rows in groups.items()
         }
@@ -324,11 +323,7 @@ class IndicatorViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        # The source with its fiction flag, for "is_fictional" (one query with a subquery).
-        sources = with_fiction(Source.objects.all())
-        return Indicator.objects.prefetch_related(Prefetch("source", queryset=sources)).order_by(
-            "order", "slug"
-        )
+        return Indicator.objects.select_related("source").order_by("order", "slug")
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from communes.models import Indicator, Layer, Place, Source
-from communes.publication import edition_status, is_fictional, with_fiction
+from communes.publication import edition_status, is_fictional
 from osez.cache import cached_public, data_generation
 
 
@@ -29,7 +29,7 @@ def _layer_sources():
 def data_sources(request):
     """Per source: the data's own date, the import date, whether it is up to date, whether it is fictional."""
     now = timezone.now()
-    sources = list(with_fiction(Source.objects.all()))
+    sources = list(Source.objects.all())
     for source in sources:
         source.edition = edition_status(source, now)
         source.fictional = is_fictional(source)

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from communes.enums import ImportOutcome
-from communes.models import ImportRecord, Source
+from communes.models import Source
+from tests.factories import record_publication
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_geojson_flags_approximate_points_and_draws_no_unknown_one(client, figur
 
 
 def test_attribution_gives_the_data_vintage_and_the_fictional_flag(client, figures, territory):
-    ImportRecord.objects.create(source=territory["bpe"], outcome=ImportOutcome.SUCCESS, is_fictional=True)
+    record_publication(territory["bpe"], fictional=True)
     Source.objects.filter(pk="bpe").update(data_vintage="BPE 2024")
     attribution = client.get("/api/v1/places/?layer=medecins-generalistes").json()["attribution"]
     bpe = next(a for a in attribution if a["source"] == "bpe")
@@ -108,7 +108,7 @@ def rows_of(text):
 
 def test_layer_csv_has_contacts_position_quality_and_vintage_notes(client, figures, territory):
     Source.objects.filter(pk="bpe").update(data_vintage="BPE 2024")
-    ImportRecord.objects.create(source=territory["bpe"], outcome=ImportOutcome.SUCCESS, is_fictional=True)
+    record_publication(territory["bpe"], fictional=True)
     notes, rows = rows_of(streamed(client.get("/api/v1/downloads/medecins-generalistes.csv")))
     by_name = {row["nom"]: row for row in rows}
     centre = by_name["Centre de santé (fictif)"]

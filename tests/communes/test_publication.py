@@ -6,9 +6,9 @@ import pytest
 
 from communes.enums import ImportOutcome, SourceState
 from communes.models import ImportRecord, Source
-from communes.publication import Edition, edition_status, is_fictional, vintage_label, with_fiction
+from communes.publication import Edition, edition_status, is_fictional, vintage_label
 from osez.roles import ADVISOR
-from tests.factories import SourceFactory, UserFactory
+from tests.factories import SourceFactory, UserFactory, record_publication
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
 
@@ -76,17 +76,19 @@ def test_vintage_label_prefers_the_name_then_the_date():
 
 
 @pytest.mark.django_db
-def test_a_source_is_fictional_while_its_latest_published_import_is():
+def test_a_source_is_fictional_while_what_it_publishes_is():
+    """One rule: ``Source.is_fictional``, set by each successful publication (see communes.services and
+    tests/communes/test_fixtures_fallback.py for the pipeline side), left alone by a failed attempt."""
     bpe = SourceFactory(slug="bpe")
-    assert not is_fictional(with_fiction(Source.objects.filter(pk="bpe")).get())
-    ImportRecord.objects.create(source=bpe, outcome=ImportOutcome.SUCCESS, is_fictional=True)
-    assert is_fictional(with_fiction(Source.objects.filter(pk="bpe")).get())
+    assert not is_fictional(Source.objects.get(pk="bpe"))
+    record_publication(bpe, fictional=True)
+    assert is_fictional(Source.objects.get(pk="bpe"))
     # A failed or running attempt publishes nothing: what is published is still fictional.
     ImportRecord.objects.create(source=bpe, outcome=ImportOutcome.FAILED)
     ImportRecord.objects.create(source=bpe, outcome=ImportOutcome.RUNNING)
-    assert is_fictional(with_fiction(Source.objects.filter(pk="bpe")).get())
-    ImportRecord.objects.create(source=bpe, outcome=ImportOutcome.SUCCESS, is_fictional=False)
-    assert not is_fictional(with_fiction(Source.objects.filter(pk="bpe")).get())
+    assert is_fictional(Source.objects.get(pk="bpe"))
+    record_publication(bpe, fictional=False)
+    assert not is_fictional(Source.objects.get(pk="bpe"))
 
 
 @pytest.mark.django_db

@@ -159,11 +159,10 @@ def add_figures_and_odd_places(data):
     what the pages must show honestly (used by the browser tests)."""
     from datetime import date
 
-    from communes.enums import ImportOutcome, IndicatorLevel, PositionQuality
-    from communes.models import ImportRecord
-    from tests.factories import CommuneIndicatorFactory, IndicatorFactory
+    from communes.enums import IndicatorLevel, PositionQuality
+    from tests.factories import CommuneIndicatorFactory, IndicatorFactory, record_publication
 
-    ImportRecord.objects.create(source=data["source"], outcome=ImportOutcome.SUCCESS, is_fictional=True)
+    record_publication(data["source"], fictional=True)
     arcep = SourceFactory(slug="arcep", name="Ma connexion internet (fictif)", publisher="Arcep",
                           data_vintage="T1 2026", last_success_at=timezone.now())  # fmt: skip
     dvf = SourceFactory(slug="dvf", name="DVF (fictif)", publisher="DGFiP", data_date=date(2025, 12, 31),

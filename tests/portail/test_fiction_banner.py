@@ -9,6 +9,7 @@ from communes.enums import ImportOutcome
 from communes.models import ImportRecord, Source
 from osez.cache import data_generation
 from portail.models import Sheet
+from tests.factories import record_publication
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ PUBLIC_PAGES = [
 
 
 def publish(source, *, fictional):
-    return ImportRecord.objects.create(source=source, outcome=ImportOutcome.SUCCESS, is_fictional=fictional)
+    return record_publication(source, fictional=fictional)
 
 
 @pytest.fixture
@@ -90,6 +91,22 @@ def test_publishing_real_data_removes_the_banner_from_cached_pages(client, terri
         response = client.get(page)
         assert BANNER not in response.content.decode(), page
     assert "Aucune couche fictive n'est publiée" in client.get("/donnees/").content.decode()
+
+
+def test_a_flag_flipped_by_a_bulk_update_alone_reaches_cached_pages(client, territory):
+    """A bulk ``update()`` sends no signal: the Source queryset invalidates the public cache itself."""
+    url = "/communes/10081-la-chapelle-saint-luc/"
+    publish(territory["source"], fictional=True)
+    assert client.get(url)["X-Cache"] == "MISS" and client.get(url)["X-Cache"] == "HIT"
+    generation = data_generation()
+    Source.objects.filter(pk=territory["source"].pk).update(is_fictional=False)
+    assert data_generation() > generation
+    response = client.get(url)
+    assert response["X-Cache"] == "MISS" and BANNER not in response.content.decode()
+    # Bookkeeping of a running refresh alone does not empty the cache.
+    generation = data_generation()
+    Source.objects.filter(pk=territory["source"].pk).update(state="running")
+    assert data_generation() == generation
 
 
 def test_a_failed_refresh_keeps_the_banner(client, territory):
