@@ -96,10 +96,12 @@ FIGURE_FIELDS = {
             gettext_lazy("accueil du jeune enfant")) for n in (50, 60, 70)),
     ]),
     "gp_access": (gettext_lazy("Accès aux médecins généralistes"), [
-        FigureCriterion("apl-2.5", "apl-generalistes", True, 2.5, gettext_lazy(
+        # The DREES's under-served threshold (2.5) is set on the series without GPs over 65: both criteria
+        # read that series, so that "hors zone sous-dense" means what the DREES means.
+        FigureCriterion("apl-2.5", "apl-generalistes-65", True, 2.5, gettext_lazy(
             "au moins 2,5 consultations par an et par habitant (hors zone sous-dense)"),
             gettext_lazy("accès aux généralistes")),
-        FigureCriterion("apl-4", "apl-generalistes", True, 4, gettext_lazy(
+        FigureCriterion("apl-4", "apl-generalistes-65", True, 4, gettext_lazy(
             "au moins 4 consultations par an et par habitant"), gettext_lazy("accès aux généralistes")),
     ]),
 }  # fmt: skip

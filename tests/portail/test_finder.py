@@ -155,6 +155,20 @@ def test_empty_finder_shows_the_form(client, territory):
 # --- criteria on commune indicators -------------------------------------------------------------
 
 
+def test_every_figure_criterion_reads_an_indicator_the_sources_publish():
+    """A criterion on a slug no importer writes would offer a choice that never matches a commune."""
+    from communes.sources.indicators import INDICATORS
+
+    published = {spec.slug: spec for spec in INDICATORS}
+    assert set(finder.FIGURE_INDICATORS) <= set(published)
+    for criterion in finder.FIGURE_CRITERIA.values():
+        unit = str(published[criterion.indicator].unit)
+        if criterion.indicator.startswith("arcep-"):
+            assert unit == "% des locaux" and 0 < criterion.threshold <= 100
+    # The under-served threshold of 2.5 consultations is the DREES's, on the series without GPs over 65.
+    assert finder.FIGURE_CRITERIA["apl-2.5"].indicator == "apl-generalistes-65"
+
+
 @pytest.fixture
 def figures(territory):
     """Fibre and house prices where the finder reads them; the village has no DVF row, La Chapelle a
