@@ -73,6 +73,35 @@ def test_bpe_row_with_only_lambert_93_is_projected_with_pyproj(mini_loaded):
         assert 47.9 < place.latitude < 48.8 and 3.3 < place.longitude < 4.9  # in the Aube
 
 
+def test_a_practitioner_who_opted_out_of_diffusion_is_counted_never_named_nor_located(mini_loaded):
+    """INSEE names general practitioners ("…, MÉDECIN") at their practice: published as INSEE publishes
+    them, except a SIRENE unit in partial diffusion, which stays a count in its commune."""
+    lines = bpe_lines(mini_loaded)
+    header = lines[0].replace('"', "").rstrip("\n").split(";")
+    doctor = next(
+        i for i, line in enumerate(lines) if '"D265"' in line and line.split(";")[header.index("LONGITUDE")]
+    )
+    fields = lines[doctor].rstrip("\n").split(";")
+    name, commune = fields[header.index("NOMRS")].strip('"'), fields[header.index("DEPCOM")].strip('"')
+    doctors = Place.objects.filter(
+        source_id="bpe", layer_id="medecins-generalistes", commune_id=commune, is_active=True
+    )
+    before, named = doctors.count(), doctors.filter(name=name).count()
+    fields[header.index("STATUT_DIFFUSION")] = '"P"'
+    lines[doctor] = ";".join(fields) + "\n"
+    write_bpe(mini_loaded, lines)
+    assert refresh("bpe").ok
+    assert doctors.count() == before
+    assert doctors.filter(name=name).count() == named - 1  # the generator reuses a name in a commune
+    hidden = doctors.get(attributes__diffusion_partielle=True)
+    assert (hidden.name, hidden.latitude, hidden.position_quality) == ("Médecin généraliste", None, "unknown")
+    assert (hidden.address, hidden.postcode, hidden.phone) == (
+        "",
+        "",
+        "",
+    ) and "siret" not in hidden.attributes
+
+
 def test_projection_uses_the_rows_own_epsg():
     # Real BPE 2025 row of Les Abymes (Guadeloupe, EPSG 5490): 659850 / 1800150 is -61.50402 / 16.2769.
     lon, lat = project(659850, 1800150, "5490")

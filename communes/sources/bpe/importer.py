@@ -37,6 +37,8 @@ NATIONAL_NAMES = ("BPE-france.csv", "bpe-france.csv", "BPE.csv")
 NATIONAL_PATTERN = re.compile(r"^BPE\d{2}\.csv$", re.IGNORECASE)
 VINTAGE_IN_NAME = re.compile(r"BPE[_-]?(\d{2}|\d{4})", re.IGNORECASE)
 RANDOM_POSITION = "33"  # QUALITE_GEOLOC: drawn at random inside the commune
+# STATUT_DIFFUSION of SIRENE units whose identity and address may not be published ("diffusion partielle").
+NOT_DIFFUSIBLE = frozenset({"P", "N"})
 
 
 @cache
@@ -241,9 +243,17 @@ def read(departements, progress=None):
                     if not layers:
                         continue
                     batch.total_rows += 1
-                    name = get(row, "NOMRS")
-                    key_address = " ".join(
-                        filter(None, (get(row, "NUMVOIE"), get(row, "TYPVOIE"), get(row, "LIBVOIE")))
+                    # A person who asked SIRENE not to publish their identity and address (a doctor
+                    # practising at home): counted in the commune, never named, located nor identified —
+                    # a place of its own, so the named one it was is withdrawn, not kept as published.
+                    hidden = get(row, "STATUT_DIFFUSION") in NOT_DIFFUSIBLE
+                    name = "" if hidden else get(row, "NOMRS")
+                    key_address = (
+                        ""
+                        if hidden
+                        else " ".join(
+                            filter(None, (get(row, "NUMVOIE"), get(row, "TYPVOIE"), get(row, "LIBVOIE")))
+                        )
                     )
                     ref = refs.ref(typequ, depcom, name, key_address, row)
                     commune = communes.get(depcom)
@@ -280,6 +290,9 @@ def read(departements, progress=None):
                     address = ", ".join(filter(None, (address, get(row, "CADR"))))
                     attributes = {"typequ": typequ, "millesime": vintage}
                     siret = get(row, "SIRET")
+                    if hidden:
+                        address, siret, lat, lon = "", "", None, None
+                        attributes["diffusion_partielle"] = True
                     if siret.isdigit() and len(siret) == 14:
                         attributes["siret"] = siret
                     for column, key in (("QUALITE_XY", "qualite_xy"), ("QUALITE_GEOLOC", "qualite_geoloc")):
@@ -292,7 +305,8 @@ def read(departements, progress=None):
                     for layer in layers:
                         batch.add_place(
                             start, layer=layer, ref=ref, name=name or mapped[1], commune=commune, lat=lat, lon=lon,
-                            address=address, postcode=get(row, "CODPOS"), quality=quality, attributes=attributes,
+                            address=address, postcode=get(row, "CODPOS") if address else "", quality=quality,
+                            attributes=attributes,
                         )  # fmt: skip
             except csv.Error as exc:
                 raise SourceError(f"{path.name} : CSV illisible ligne {reader.line_num + 1} : {exc}") from exc
