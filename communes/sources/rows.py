@@ -376,6 +376,28 @@ class IndicatorBatch(Batch):
     def skip(self, reason, lines=1):
         self.skipped[reason] += lines
 
+    def one_row_per_key(self, found, key, row, line, *, keys, what="une même commune"):
+        """The source rows' own duplicate rule, judged before figures are built (a CNAF row of an EPCI
+        feeds the figures of every commune in it, so ``add_unique`` on figures comes too late).
+
+        ``found`` maps a key (a commune, an EPCI) to ``(row, line)``, or to None once two rows disagreed.
+        The same row again is rejected as a duplicate and counted once (so a file read twice over fails
+        on the rejection threshold); a different one rejects both lines and ``keys`` keep their published
+        figures, as does any later row of that key. Returns True when ``row`` is kept.
+        """
+        if key in found:
+            previous = found[key]
+            if previous is not None and previous[0] == row:
+                self.reject(line, "ligne en double (mêmes valeurs, comptée une fois)", key, keys=())
+            else:
+                self.reject(
+                    line, f"valeurs contradictoires pour {what}", key, keys=keys, lines=2 if previous else 1
+                )
+                found[key] = None
+            return False
+        found[key] = (row, line)
+        return True
+
     def add_value(
         self, line, *, commune, indicator, value=None, text="", count=None, level="commune", territory_code="",
         territory_name="", place_id=None, attributes=None, vintage="", data_date=None,

@@ -179,8 +179,7 @@ def header_fields(path):
 
 
 def _read_sheet(sheet, file_name, departements, batch, progress):
-    rows = {}
-    conflicts = set()
+    found = {}  # commune → (row, line), None after a conflict
     iterator = sheet.iter_rows(values_only=True)
     header_line, columns, folded = _find_header(iterator)
     documentation = documentation_url(SOURCE)
@@ -241,21 +240,8 @@ def _read_sheet(sheet, file_name, departements, batch, progress):
                 keys=keys,
             )
             continue
-        row["line"] = line
-        comparable = {k: v for k, v in row.items() if k != "line"}
-        if code in rows:
-            if {k: v for k, v in rows[code].items() if k != "line"} == comparable:
-                batch.reject(line, "ligne en double (mêmes valeurs, comptée une fois)", code, keys=())
-            else:
-                batch.reject(line, "valeurs contradictoires pour une même commune", code, keys=keys, lines=2)
-                rows.pop(code)
-                conflicts.add(code)
-            continue
-        if code in conflicts:
-            batch.reject(line, "valeurs contradictoires pour une même commune", code, keys=keys)
-            continue
-        rows[code] = row
-    return rows
+        batch.one_row_per_key(found, code, row, line, keys=keys)
+    return {code: {**row, "line": line} for code, kept in found.items() if kept for row, line in [kept]}
 
 
 def _merge_arrondissements(rows, refs, batch):

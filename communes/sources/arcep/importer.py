@@ -52,8 +52,7 @@ def read(departements, progress=None):
     if not path.exists():
         raise MissingRawFile(f"fichier absent du cache : {path}")
     slugs = list(CLASSES)
-    rows = {}
-    conflicts = set()
+    rows = {}  # commune → ((premises, eligible, day), line), None after a conflict
     dates = Counter()
     with CsvFile(path, required=REQUIRED, source_slug=SOURCE) as csv_file:
         col = csv_file.index
@@ -92,27 +91,13 @@ def read(departements, progress=None):
                 batch.reject(line, "classes de débit incohérentes (une classe rapide dépasse une plus lente)",
                              code, keys=keys)  # fmt: skip
                 continue
-            row = (premises, eligible, day)
-            if code in rows:
-                if rows[code][:3] == row:
-                    batch.reject(line, "ligne en double (mêmes valeurs, comptée une fois)", code, keys=())
-                else:
-                    batch.reject(
-                        line, "valeurs contradictoires pour une même commune", code, keys=keys, lines=2
-                    )
-                    rows.pop(code)
-                    conflicts.add(code)
-                continue
-            if code in conflicts:
-                batch.reject(line, "valeurs contradictoires pour une même commune", code, keys=keys)
-                continue
-            rows[code] = (*row, line)
-            dates[day] += 1
+            if batch.one_row_per_key(rows, code, (premises, eligible, day), line, keys=keys):
+                dates[day] += 1
         encoding = csv_file.encoding
     if not dates:
         raise MissingRawFile(f"{path.name} : aucune commune des départements {', '.join(departements)}")
     newest = max(dates)
-    for code, (premises, eligible, day, line) in rows.items():
+    for code, ((premises, eligible, day), line) in ((c, r) for c, r in rows.items() if r):
         for slug, count in eligible.items():
             batch.add_value(
                 line, commune=code, indicator=slug, value=share_percent(count, premises), count=premises,

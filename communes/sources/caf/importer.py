@@ -98,8 +98,7 @@ def read_file(path, *, level, columns, detail, batch, in_scope, keys_for, on_unr
     if not years:
         raise MissingRawFile(f"{path.name} : aucune année lisible dans « annee »")
     year = max(years)
-    territories = {}
-    conflicts = set()
+    found, names = {}, {}  # territory → ((values, detail), line), None after a conflict; its name
     for line, record in enumerate(records, start=1):
         if not isinstance(record, dict):
             on_unreadable_code(line, "enregistrement qui n'est pas un objet JSON")
@@ -135,20 +134,17 @@ def read_file(path, *, level, columns, detail, batch, in_scope, keys_for, on_unr
             batch.reject(line, f"taux de couverture invraisemblable : {values['caf-taux-couverture']}", code,
                          keys=keys_for(code))  # fmt: skip
             continue
-        territory = Territory(code, str(record.get(name_key) or "").strip(), line, values, extra)
-        previous = territories.get(code)
-        if previous is None and code not in conflicts:
-            territories[code] = territory
-        elif previous is not None and (previous.values, previous.detail) == (values, extra):
-            batch.reject(line, "ligne en double (mêmes valeurs, comptée une fois)", code, keys=())
-        else:
-            # Two different figures for one territory: neither is published, the last one stays.
-            rows = 2 if previous is not None else 1  # the row kept so far is rejected with this one
-            batch.reject(
-                line, "valeurs contradictoires pour un même territoire", code, keys=keys_for(code), lines=rows
-            )
-            territories.pop(code, None)
-            conflicts.add(code)
+        name = str(record.get(name_key) or "").strip()
+        batch.one_row_per_key(
+            found, code, (values, extra), line, keys=keys_for(code), what="un même territoire"
+        )
+        names[code] = names.get(code) or name
+    territories = {
+        code: Territory(code, names[code], line, values, extra)
+        for code, kept in found.items()
+        if kept
+        for (values, extra), line in [kept]
+    }
     return year, territories
 
 
