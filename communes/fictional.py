@@ -590,7 +590,7 @@ def write_layers(communes, out, *, seed=10, only=("bpe", "ecoles", "sport"), fil
             raise ValueError("the indicator files are written for one département at a time")
         dep, items = next(iter(by_dep.items()))
         colleges = read_json(out / "ecoles" / f"annuaire-education-{dep}.json")
-        counts.update(write_indicators(items, out, colleges))
+        counts.update(write_indicators(items, out, colleges, day=day))
     return dict(counts)
 
 

@@ -3,8 +3,9 @@ base (sales, premises) and its vintage; and "pas de données" where there is non
 
 Three cases are kept apart everywhere (pages, finder, API, downloads):
 - no row for the commune: the source publishes nothing for it — "pas de données";
-- a row without a value: the source has the commune but withholds the figure (a median under the
-  minimum number of sales) — "chiffre non publié", with its base when known;
+- a row without a value: the source has the commune but withholds the figure — "chiffre non publié",
+  or for a median under the minimum number of sales "pas de prix médian, moins de 5 ventes" — with its
+  base when known ("aucune vente", never "0 ventes");
 - a row with a value, possibly measured on the EPCI or the département — then the page says so.
 """
 
@@ -21,11 +22,12 @@ from django.utils.translation import ngettext
 from .enums import IndicatorLevel
 from .publication import vintage_label
 
-# What an indicator's ``count`` counts, by source, when the row does not say (attributes["count_label"]).
+# What an indicator's ``count`` counts, by source, when the row does not say (attributes["count_label"]):
+# singular, plural, and none at all (French says "aucune vente", not "0 ventes").
 COUNT_WORDS = {
-    "dvf": ("vente", "ventes"),
-    "arcep": ("local", "locaux"),
-    "apl": ("habitant", "habitants"),
+    "dvf": ("vente", "ventes", _("aucune vente")),
+    "arcep": ("local", "locaux", _("aucun local")),
+    "apl": ("habitant", "habitants", _("aucun habitant")),
 }
 
 
@@ -56,6 +58,8 @@ def count_text(row, indicator):
     if label:
         return f"{number_format(row.count, use_l10n=True, force_grouping=True)} {label}"
     words = COUNT_WORDS.get(indicator.source_id)
+    if words and row.count == 0:
+        return str(words[2])
     if words:
         word = ngettext(words[0], words[1], row.count)
         return f"{number_format(row.count, use_l10n=True, force_grouping=True)} {word}"
@@ -74,6 +78,18 @@ def level_note(row):
     if where:
         return str(_("mesuré sur le département : %(name)s") % {"name": where})
     return str(_("mesuré sur le département"))
+
+
+def withheld_text(row):
+    """Why a row has no figure: too few sales for a median (DVF, under ``ventes_minimum``), else the source
+    published none."""
+    attributes = row.attributes if isinstance(row.attributes, dict) else {}
+    minimum = attributes.get("ventes_minimum")
+    if minimum is not None and row.count is not None and row.count < minimum:
+        if row.count == 0:
+            return str(_("pas de prix médian"))  # the count says "aucune vente"
+        return str(_("pas de prix médian, moins de %(n)s ventes") % {"n": minimum})
+    return str(_("chiffre non publié par la source"))
 
 
 @dataclass
@@ -101,7 +117,7 @@ class IndicatorReading:
             return row.text
         if row.place_id is not None and row.place is not None:
             return row.place.name
-        return str(_("chiffre non publié par la source"))
+        return withheld_text(row)
 
     @property
     def shows_figure(self):

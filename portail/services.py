@@ -91,7 +91,7 @@ class ReferenceData:
     """The few dozen rows every public page may need, read once per data generation."""
 
     layers: list[Layer]
-    sources: dict[str, Source]  # annotated with ``published_fictional`` (communes.publication)
+    sources: dict[str, Source]
     prefectures: dict[str, Commune]
     indicators: list[Indicator]
 

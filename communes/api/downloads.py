@@ -360,6 +360,6 @@ def indicators_csv():
 
     title = (
         "Chiffres par commune (une ligne par commune et indicateur publiés ; pas de ligne = pas de données, "
-        "valeur vide = chiffre non publié par la source)"
+        "valeur vide = chiffre non publié par la source, ou trop peu de ventes pour un prix médian DVF)"
     )
     return buffered(_csv_stream(title, attribution, INDICATOR_HEADER, rows()))

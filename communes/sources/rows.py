@@ -432,6 +432,6 @@ class IndicatorBatch(Batch):
         if self.skipped:
             self.note(
                 "lignes hors du champ de l'indicateur : "
-                + ", ".join(f"{reason} {n}" for reason, n in self.skipped.most_common())
+                + " ; ".join(f"{reason} ({n})" for reason, n in self.skipped.most_common())
             )
         return self

@@ -23,6 +23,25 @@ def _sport_layers():
     )
 
 
+def _figure_sources(criteria):
+    """Where the figures of the criteria come from, and of when: one line under the results (each figure's
+    source and vintage, as everywhere else on the site), fictional sources said so."""
+    from communes.publication import is_fictional, vintage_label
+
+    reference = services.reference_data()
+    by_slug = {i.slug: i for i in reference.indicators}
+    lines = []
+    for slug in dict.fromkeys(c.indicator for c in criteria.figures):
+        indicator = by_slug.get(slug)
+        source = reference.sources.get(indicator.source_id) if indicator else None
+        if source is not None:
+            lines.append(
+                {"indicator": indicator.name, "source": source.name, "vintage": vintage_label(source),
+                 "fictional": is_fictional(source)}
+            )  # fmt: skip
+    return lines
+
+
 def _finder_map_data(results, criteria):
     points = [
         {
@@ -54,6 +73,7 @@ def finder_view(request):
             fitting=fitting,
             map_options=leaflet_options(),
             map_json=_finder_map_data(results, criteria),
+            figure_sources=_figure_sources(criteria),
         )
     status = 400 if request.GET and not form.is_valid() else 200
     return render(request, "portail/finder.html", context, status=status)

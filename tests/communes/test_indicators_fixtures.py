@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from communes import fictional
 from communes.fictional_indicators import is_open_college
-from communes.models import CommuneIndicator, Place
+from communes.models import CommuneIndicator, Place, Source
 
 from .indicator_helpers import load_registry, refresh, registry_records
 
@@ -146,5 +146,7 @@ def test_the_fictional_aube_imports_whole_with_no_rejected_row(settings):
     assert (
         CommuneIndicator.objects.get(commune_id="10387", indicator_id="caf-places-total").level == "commune"
     )
+    # The dataset's own date the client records (the export has none): never the download's.
+    assert Source.objects.get(slug="carte-scolaire").data_vintage == "Carte scolaire du 30 novembre 2026"
     dvf = refresh("dvf", ["10"]).record
     assert dvf.data_vintage == "DVF 2023–2025" and (dvf.created, dvf.updated, dvf.deactivated) == (0, 0, 0)

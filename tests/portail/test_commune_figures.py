@@ -239,3 +239,20 @@ def test_a_count_per_commune_reads_as_a_count_not_as_a_place_without_position(cl
         r"Assistantes maternelles — La Chapelle-Saint-Luc</span>(.*?)</li>", places_text(text(page(client, territory["chapelle"]))), re.S
     )[1]  # fmt: skip
     assert "(nombre : 14)" in item and "position" not in item
+
+
+def test_a_median_withheld_for_too_few_sales_says_so_and_no_sale_is_not_0(client, territory, figures):
+    """DVF's own rule (``OSEZ_DVF_MIN_SALES``) withholds a median; the page says why, and "aucune vente"."""
+    attributes = {"periode": "2023–2025", "ventes_minimum": 5}
+    row = figures["prix-appart"].values.get()
+    row.attributes = {**attributes, "ventes": 3}
+    row.save()
+    CommuneIndicatorFactory(
+        commune=territory["village"], indicator=figures["prix"], value=None, count=0,
+        attributes={**attributes, "ventes": 0},
+    )  # fmt: skip
+    withheld = indicator_card(text(page(client, territory["chapelle"])), "prix-appart")
+    assert "pas de prix médian, moins de 5 ventes" in withheld and "(3 ventes)" in withheld
+    none = indicator_card(text(page(client, territory["village"])), "prix")
+    assert "pas de prix médian" in none and "(aucune vente)" in none
+    assert "0 vente" not in none and " 0 " not in f" {none} "

@@ -255,3 +255,12 @@ def test_without_any_indicator_the_finder_still_works(client, territory):
     html = client.get("/trouver/").content.decode()
     assert 'name="internet"' not in html
     assert client.get("/trouver/?ages=4").status_code == 200
+
+
+def test_results_say_where_the_figures_of_the_criteria_come_from(client, figures):
+    from communes.models import Source
+
+    Source.objects.filter(pk="arcep").update(data_vintage="Arcep T1 2026", is_fictional=True)
+    html = client.get("/trouver/?internet=fibre-80").content.decode()
+    line = html.split("Chiffres :")[1].split("</p>")[0]
+    assert "Fibre — Arcep (fictif), données Arcep T1 2026 (données fictives)" in line

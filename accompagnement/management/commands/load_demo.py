@@ -87,7 +87,9 @@ class Command(BaseCommand):
             for username, _first, _last, user_roles in STAFF:
                 labels = ", ".join(str(roles.ROLE_LABELS[r]) for r in user_roles)
                 self.stdout.write(f"  {username:18} {labels}")
-            self.stdout.write("Connexion : page /admin/ du site (http://127.0.0.1:8000/admin/ avec make run)")
+            self.stdout.write(
+                "Connexion : page /admin/ du site (http://127.0.0.1:8000/admin/ avec make run, ou le PORT choisi)"
+            )
 
     def load_staff(self):
         User = get_user_model()

@@ -17,7 +17,7 @@ from ..errors import MissingRawFile
 from ..files import CsvFile, load_json_records, require_fields, sniff_kind
 from ..indicators import commune_refs, ensure_indicators, newest
 from ..indicators import publish as publish  # the shared rules of every indicator source
-from ..rows import COMMUNE_CODE, IndicatorBatch, commune_code, departement_of, parse_date
+from ..rows import COMMUNE_CODE, IndicatorBatch, commune_code, departement_of, french_date, parse_date
 from .client import raw_file
 
 SOURCE = "carte-scolaire"
@@ -140,10 +140,11 @@ def read(departements, progress=None):
 
 
 def _vintage(paths):
-    """The dataset's modification date when the download recorded it (the export itself has none, and
-    its download date says nothing of the data)."""
+    """("Carte scolaire du 1 septembre 2025", its date) from the dataset's modification date the download
+    recorded (the export itself has none, and its download date says nothing of the data); ("", None)
+    without one: the page then gives the import date alone, never a made-up one."""
     dates = [day for day in (parse_date(read_meta(p).get("data_date")) for p in paths) if day]
     if not dates:
-        return "Carte scolaire des collèges publics", None
+        return "", None
     newest_date = max(dates)
-    return f"Carte scolaire des collèges publics du {newest_date:%d/%m/%Y}", newest_date
+    return f"Carte scolaire du {french_date(newest_date)}", newest_date
