@@ -132,6 +132,9 @@ class CommuneFigureSerializer(serializers.Serializer):
     vintage = serializers.CharField(allow_blank=True, help_text="Millésime du chiffre ou de sa source")
     data_date = serializers.DateField(allow_null=True)
     source = serializers.CharField()
+    is_fictional = serializers.BooleanField(
+        help_text="Vrai quand la source publie des chiffres fictifs (démonstration)"
+    )
 
 
 def commune_figure(indicator, row, source):
@@ -156,6 +159,7 @@ def commune_figure(indicator, row, source):
         "vintage": reading.vintage,
         "data_date": None if reading.data_date is None else reading.data_date.isoformat(),
         "source": indicator.source_id,
+        "is_fictional": source is not None and is_fictional(source),
     }
 
 
@@ -550,6 +554,9 @@ class IndicatorValueSerializer(serializers.Serializer):
     vintage = serializers.CharField(allow_blank=True)
     data_date = serializers.DateField(allow_null=True)
     source = serializers.CharField()
+    is_fictional = serializers.BooleanField(
+        help_text="Vrai quand la source publie des chiffres fictifs (démonstration)"
+    )
 
 
 def indicator_value(row):
@@ -560,7 +567,7 @@ def indicator_value(row):
         "indicator": figure["indicator"],
         "unit": figure["unit"],
         **{k: figure[k] for k in ("value", "text", "count", "level", "territory_code", "territory_name", "place",
-                                  "vintage", "data_date", "source")},
+                                  "vintage", "data_date", "source", "is_fictional")},
     }  # fmt: skip
 
 

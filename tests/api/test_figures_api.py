@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from communes.models import Source
+from communes.models import Indicator, Source
 from tests.factories import record_publication
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,7 @@ def test_commune_detail_lists_every_indicator_null_when_no_data(client, figures)
     assert withheld["has_data"] is True and withheld["value"] is None and withheld["count"] == 3
     missing = troyes["places-creche-fictif"]
     assert missing["has_data"] is False and missing["value"] is None and missing["level"] is None
+    assert troyes["fibre-fictive"]["is_fictional"] is False
     bar = by_indicator(client.get("/api/v1/communes/10033/").json())
     assert bar["fibre-fictive"]["value"] == 0.0 and bar["fibre-fictive"]["has_data"] is True
     assert bar["prix-maisons-fictif"]["value"] is None and bar["prix-maisons-fictif"]["has_data"] is False
@@ -158,3 +159,11 @@ def test_indicators_csv_never_turns_missing_figures_into_zero(client, figures):
         and "Internet fixe (fictif)" in text
         and "données : T1 2026" in text
     )
+
+
+def test_a_figure_of_a_fictional_source_says_so_in_the_commune_detail_and_the_values(client, figures):
+    fibre = Indicator.objects.get(slug="fibre-fictive")
+    record_publication(fibre.source, fictional=True)
+    assert by_indicator(client.get("/api/v1/communes/10387/").json())["fibre-fictive"]["is_fictional"] is True
+    values = client.get("/api/v1/indicator-values/?indicator=fibre-fictive&commune=10387").json()["results"]
+    assert values and all(v["is_fictional"] is True for v in values)
