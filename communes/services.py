@@ -190,7 +190,7 @@ def refresh_source(
         notes.append(f"{result.kept} éléments à la ligne invalide : version publiée conservée.")
     notes.extend(getattr(batch, "notes", []))
     # One sentence per note, whoever wrote it (the batch's notes have no final period).
-    record.message = " ".join(n if n.endswith((".", "]", ")")) else f"{n}." for n in notes)
+    record.message = " ".join(n if n.endswith(".") else f"{n}." for n in notes)
     _finish(record, source, ok=True)
     return RefreshOutcome(record, True, time.monotonic() - started, warning)
 
