@@ -7,6 +7,7 @@ from django_filters import rest_framework as filters
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from communes.enums import IndicatorLevel
 from communes.models import EPCI, Commune, CommuneIndicator, Departement, Indicator, Layer, Place
@@ -16,6 +17,11 @@ from .geo import bounding_box
 MAX_RADIUS_KM = 100
 
 
+# Parameters typed as a number or a list of values in the schema: given empty (``?lon=``), they are a
+# mistake to name, not a filter to drop silently (django-filter's habit, made for HTML forms).
+TYPED_FILTERS = (filters.NumberFilter, filters.ChoiceFilter)
+
+
 class FilterBackend(filters.DjangoFilterBackend):
     """django-filter's backend, keeping the validated filterset on the view (for the point's distances)."""
 
@@ -23,6 +29,15 @@ class FilterBackend(filters.DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
+        empty = {
+            name: [_("valeur vide : donnez une valeur ou retirez le paramètre")]
+            for name, declared in filterset.filters.items()
+            if isinstance(declared, TYPED_FILTERS)
+            and name in request.query_params
+            and not request.query_params.get(name, "").strip()
+        }
+        if empty:
+            raise ApiValidationError(empty)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         view.filterset = filterset

@@ -55,6 +55,8 @@ def test_indicator_list_and_values_with_filters(client, figures):
     withheld = client.get("/api/v1/indicator-values/?indicator=prix-maisons-fictif&commune=10387").json()
     assert withheld["results"][0]["value"] is None
     assert client.get("/api/v1/indicator-values/?indicator=inconnu").status_code == 400
+    empty = client.get("/api/v1/indicator-values/?level=")
+    assert empty.status_code == 400 and "level" in empty.json()["errors"]
     assert client.get("/api/v1/indicators/inconnu/").status_code == 404
 
 

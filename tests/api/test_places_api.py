@@ -95,6 +95,8 @@ def test_list_attribution_names_the_sources_of_the_page(client, territory):
         ({"page": "abc"}, "page"),
         ({"page_size": "0"}, "page_size"),
         ({"q": "x\x00"}, "q"),
+        ({"lon": ""}, "lon"),  # a number given empty is a mistake, not an absent filter
+        ({**TROYES, "radius_km": " "}, "radius_km"),
     ],
 )
 def test_malformed_filters_answer_400_naming_the_parameter(client, territory, params, parameter):
