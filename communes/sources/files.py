@@ -424,11 +424,6 @@ def require_fields(present, required, file_name, source_slug=""):
         )
 
 
-def require_columns(present, required, file_name, source_slug=""):
-    """Older name of ``require_fields``, kept for importers written before the split of base.py."""
-    require_fields(present, required, file_name, source_slug)
-
-
 def json_records(departements, raw_file, required, batch, progress=None, source_slug=""):
     """(département, line, record) for every object of each département's raw JSON file, whole-file
     checks first.
