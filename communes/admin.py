@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from osez import roles
-from osez.permissions import has_role
+from osez.roles import has_role
 
 from . import territory
 from .enums import UploadState

@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "osez.context_processors.site",
+                "portail.context_processors.territory",
             ],
         },
     },

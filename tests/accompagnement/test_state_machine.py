@@ -6,9 +6,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from accompagnement import services
+from accompagnement import stages
 from accompagnement.enums import Outcome, Stage
 from accompagnement.models import StageTransition
+from osez.state_machine import TransitionRefused
 from tests.factories import UserFactory
 
 from .factories import HouseholdFactory
@@ -23,15 +24,13 @@ def advisor():
 
 def test_full_journey_logs_every_transition(advisor):
     household = HouseholdFactory()
-    services.record_first_contact(household, by=advisor, reason="Appel de découverte")
+    stages.record_first_contact(household, by=advisor, reason="Appel de découverte")
     assert household.stage == Stage.FIRST_CONTACT
     assert household.advisor == advisor  # the first contact assigns an unassigned dossier
-    services.start_project(household, by=advisor)
-    services.mark_arrived(
-        household, by=advisor, arrival_date=timezone.localdate() - datetime.timedelta(days=3)
-    )
+    stages.start_project(household, by=advisor)
+    stages.mark_arrived(household, by=advisor, arrival_date=timezone.localdate() - datetime.timedelta(days=3))
     assert household.stage == Stage.ARRIVED
-    services.close_followup(household, by=advisor, outcome=Outcome.LEFT, reason="Mutation")
+    stages.close_followup(household, by=advisor, outcome=Outcome.LEFT, reason="Mutation")
     assert household.stage == Stage.CLOSED and household.outcome == Outcome.LEFT
     assert household.closed_on == timezone.localdate()
     log = list(
@@ -61,11 +60,11 @@ def test_full_journey_logs_every_transition(advisor):
 )
 def test_skipping_or_going_back_is_refused_with_the_reason(advisor, start, target):
     household = HouseholdFactory(stage=start)
-    with pytest.raises(services.TransitionError) as error:
-        services.move_to(household, target, by=advisor, arrival_date=timezone.localdate())
+    with pytest.raises(TransitionRefused) as error:
+        stages.move_to(household, target, by=advisor, arrival_date=timezone.localdate())
     message = str(error.value)
     assert str(Stage(start).label) in message
-    assert str(Stage(services.next_stage(start)).label) in message  # says which step comes next
+    assert str(Stage(stages.next_stage(start)).label) in message  # says which step comes next
     household.refresh_from_db()
     assert household.stage == start
     assert not StageTransition.objects.filter(household=household).exists()
@@ -73,30 +72,30 @@ def test_skipping_or_going_back_is_refused_with_the_reason(advisor, start, targe
 
 def test_transition_methods_check_the_current_stage(advisor):
     household = HouseholdFactory(stage=Stage.NEW)
-    with pytest.raises(services.TransitionError, match="Nouvelle demande"):
-        services.start_project(household, by=advisor)
+    with pytest.raises(TransitionRefused, match="Nouvelle demande"):
+        stages.start_project(household, by=advisor)
 
 
 def test_closed_dossier_does_not_move(advisor):
     household = HouseholdFactory(stage=Stage.CLOSED, outcome=Outcome.NO_FOLLOW_UP)
-    with pytest.raises(services.TransitionError, match="clos"):
-        services.move_to(household, Stage.CLOSED, by=advisor, outcome=Outcome.LOST)
+    with pytest.raises(TransitionRefused, match="clos"):
+        stages.move_to(household, Stage.CLOSED, by=advisor, outcome=Outcome.LOST)
 
 
 def test_before_arrival_only_no_follow_up_or_lost(advisor):
     household = HouseholdFactory(stage=Stage.FIRST_CONTACT)
-    with pytest.raises(services.TransitionError, match="suppose que la famille est arrivée"):
-        services.close_followup(household, by=advisor, outcome=Outcome.SETTLED)
-    services.close_followup(household, by=advisor, outcome=Outcome.NO_FOLLOW_UP)
+    with pytest.raises(TransitionRefused, match="suppose que la famille est arrivée"):
+        stages.close_followup(household, by=advisor, outcome=Outcome.SETTLED)
+    stages.close_followup(household, by=advisor, outcome=Outcome.NO_FOLLOW_UP)
     assert household.stage == Stage.CLOSED
 
 
 def test_arrival_needs_a_past_date(advisor):
     household = HouseholdFactory(stage=Stage.PROJECT)
-    with pytest.raises(services.TransitionError, match="date d'arrivée"):
-        services.mark_arrived(household, by=advisor)
-    with pytest.raises(services.TransitionError, match="futur"):
-        services.mark_arrived(
+    with pytest.raises(TransitionRefused, match="date d'arrivée"):
+        stages.mark_arrived(household, by=advisor)
+    with pytest.raises(TransitionRefused, match="futur"):
+        stages.mark_arrived(
             household, by=advisor, arrival_date=timezone.localdate() + datetime.timedelta(days=2)
         )
     assert not household.tasks.exists()
@@ -104,11 +103,11 @@ def test_arrival_needs_a_past_date(advisor):
 
 def test_settled_only_after_six_months(advisor):
     household = HouseholdFactory(stage=Stage.PROJECT)
-    services.mark_arrived(household, by=advisor, arrival_date=timezone.localdate())
-    with pytest.raises(services.TransitionError, match="six mois"):
-        services.close_followup(household, by=advisor, outcome=Outcome.SETTLED)
+    stages.mark_arrived(household, by=advisor, arrival_date=timezone.localdate())
+    with pytest.raises(TransitionRefused, match="six mois"):
+        stages.close_followup(household, by=advisor, outcome=Outcome.SETTLED)
     with time_machine.travel(timezone.now() + datetime.timedelta(days=200), tick=False):
-        services.close_followup(household, by=advisor, outcome=Outcome.SETTLED)
+        stages.close_followup(household, by=advisor, outcome=Outcome.SETTLED)
     assert household.outcome == Outcome.SETTLED
     # Closing removes the milestones still open, keeps those already done.
     assert not household.tasks.open().exists()
@@ -117,5 +116,5 @@ def test_settled_only_after_six_months(advisor):
 def test_transition_bumps_the_version(advisor):
     household = HouseholdFactory()
     before = household.version
-    services.record_first_contact(household, by=advisor)
+    stages.record_first_contact(household, by=advisor)
     assert household.version == before + 1

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accompagnement.models import Adult, Household
-from emploi_conjoint import services
+from emploi_conjoint import stages
 from emploi_conjoint.models import Candidate
 from osez.roles import ADVISOR, HR, TEAM_LEAD
 from tests.factories import CommuneFactory, UserFactory
@@ -70,9 +70,7 @@ def test_stale_candidate_save_is_refused_and_keeps_what_was_typed():
     hr, other_hr = UserFactory(roles=[HR]), UserFactory(roles=[HR])
     household = Household.objects.create(email="famille@example.org", origin="Lyon")
     adult = Adult.objects.create(household=household, first_name="Dominique", last_name="Fictif")
-    candidate = services.open_candidate(
-        Candidate(adult=adult, hr_specialist=hr, home_commune=CommuneFactory())
-    )
+    candidate = stages.open_candidate(Candidate(adult=adult, hr_specialist=hr, home_commune=CommuneFactory()))
     url = reverse("emploi_conjoint:candidate-edit", args=[candidate.pk])
 
     refused = _concurrent_edit(
