@@ -146,7 +146,13 @@ def send_reminders(today=None):
         overdue = [t for t in owned if t.due_date < today]
         body = render_to_string(
             "accompagnement/email/reminders.txt",
-            {"user": owner, "due": due, "overdue": overdue, "today": today, "base_url": _base_url()},
+            {
+                "user": owner,
+                "due": due,
+                "overdue": overdue,
+                "today": today,
+                "base_url": settings.OSEZ_BASE_URL,
+            },
         )
         subject = ngettext(
             "Osez : %(n)d tâche à faire aujourd'hui", "Osez : %(n)d tâches à faire aujourd'hui", len(owned)
@@ -161,7 +167,7 @@ def send_reminders(today=None):
         leads = roles.users_with_role(roles.TEAM_LEAD).exclude(email="")
         body = render_to_string(
             "accompagnement/email/escalation.txt",
-            {"tasks": late, "limit": limit, "today": today, "base_url": _base_url()},
+            {"tasks": late, "limit": limit, "today": today, "base_url": settings.OSEZ_BASE_URL},
         )
         subject = ngettext(
             "Osez : %(n)d tâche en retard de plus de %(d)d jours",
@@ -173,7 +179,3 @@ def send_reminders(today=None):
             sent_leads += 1
     logger.info("reminders sent: %s advisors, %s team leads", sent_advisors, sent_leads)
     return sent_advisors, sent_leads
-
-
-def _base_url():
-    return getattr(settings, "OSEZ_BASE_URL", "") or "http://127.0.0.1:8000"

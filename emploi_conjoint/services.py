@@ -141,7 +141,7 @@ def send_reminders(today=None):
                 *lines,
                 "",
                 _("Le détail est sur la page « Mes relances » : %(url)s")
-                % {"url": reverse("emploi_conjoint:follow-ups")},
+                % {"url": settings.OSEZ_BASE_URL + reverse("emploi_conjoint:follow-ups")},
             ]
         )
         send_mail(

@@ -118,3 +118,13 @@ def test_mes_relances_lists_what_is_due(client):
     client.force_login(hr)
     page = page_text(client.get(reverse("emploi_conjoint:follow-ups")))
     assert "Clinique fictive" in page
+
+
+def test_the_reminder_links_to_the_site_where_staff_reach_it(settings):
+    settings.OSEZ_BASE_URL = "https://osez.example.org"
+    hr = UserFactory(roles=["HR specialist"], email="rh@osez.localhost")
+    candidate = CandidateFactory(hr_specialist=hr)
+    services.record_consent(candidate)
+    services.introduce(candidate, organisation=OrganisationFactory(), next_follow_up=timezone.localdate())
+    services.send_reminders()
+    assert "https://osez.example.org/admin/emploi/relances/" in mail.outbox[0].body

@@ -84,3 +84,88 @@ def test_stale_candidate_save_is_refused_and_keeps_what_was_typed():
     candidate.refresh_from_db()
     assert candidate.constraints == "Permis B, pas de voiture", "the first save is not overwritten"
     assert candidate.version == 2
+
+
+MISSING = "ne dit pas quelle version"  # start of osez.locking.MISSING_VERSION_MESSAGE
+
+
+def _post_without_version(client, url, field, typed_value):
+    form = _load(client, url, "version")
+    del form["version"]
+    form[field] = [typed_value]
+    return client.post(url, form)
+
+
+def test_dossier_save_without_its_version_is_refused_and_keeps_what_was_typed(client):
+    advisor = UserFactory(roles=[ADVISOR])
+    household = Household.objects.create(email="famille@example.org", origin="Lyon", advisor=advisor)
+    url = reverse("accompagnement:dossier-edit", args=[household.pk])
+    client.force_login(advisor)
+
+    refused = _post_without_version(client, url, "origin", "Reims, tapé sans version")
+
+    assert refused.status_code == 200
+    page = html_lib.unescape(refused.content.decode())
+    assert MISSING in page
+    assert "Reims, tapé sans version" in page, "what was typed is shown again"
+    household.refresh_from_db()
+    assert household.origin == "Lyon", "a save that does not say its version writes nothing"
+    assert household.version == 1
+
+
+def test_candidate_save_without_its_version_is_refused_and_keeps_what_was_typed(client):
+    hr = UserFactory(roles=[HR])
+    household = Household.objects.create(email="famille@example.org", origin="Lyon")
+    adult = Adult.objects.create(household=household, first_name="Dominique", last_name="Fictif")
+    candidate = stages.open_candidate(Candidate(adult=adult, hr_specialist=hr, home_commune=CommuneFactory()))
+    url = reverse("emploi_conjoint:candidate-edit", args=[candidate.pk])
+    client.force_login(hr)
+
+    refused = _post_without_version(client, url, "constraints", "Garde le mercredi")
+
+    assert refused.status_code == 200
+    page = html_lib.unescape(refused.content.decode())
+    assert MISSING in page
+    assert "Garde le mercredi" in page
+    candidate.refresh_from_db()
+    assert candidate.constraints == "" and candidate.version == 1
+
+
+def test_admin_save_without_its_version_is_refused(client):
+    lead = UserFactory(roles=[TEAM_LEAD])
+    household = Household.objects.create(email="famille@example.org", origin="Lyon")
+    url = reverse("admin:accompagnement_household_change", args=[household.pk])
+    client.force_login(lead)
+    form = _load(client, url, "origin")
+    assert "version" in form
+    del form["version"]
+    form["origin"] = ["Reims, tapé dans l'administration"]
+
+    refused = client.post(url, form)
+
+    assert refused.status_code == 200
+    assert MISSING in html_lib.unescape(refused.content.decode())
+    household.refresh_from_db()
+    assert household.origin == "Lyon"
+
+
+def test_a_stage_move_makes_an_edit_form_opened_before_it_stale(client):
+    """Every transition bumps the version: a profile form loaded before a move is refused, not saved over it."""
+    from emploi_conjoint.enums import Stage
+
+    hr = UserFactory(roles=[HR])
+    household = Household.objects.create(email="famille@example.org", origin="Lyon")
+    adult = Adult.objects.create(household=household, first_name="Dominique", last_name="Fictif")
+    candidate = stages.open_candidate(Candidate(adult=adult, hr_specialist=hr, home_commune=CommuneFactory()))
+    url = reverse("emploi_conjoint:candidate-edit", args=[candidate.pk])
+    client.force_login(hr)
+    form = _load(client, url, "version")
+
+    stages.move(candidate, Stage.BILAN, by=hr)
+    form["constraints"] = ["Garde le mercredi"]
+    refused = client.post(url, form)
+
+    assert refused.status_code == 200
+    assert STALE in html_lib.unescape(refused.content.decode())
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.BILAN and candidate.constraints == ""

@@ -1,0 +1,53 @@
+"""The finder puts the communes that meet every criterion first, even when others are closer to work.
+
+The three communes here are built so that fit and distance disagree: the one that fits is the furthest
+from work, and the closest to work has no doctor within the distance asked. Ranking by distance alone
+would put them the other way round.
+"""
+
+import numpy as np
+
+from portail import finder
+
+# Workplace at the origin of this small map; 0.1° of latitude is about 11 km.
+WORK = finder.Workplace(name="Usine fictive", code="10999", latitude=48.0, longitude=4.0, max_km=30)
+
+
+def index(doctor_km):
+    """Three communes north of the workplace, at about 2, 10 and 25 km, with the given doctor distances."""
+    n = len(doctor_km)
+    built = finder.FinderIndex(
+        codes=[f"1090{i}" for i in range(n)],
+        names=["Proche", "Milieu", "Loin"][:n],
+        slugs=[f"commune-{i}" for i in range(n)],
+        lat=np.array([48.02, 48.09, 48.225][:n]),
+        lon=np.full(n, 4.0),
+        population=np.full(n, 1500.0),
+    )
+    built.in_commune["medecins-generalistes"] = np.zeros(n, dtype=np.int32)
+    built.nearest_km["medecins-generalistes"] = np.array(doctor_km, dtype=float)
+    return built
+
+
+def test_communes_that_fit_rank_before_closer_ones_that_do_not():
+    # Doctor within 5 km wanted: only the furthest commune (25 km from work) has one that close.
+    results, fitting = finder.search(index([7.0, 6.0, 1.0]), finder.Criteria(workplaces=[WORK], gp_km=5))
+
+    assert fitting == 1
+    assert [r.name for r in results] == ["Loin", "Proche", "Milieu"]
+    assert [r.fits for r in results] == [True, False, False]
+    assert results[0].rank == 1
+    # All on the workplace's meridian, north of it: by commute alone the fitting commune comes last, and
+    # its score without the shortfalls (commute and doctor distances) is the worst of the three too.
+    by_commute = sorted(results, key=lambda r: r.latitude)
+    assert by_commute[-1].name == "Loin"
+    assert "25 km du travail" in results[0].explanation
+
+
+def test_among_communes_that_do_not_fit_fewer_shortfalls_come_first():
+    # No doctor within 5 km anywhere; the furthest commune is also beyond the 15 km accepted for work.
+    work = finder.Workplace(name="Usine fictive", code="10999", latitude=48.0, longitude=4.0, max_km=15)
+    results, fitting = finder.search(index([9.0, 9.0, 9.0]), finder.Criteria(workplaces=[work], gp_km=5))
+    assert fitting == 0
+    assert [r.name for r in results] == ["Proche", "Milieu", "Loin"]
+    assert [len(r.shortfalls) for r in results] == [1, 1, 2]
