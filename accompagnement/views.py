@@ -134,6 +134,17 @@ def dossier(request, pk):
     return render_staff(request, "accompagnement/dossier.html", _dossier_context(request, household))
 
 
+def _need_forms(household):
+    return [(need, NeedForm(instance=need, prefix=f"need{need.pk}")) for need in household.needs.all()]
+
+
+def _refused(request, household, message, **forms):
+    """The dossier page again, with the form that was refused and what was typed in it (400)."""
+    messages.error(request, message)
+    context = _dossier_context(request, household, **forms)
+    return render_staff(request, "accompagnement/dossier.html", context, status=400)
+
+
 def _dossier_context(request, household, **overrides):
     can_edit = request.user.has_perm("accompagnement.edit_dossier", household)
     nxt = stages.next_stage(household.stage)
@@ -143,7 +154,7 @@ def _dossier_context(request, household, **overrides):
         "can_edit": can_edit,
         "adults": household.adults.all(),
         "children": household.children.all(),
-        "needs": [(need, NeedForm(instance=need, prefix=f"need{need.pk}")) for need in household.needs.all()],
+        "needs": _need_forms(household),
         "add_need_form": AddNeedForm(),
         "tasks": household.tasks.select_related("owner").order_by("done_at", "due_date"),
         "task_form": TaskForm(),
@@ -264,10 +275,10 @@ def need_update(request, pk, need_pk):
             % {"kind": need.get_kind_display(), "state": need.get_state_display()},
         )
         return redirect(household)
-    messages.error(request, _("Le besoin n'a pas été modifié : corrigez les champs signalés."))
-    context = _dossier_context(request, household)
-    context["needs"] = [(n, form if n.pk == need.pk else f) for n, f in context["needs"]]
-    return render_staff(request, "accompagnement/dossier.html", context, status=400)
+    needs = [(n, form if n.pk == need.pk else f) for n, f in _need_forms(household)]
+    return _refused(
+        request, household, _("Le besoin n'a pas été modifié : corrigez les champs signalés."), needs=needs
+    )
 
 
 @require_POST
@@ -298,12 +309,11 @@ def interaction_add(request, pk):
         record(request, Action.CREATE, household, detail="échange")
         messages.success(request, _("Échange ajouté au fil du dossier."))
         return redirect(household)
-    messages.error(request, _("L'échange n'a pas été ajouté : corrigez les champs signalés."))
-    return render_staff(
+    return _refused(
         request,
-        "accompagnement/dossier.html",
-        _dossier_context(request, household, interaction_form=form),
-        status=400,
+        household,
+        _("L'échange n'a pas été ajouté : corrigez les champs signalés."),
+        interaction_form=form,
     )
 
 
@@ -319,12 +329,8 @@ def task_add(request, pk):
         task.save()
         messages.success(request, _("Tâche ajoutée."))
         return redirect(household)
-    messages.error(request, _("La tâche n'a pas été ajoutée : corrigez les champs signalés."))
-    return render_staff(
-        request,
-        "accompagnement/dossier.html",
-        _dossier_context(request, household, task_form=form),
-        status=400,
+    return _refused(
+        request, household, _("La tâche n'a pas été ajoutée : corrigez les champs signalés."), task_form=form
     )
 
 
