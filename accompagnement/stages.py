@@ -5,6 +5,10 @@ has its own function, which checks what that move needs (an arrival date in the 
 fits the stage) and goes through ``MACHINE.move()`` (osez.state_machine): row lock, stage and date,
 version bump, log row. ``move_to()`` is the one entry point for a page: it refuses a skipped or
 backward move with the reason, then calls the move's function.
+
+The house style puts operations that change a state in ``services.py``; the stage machine has a module
+of its own so that it reads as one table with its moves, and so that mutation testing (``make
+mutation``) measures the rules alone.
 """
 
 from django.db import transaction

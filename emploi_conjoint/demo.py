@@ -190,6 +190,8 @@ def _load_candidates(communes, opportunities, now, today):
         )
         candidates.append(candidate)
         previous = ""
+        # A demo needs a past: its history is written as it would have been logged, dated weeks ago,
+        # rather than through the stage machine (which logs every move at the present time).
         for stage, days in path:
             StageTransition.objects.create(
                 candidate=candidate,

@@ -5,7 +5,8 @@ with pause and abandon beside the path.
 or abandon from an active stage, with a reason; abandon from a pause; and back from a pause or an
 abandon only to the stage the search left. Entering « CV prêt » needs a CV version, entering
 « en prospection » a consent on record. ``move()`` goes through ``MACHINE.move()``
-(osez.state_machine): row lock, stage and date, version bump, log row.
+(osez.state_machine): row lock, stage and date, version bump, log row. (In its own module rather than
+``services.py``, as the dossier's: see ``accompagnement/stages.py``.)
 """
 
 from datetime import timedelta

@@ -44,6 +44,20 @@ def test_a_save_without_or_with_a_wrong_version_writes_nothing(household, expect
     assert (household.origin, household.version) == ("Lyon", 1)
 
 
+def test_a_save_bumps_only_its_own_record(household):
+    other = Household.objects.create(email="voisine@example.org", origin="Paris")
+    household.save_if_current(1)
+    other.refresh_from_db()
+    assert other.version == 1
+
+
+def test_a_partial_save_still_bumps_the_version(household):
+    household.origin = "Troyes"
+    household.save_if_current(1, update_fields=["origin"])
+    household.refresh_from_db()
+    assert (household.origin, household.version) == ("Troyes", 2)
+
+
 def test_a_new_record_is_saved_whatever_the_version():
     household = Household(email="nouvelle@example.org", origin="Reims")
     household.save_if_current(None)
@@ -88,6 +102,7 @@ def test_a_race_between_clean_and_save_is_refused_by_the_database(household):
     with pytest.raises(StaleVersionError):
         form.save()
     assert lock_refusal(form) == STALE_MESSAGE
+    assert form.non_field_errors() == [STALE_MESSAGE], "the person reads why, above what they typed"
     household.refresh_from_db()
     assert household.origin == "Lyon"
 
