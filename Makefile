@@ -53,6 +53,12 @@ quality: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
+# Mutation testing of the modules that hold the rules (not in CI: tens of minutes). MODULES names targets
+# of bin/mutation (bin/mutation --list); the scores go to var/mutation/ and README.
+MODULES ?=
+mutation: install
+	$(PY) bin/mutation $(MODULES)
+
 fix: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

@@ -26,8 +26,8 @@ def _left_for(record):
     return record.held_from_stage or Stage.ACCUEIL
 
 
-def _resumes_where_it_left(target):
-    return lambda record: _left_for(record) == target
+def _resumes_where_it_left(record, target):
+    return _left_for(record) == target
 
 
 TRANSITIONS = TransitionTable(
@@ -43,7 +43,7 @@ TRANSITIONS = TransitionTable(
         # On hold from an active stage, saying why.
         *(Move(source, target, reason_required=True) for source in ACTIVE for target in ON_HOLD),
         # Back from a hold, only to the stage left.
-        *(Move(held, target, when=_resumes_where_it_left(target)) for held in ON_HOLD for target in ACTIVE),
+        *(Move(held, target, when=_resumes_where_it_left) for held in ON_HOLD for target in ACTIVE),
         Move(Stage.PAUSE, Stage.ABANDON, reason_required=True),
     ]
 )
@@ -84,7 +84,7 @@ def _not_in_table(candidate, target):
     }
 
 
-def refusal(candidate, target, reason=""):
+def refusal(candidate, target, reason):
     """Why ``candidate`` cannot move to ``target`` now, or None when the move is allowed."""
     if target not in Stage.values:
         return _("Cette étape n'existe pas.")

@@ -32,15 +32,15 @@ class TransitionRefused(Exception):
 
 @dataclass(frozen=True)
 class Move:
-    """One allowed move. ``when(record)`` narrows it to some records (resume where the search left off)."""
+    """One allowed move. ``when(record, target)`` narrows it to some records (resume where a search left off)."""
 
     source: str
     target: str
     reason_required: bool = False
-    when: Callable[[object], bool] | None = None
+    when: Callable[[object, str], bool] | None = None
 
     def open_to(self, record):
-        return self.when is None or bool(self.when(record))
+        return self.when is None or bool(self.when(record, self.target))
 
 
 class TransitionTable:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from emploi_conjoint import services, stages
 from emploi_conjoint.enums import Stage
+from emploi_conjoint.models import Candidate
 from osez.state_machine import TransitionRefused
 from tests.factories import UserFactory
 
@@ -145,3 +146,94 @@ def test_time_in_stage_for_a_candidate_created_without_any_log_row():
     candidate.transitions.all().delete()
     durations = stages.stage_durations(candidate, now=candidate.created_at + timedelta(days=3))
     assert durations == [(Stage(candidate.stage), timedelta(days=3))]
+
+
+# --- What the person reads when a move is refused: the exact sentence, one case each.
+
+
+def refused(candidate, target, **kwargs):
+    with pytest.raises(TransitionRefused) as error:
+        stages.move(candidate, target, **kwargs)
+    return str(error.value)
+
+
+def test_each_refusal_says_exactly_why():
+    candidate = CandidateFactory()
+    assert refused(candidate, "inconnue") == "Cette étape n'existe pas."
+    assert refused(candidate, Stage.ACCUEIL) == "La personne est déjà à l'étape « Accueil »."
+    assert refused(candidate, Stage.CV_PRET) == (
+        "On ne saute pas d'étape : après « Accueil » vient « Bilan (envies identifiées) », pas « CV prêt »."
+    )
+    assert refused(candidate, Stage.PAUSE) == (
+        "Indiquez pourquoi : c'est obligatoire pour une pause, un abandon ou un retour en arrière."
+    )
+    assert refused(candidate, Stage.BILAN, expected_stage=Stage.PROSPECTION) == (
+        "Quelqu'un a déjà changé l'étape de cette personne (elle est maintenant « Accueil »)."
+    )
+    stages.move(candidate, Stage.BILAN)
+    assert (
+        refused(candidate, Stage.CV_PRET) == "Pour passer à « CV prêt », déposez d'abord une version du CV."
+    )
+    services.add_cv_version(candidate, upload("cv.pdf", PDF_BYTES))
+    stages.move(candidate, Stage.CV_PRET)
+    assert refused(candidate, Stage.PROSPECTION) == (
+        "Pour passer « en prospection », enregistrez d'abord le consentement de la personne : "
+        "sans lui, son CV ne peut être montré à aucune entreprise."
+    )
+    stages.move(candidate, Stage.PAUSE, reason="congé")
+    assert refused(candidate, Stage.BILAN, reason="retour") == (
+        "La personne est « En pause » : on reprend le suivi à l'étape quittée, « CV prêt »."
+    )
+
+
+def test_no_hold_once_in_a_job_says_so_exactly():
+    candidate = walk_to(CandidateFactory(), Stage.EN_POSTE)
+    assert refused(candidate, Stage.PAUSE, reason="fin") == (
+        "La personne est en poste : il n'y a plus de suivi à mettre en pause ou à arrêter."
+    )
+
+
+def test_resuming_clears_the_stage_left_and_the_reason_is_kept_to_300_characters():
+    candidate = walk_to(CandidateFactory(), Stage.BILAN)
+    stages.move(candidate, Stage.PAUSE, reason="x" * 400)
+    assert candidate.transitions.last().reason == "x" * 300
+    assert candidate.held_from_stage == Stage.BILAN
+    stages.move(candidate, Stage.BILAN)
+    candidate.refresh_from_db()
+    assert (candidate.stage, candidate.held_from_stage) == (Stage.BILAN, "")
+
+
+def test_a_search_held_without_a_stage_left_resumes_at_accueil():
+    candidate = CandidateFactory()
+    Candidate.objects.filter(pk=candidate.pk).update(stage=Stage.ABANDON, held_from_stage="")
+    candidate.refresh_from_db()
+    assert stages.possible_moves(candidate) == [Stage.ACCUEIL]
+    stages.move(candidate, Stage.ACCUEIL)
+    assert candidate.stage == Stage.ACCUEIL
+
+
+@pytest.mark.parametrize(
+    ("stage", "hint"),
+    [
+        (Stage.ACCUEIL, None),
+        (Stage.BILAN, "Pour passer à « CV prêt », déposez d'abord une version du CV."),
+        (Stage.EN_POSTE, None),
+        (Stage.PAUSE, None),
+    ],
+)
+def test_the_card_says_what_is_missing_for_the_next_stage(stage, hint):
+    candidate = CandidateFactory()
+    Candidate.objects.filter(pk=candidate.pk).update(stage=stage, held_from_stage=Stage.BILAN)
+    candidate.refresh_from_db()
+    assert stages.next_step_hint(candidate) == hint
+
+
+def test_time_in_stage_follows_the_log_dates_not_the_order_rows_were_written():
+    start = timezone.now()
+    candidate = CandidateFactory()
+    candidate.transitions.all().delete()
+    # The demo writes a past history: rows need not be written in the order of their dates.
+    candidate.transitions.create(from_stage=Stage.ACCUEIL, to_stage=Stage.BILAN, at=start - timedelta(days=2))
+    candidate.transitions.create(from_stage="", to_stage=Stage.ACCUEIL, at=start - timedelta(days=5))
+    durations = dict(stages.stage_durations(candidate, now=start))
+    assert durations == {Stage.ACCUEIL: timedelta(days=3), Stage.BILAN: timedelta(days=2)}
