@@ -52,12 +52,12 @@ def stale_requests_due(cutoff):
         household = Household.objects.filter(support_request=support_request).first()
         if household is None:
             yield support_request, None
-        elif went_no_further(household):
-            last = retention.latest(
-                household.stage_changed_at, household.updated_at, support_request.created_at
-            )
-            if last <= cutoff:
-                yield support_request, household
+        # The request itself is older than the cutoff (the query says so): the dossier must be too.
+        elif (
+            went_no_further(household)
+            and retention.latest(household.stage_changed_at, household.updated_at) <= cutoff
+        ):
+            yield support_request, household
 
 
 def _delete_request(pair):
