@@ -77,7 +77,8 @@ def find(reference):
 
 
 def _linked(subject):
-    return [obj for obj in _declared().linked(subject) if obj is not None]
+    # A row already deleted (its pk cleared) is no longer held.
+    return [obj for obj in _declared().linked(subject) if obj is not None and obj.pk is not None]
 
 
 def held_objects(subject):
