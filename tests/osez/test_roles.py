@@ -107,3 +107,30 @@ def test_staff_navigation_shows_what_each_role_opens():
 def test_staff_navigation_marks_the_current_page():
     links = _nav(UserFactory(roles=[roles.HR]), path="/admin/emploi/")
     assert [link["url"] for link in links if link["current"]] == ["/admin/emploi/"]
+
+
+def test_role_admin_mixin_opens_admin_pages_by_role():
+    class PartnersAdmin(roles.RoleAdminMixin):
+        view_roles = (roles.ADVISOR, roles.HR)
+        change_roles = (roles.ADVISOR,)
+
+    admin_page = PartnersAdmin()
+    request = RequestFactory().get("/admin/")
+    request.user = UserFactory(roles=[roles.HR])
+    assert admin_page.has_module_permission(request) and admin_page.has_view_permission(request)
+    assert not admin_page.has_add_permission(request) and not admin_page.has_change_permission(request)
+    assert not admin_page.has_delete_permission(request)
+    request.user = UserFactory(roles=[roles.ADVISOR])
+    assert admin_page.has_add_permission(request) and admin_page.has_change_permission(request)
+    assert not admin_page.has_delete_permission(request), "deleting is for administrators"
+    request.user = UserFactory(roles=[roles.ADMIN])
+    assert admin_page.has_delete_permission(request)
+    request.user = UserFactory(roles=[roles.MARKETING])
+    assert not admin_page.has_module_permission(request) and not admin_page.has_view_permission(request)
+
+
+def test_the_admin_predicate_of_object_rules():
+    assert roles.is_admin.test(UserFactory(is_superuser=True))
+    assert roles.is_admin.test(UserFactory(roles=[roles.ADMIN]))
+    assert not roles.is_admin.test(UserFactory(roles=[roles.TEAM_LEAD]))
+    assert not roles.is_admin.test(AnonymousUser())

@@ -6,6 +6,7 @@ would put them the other way round.
 """
 
 import numpy as np
+import pytest
 
 from portail import finder
 
@@ -51,3 +52,49 @@ def test_among_communes_that_do_not_fit_fewer_shortfalls_come_first():
     assert fitting == 0
     assert [r.name for r in results] == ["Proche", "Milieu", "Loin"]
     assert [len(r.shortfalls) for r in results] == [1, 1, 2]
+
+
+# --- How the finder words its explanations, and which communes it ranks.
+
+
+@pytest.mark.parametrize(
+    ("items", "sentence"),
+    [
+        ([], ""),
+        (["collège"], "collège"),
+        (["collège", "lycée"], "collège et lycée"),
+        (["crèche", "collège", "lycée"], "crèche, collège et lycée"),
+        (["école maternelle et élémentaire", "collège"], "école maternelle et élémentaire, collège"),
+    ],
+)
+def test_lists_read_as_a_sentence(items, sentence):
+    assert finder._join(items) == sentence
+
+
+@pytest.mark.parametrize(
+    ("labels", "sentence"),
+    [
+        (["école maternelle"], "école maternelle"),
+        (["école élémentaire", "collège"], "école élémentaire et collège"),
+        (["collège", "école maternelle", "école élémentaire"], "collège, école maternelle et élémentaire"),
+    ],
+)
+def test_maternelle_and_elementaire_merge_only_when_both_are_there(labels, sentence):
+    assert finder._join_schools(labels) == sentence
+
+
+@pytest.mark.django_db
+def test_the_index_holds_the_configured_departements_communes_that_have_a_centre():
+    from tests.factories import CommuneFactory, DepartementFactory
+
+    CommuneFactory(code_insee="10901", name="Dans l'Aube")
+    CommuneFactory(
+        code_insee="52901",
+        name="En Haute-Marne",
+        departement=DepartementFactory(code="52", name="Haute-Marne"),
+    )
+    CommuneFactory(code_insee="10902", name="Sans latitude", latitude=None)
+    CommuneFactory(code_insee="10903", name="Sans longitude", longitude=None)
+    index = finder.build_index(["10"])
+    assert index.codes == ["10901"]
+    assert finder.build_index(["10", "52"]).codes == ["10901", "52901"]
