@@ -98,3 +98,63 @@ def test_the_index_holds_the_configured_departements_communes_that_have_a_centre
     index = finder.build_index(["10"])
     assert index.codes == ["10901"]
     assert finder.build_index(["10", "52"]).codes == ["10901", "52901"]
+
+
+def one_layer_index(slug, nearest_km):
+    built = index([7.0, 6.0, 1.0])
+    built.in_commune[slug] = np.zeros(3, dtype=np.int32)
+    built.nearest_km[slug] = np.array(nearest_km, dtype=float)
+    return built
+
+
+def test_a_pharmacy_nearby_is_a_criterion_of_its_own():
+    results, fitting = finder.search(
+        one_layer_index("pharmacies", [4.0, 6.0, 30.0]), finder.Criteria(pharmacy_km=5)
+    )
+    assert fitting == 1
+    assert results[0].name == "Proche" and results[0].explanation == "Pharmacie à 4 km"
+    assert results[1].shortfalls == ["pharmacie au-delà de 5 km (le plus proche à 6 km)"]
+
+
+def test_a_sport_is_wanted_within_15_km_and_named_by_its_layer_or_its_code():
+    built = one_layer_index("sport-tennis", [15.0, 15.5, np.inf])
+    results, fitting = finder.search(built, finder.Criteria(sport="sport-tennis"))
+    assert fitting == 1
+    assert results[0].explanation == "Sport-tennis à 15 km", "no layer name known: the code stands in"
+    built.layer_names = {"sport-tennis": "court de tennis"}
+    results, _fitting = finder.search(built, finder.Criteria(sport="sport-tennis"))
+    assert results[1].shortfalls == ["court de tennis au-delà de 15 km (le plus proche à 16 km)"]
+
+
+@pytest.mark.parametrize(
+    ("km", "words"), [(0.99, "moins de 1 km"), (1.0, "1 km"), (1.6, "2 km"), (12.4, "12 km")]
+)
+def test_distances_in_words(km, words):
+    assert finder._km(km) == words
+
+
+@pytest.mark.django_db
+def test_the_index_is_built_once_and_again_when_the_data_change():
+    from osez.cache import bump_data_generation
+    from tests.factories import CommuneFactory, LayerFactory
+    from tests.helpers import clear_worker_cache
+
+    clear_worker_cache()
+    finder.reset_index()
+    commune = CommuneFactory(code_insee="10904")
+    first = finder.get_index()
+    assert finder.get_index() is first, "kept while nothing changes"
+    from communes.models import Proximity
+
+    # Proximity is recomputed in bulk (no signal): its new rows alone say the data changed.
+    Proximity.objects.bulk_create(
+        [Proximity(commune=commune, layer=LayerFactory(), in_commune=1, nearest_km=0.0)]
+    )
+    second = finder.get_index()
+    assert second is not first, "new proximity figures: built again"
+    assert finder.get_index() is second
+    bump_data_generation(reason="test")  # anything else published
+    third = finder.get_index()
+    assert third is not second
+    finder.reset_index()
+    assert finder.get_index() is not third
