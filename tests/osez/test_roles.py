@@ -39,6 +39,9 @@ def test_a_superuser_holds_every_role_and_an_inactive_account_none():
     assert roles.role_names(inactive) == frozenset()
     assert roles.role_names(AnonymousUser()) == frozenset()
     assert not roles.has_role(AnonymousUser(), roles.ADVISOR)
+    # A request that has no user at all (before authentication ran) holds nothing either.
+    assert roles.role_names(None) == frozenset() and roles.group_names(None) == frozenset()
+    assert not roles.is_administrator(None) and not roles.has_role(None, roles.ADMIN)
 
 
 def test_group_names_are_read_once_per_user_object(django_assert_num_queries):
@@ -79,12 +82,30 @@ def test_users_with_role_lists_active_members_once():
 def test_apps_grant_model_permissions_to_roles():
     """portail declares that advisors, team leads and marketing write the thematic sheets."""
     groups = roles.ensure_groups()
-    codes = set(groups[roles.MARKETING].permissions.values_list("codename", flat=True))
-    assert {"add_sheet", "change_sheet", "delete_sheet", "view_sheetattachment"} <= codes
+    codes = set(groups[roles.MARKETING].permissions.values_list("content_type__app_label", "codename"))
+    assert codes == {
+        ("portail", f"{action}_{model}")
+        for model in ("sheet", "sheetattachment")
+        for action in ("view", "add", "change", "delete")
+    }
     assert not groups[roles.HR].permissions.exists()
     assert groups[roles.ADMIN].permissions.count() == Permission.objects.count()
     with pytest.raises(ValueError, match="unknown role"):
         roles.grant_permissions(["portail.view_sheet"], "gardener")
+
+
+def test_a_permission_granted_later_reaches_the_role_group():
+    try:
+        roles.grant_permissions(["portail.view_supportrequest"], roles.HR)
+        assert "portail.view_supportrequest" in roles.granted_permissions(roles.HR)
+        groups = roles.ensure_groups()
+        assert list(groups[roles.HR].permissions.values_list("codename", flat=True)) == [
+            "view_supportrequest"
+        ]
+        assert "portail.view_supportrequest" not in roles.granted_permissions(roles.MARKETING)
+    finally:
+        roles._granted[roles.HR].discard("portail.view_supportrequest")
+        roles.ensure_groups()
 
 
 def _nav(user, path="/admin/"):
@@ -113,6 +134,7 @@ def test_role_admin_mixin_opens_admin_pages_by_role():
     class PartnersAdmin(roles.RoleAdminMixin):
         view_roles = (roles.ADVISOR, roles.HR)
         change_roles = (roles.ADVISOR,)
+        delete_roles = (roles.TEAM_LEAD,)
 
     admin_page = PartnersAdmin()
     request = RequestFactory().get("/admin/")
@@ -123,6 +145,8 @@ def test_role_admin_mixin_opens_admin_pages_by_role():
     request.user = UserFactory(roles=[roles.ADVISOR])
     assert admin_page.has_add_permission(request) and admin_page.has_change_permission(request)
     assert not admin_page.has_delete_permission(request), "deleting is for administrators"
+    request.user = UserFactory(roles=[roles.TEAM_LEAD])
+    assert admin_page.has_delete_permission(request) and not admin_page.has_view_permission(request)
     request.user = UserFactory(roles=[roles.ADMIN])
     assert admin_page.has_delete_permission(request)
     request.user = UserFactory(roles=[roles.MARKETING])
