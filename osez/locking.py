@@ -73,7 +73,7 @@ class VersionedFormMixin(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance and self.instance.pk:
+        if self.instance.pk:  # a ModelForm always has an instance; a new one has no version to check
             self.fields["version"].initial = self.instance.version
 
     def clean(self):
