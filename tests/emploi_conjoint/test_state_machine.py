@@ -237,3 +237,16 @@ def test_time_in_stage_follows_the_log_dates_not_the_order_rows_were_written():
     candidate.transitions.create(from_stage="", to_stage=Stage.ACCUEIL, at=start - timedelta(days=5))
     durations = dict(stages.stage_durations(candidate, now=start))
     assert durations == {Stage.ACCUEIL: timedelta(days=3), Stage.BILAN: timedelta(days=2)}
+
+
+def test_time_in_a_stage_visited_twice_adds_up():
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        candidate = CandidateFactory()
+        traveller.shift(timedelta(days=2))
+        stages.move(candidate, Stage.BILAN)
+        traveller.shift(timedelta(days=1))
+        stages.move(candidate, Stage.ACCUEIL, reason="envies à revoir")
+        traveller.shift(timedelta(days=4))
+        durations = dict(stages.stage_durations(candidate))
+    assert durations == {Stage.ACCUEIL: timedelta(days=6), Stage.BILAN: timedelta(days=1)}
