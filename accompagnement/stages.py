@@ -74,7 +74,7 @@ def _skip_message(current, to_stage):
     }
 
 
-def _move(household, expected, to_stage, *, by, reason="", changes=None, log_fields=None):
+def _move(household, expected, to_stage, *, by, reason, changes=None, log_fields=None):
     """Move ``household`` from ``expected`` to ``to_stage``, refused when it no longer stands there."""
 
     def refusal(locked):

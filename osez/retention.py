@@ -11,6 +11,7 @@ Every real run leaves an ``osez.JobRun`` row with its counts (admins read it in 
 line; a dry run only counts and logs. Deletions and erasures also leave an ``osez.AccessLog`` line each.
 """
 
+import calendar
 import datetime
 import logging
 from collections.abc import Callable, Iterable
@@ -58,15 +59,9 @@ def rules():
 def months_ago(months, today=None):
     """The same day ``months`` calendar months before ``today`` (the 31st becomes the month's last day)."""
     today = today or timezone.localdate()
-    month_index = today.year * 12 + today.month - 1 - months
-    year, month = divmod(month_index, 12)
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
     month += 1
-    for day in range(today.day, 27, -1):
-        try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            continue
-    return datetime.date(year, month, min(today.day, 28))
+    return datetime.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
 
 
 def cutoff(rule, today=None):

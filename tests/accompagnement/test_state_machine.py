@@ -147,6 +147,12 @@ def test_a_move_without_a_reason_logs_none(advisor):
     stages.start_project(household, by=advisor)
     entry = household.transitions.get()
     assert entry.reason == "" and entry.at == household.stage_changed_at
+    other = HouseholdFactory()
+    stages.record_first_contact(other, by=advisor)
+    stages.move_to(other, Stage.PROJECT, by=advisor)
+    stages.mark_arrived(other, by=advisor, arrival_date=timezone.localdate())
+    stages.close_followup(other, by=advisor, outcome=Outcome.LEFT)
+    assert set(other.transitions.values_list("reason", flat=True)) == {""}
 
 
 def test_opening_a_dossier_logs_who_and_why(advisor):

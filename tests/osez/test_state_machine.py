@@ -79,8 +79,9 @@ def test_move_sets_stage_date_version_and_writes_the_log():
 @pytest.mark.django_db
 def test_move_without_a_refusal_function_follows_the_table():
     household = HouseholdFactory()
-    with pytest.raises(TransitionRefused, match="n'est pas possible"):
+    with pytest.raises(TransitionRefused) as error:
         MACHINE.move(household, Stage.ARRIVED)
+    assert str(error.value) == "Ce changement d'étape n'est pas possible."
     assert not StageTransition.objects.exists()
     assert Household.objects.get(pk=household.pk).version == 1
 
@@ -106,11 +107,18 @@ def test_a_refusal_sees_the_stored_record_and_writes_nothing():
 def test_changes_may_depend_on_the_stored_record():
     advisor = UserFactory(roles=["installation advisor"])
     household = HouseholdFactory()
-    MACHINE.move(
+    entry = MACHINE.move(
         household, Stage.FIRST_CONTACT, refusal=lambda locked: None,
         changes=lambda locked: {"advisor": advisor} if locked.advisor_id is None else {},
     )  # fmt: skip
     assert household.advisor == advisor
+    assert (entry.by, entry.reason) == (None, ""), "nobody and no reason unless given"
+
+
+@pytest.mark.django_db
+def test_open_without_who_or_why_logs_neither():
+    entry = MACHINE.open(HouseholdFactory())
+    assert (entry.by, entry.reason) == (None, "")
 
 
 @pytest.mark.django_db

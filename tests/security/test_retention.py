@@ -87,6 +87,8 @@ def test_months_ago_handles_month_ends():
     assert retention.months_ago(24, datetime.date(2026, 3, 2)) == datetime.date(2024, 3, 2)
     assert retention.months_ago(6, datetime.date(2026, 8, 31)) == datetime.date(2026, 2, 28)
     assert retention.months_ago(1, datetime.date(2024, 3, 31)) == datetime.date(2024, 2, 29)
+    assert retention.months_ago(1, datetime.date(2025, 5, 31)) == datetime.date(2025, 4, 30)
+    assert retention.months_ago(12, datetime.date(2025, 1, 15)) == datetime.date(2024, 1, 15)
 
 
 def test_requests_without_follow_up_go_after_six_months(world, time_machine):
