@@ -158,15 +158,19 @@ def export(subject, request=None):
     return buffer.getvalue()
 
 
-def scrub_change_history(objects):
-    """django-auditlog keeps old field values: on erasure they must go too; who/when/what stays."""
-    from auditlog.models import LogEntry
-
-    scrubbed = 0
+def _history_keys(objects):
+    """(content type, primary keys) of these rows, read now: a deleted instance loses its pk."""
     by_type = {}
     for obj in objects:
         by_type.setdefault(ContentType.objects.get_for_model(type(obj)), []).append(str(obj.pk))
-    for content_type, pks in by_type.items():
+    return by_type
+
+
+def _scrub(history_keys):
+    from auditlog.models import LogEntry
+
+    scrubbed = 0
+    for content_type, pks in history_keys.items():
         scrubbed += LogEntry.objects.filter(content_type=content_type, object_pk__in=pks).update(
             changes=None,
             changes_text="",
@@ -175,6 +179,11 @@ def scrub_change_history(objects):
             additional_data=None,
         )
     return scrubbed
+
+
+def scrub_change_history(objects):
+    """django-auditlog keeps old field values: on erasure they must go too; who/when/what stays."""
+    return _scrub(_history_keys(objects))
 
 
 def delete_files_after_commit(files):
@@ -209,11 +218,12 @@ def erase(subject, request=None, *, reason=""):
         objects = held_objects(subject)
         files = held_files(objects)
         linked = _linked(subject)
+        history = _history_keys(objects)  # before the deletes, which clear the subject's pk
         subject.delete()
         for obj in linked:
             obj.delete()
         # After the deletes: django-auditlog writes one more entry per deleted row, with its values.
-        scrubbed = scrub_change_history(objects)
+        scrubbed = _scrub(history)
         counts = {"records": len(objects), "files": len(files), "history_scrubbed": scrubbed}
         delete_files_after_commit(files)
         entry = audit.record(
@@ -261,6 +271,7 @@ def anonymise(subject):
         file_rows = {(type(obj), obj.pk) for obj, _f, _v in files}
         linked = _linked(subject)
         linked_rows = {(type(obj), obj.pk) for obj in linked}
+        history = _history_keys(objects)  # before the deletes, which clear the linked rows' pk
         changed = False
         for obj in objects:
             if (type(obj), obj.pk) in file_rows | linked_rows:
@@ -270,6 +281,6 @@ def anonymise(subject):
             model.objects.filter(pk=pk).delete()
         for obj in linked:
             obj.delete()
-        scrub_change_history(objects)
+        _scrub(history)
         delete_files_after_commit(files)
     return {"anonymised": changed or bool(files) or bool(linked), "files": len(files)}

@@ -119,3 +119,97 @@ def test_a_dossier_is_found_by_its_reference_whatever_the_case_and_spaces():
     assert rights.find("  osz-2026-0902 ") == household
     assert rights.find("OSZ-2026-0903") is None
     assert rights.reference_of(household) == "OSZ-2026-0902"
+
+
+def test_erasing_scrubs_exactly_the_history_of_what_it_erased_and_says_so():
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    household, _candidate, _cv = full_household(reference="OSZ-2026-0904")
+    neighbour, _other, _other_cv = full_household(reference="OSZ-2026-0905")
+    household_type = ContentType.objects.get_for_model(Household)
+    neighbour_entries = list(
+        LogEntry.objects.filter(content_type=household_type, object_pk=str(neighbour.pk)).values_list(
+            "changes_text", "object_repr"
+        )
+    )
+    pk = household.pk
+
+    counts = rights.erase(household, None, reason="r" * 400)
+
+    entries = LogEntry.objects.filter(content_type=household_type, object_pk=str(pk))
+    assert entries.exists()
+    # The dossier's own history too: it held the family's e-mail, phone and origin until this was fixed.
+    assert set(
+        entries.values_list("changes", "changes_text", "object_repr", "serialized_data", "additional_data")
+    ) == {(None, "", rights.ERASED, None, None)}
+    assert counts["history_scrubbed"] >= entries.count() > 0
+    assert set(counts) == {"records", "files", "history_scrubbed"}
+    assert (
+        list(
+            LogEntry.objects.filter(content_type=household_type, object_pk=str(neighbour.pk)).values_list(
+                "changes_text", "object_repr"
+            )
+        )
+        == neighbour_entries
+    ), "another family's history is untouched"
+    from osez.models import AccessLog
+
+    trace = AccessLog.objects.get(action="erase")
+    assert (trace.object_type, trace.object_id, trace.object_repr) == (
+        "accompagnement.Household",
+        str(pk),
+        "OSZ-2026-0904",
+    )
+    assert len(trace.detail) == 300 and trace.detail.startswith(
+        f"effacement : {counts['records']} enregistrements, 1 fichiers. rrr"
+    )
+
+
+def test_an_erasure_without_a_reason_says_what_went():
+    household, _candidate, _cv = full_household()
+    counts = rights.erase(household)
+    from osez.models import AccessLog
+
+    assert (
+        AccessLog.objects.get(action="erase").detail
+        == f"effacement : {counts['records']} enregistrements, 1 fichiers. "
+    )
+
+
+def test_the_export_counts_every_file_and_explains_its_parts(rf):
+    from django.core.files.base import ContentFile
+
+    from osez.models import AccessLog
+
+    household, candidate, _cv = full_household(reference="OSZ-2026-0906")
+    second = CVVersion(candidate=candidate, original_name="v2.pdf", file_kind="pdf", size=len(CV_BYTES))
+    second.file.save("cv.pdf", ContentFile(CV_BYTES), save=False)
+    second.save()
+    request = rf.get("/admin/securite/droits/")
+    request.user = None
+    archive = zipfile.ZipFile(io.BytesIO(rights.export(household, request)))
+    held = len(rights.held_objects(household))
+    assert archive.read("LISEZMOI.txt").decode("utf-8") == (
+        "Données personnelles détenues par le service Osez pour le dossier OSZ-2026-0906.\n"
+        "donnees.json : chaque enregistrement (modèle, identifiant, champs).\n"
+        "fichiers/ : les fichiers déposés (2).\n"
+    )
+    assert (
+        AccessLog.objects.get(action="export").detail
+        == f"export droit d'accès : {held} enregistrements, 2 fichiers"
+    )
+
+
+def test_a_subject_declared_with_the_defaults_and_none_declared():
+    declared = list(rights._subject)
+    try:
+        rights.register_subject(Household)
+        household = Household.objects.create(reference="OSZ-2026-0907", email="", origin="")
+        assert rights.find("osz-2026-0907") == household and rights.reference_of(household) == "OSZ-2026-0907"
+        assert rights.held_objects(household) == [household], "nothing linked unless declared"
+        rights._subject.clear()
+        with pytest.raises(LookupError, match=r"^no app declared the subject of rights requests"):
+            rights.subject_model()
+    finally:
+        rights._subject[:] = declared
