@@ -142,14 +142,13 @@ def test_the_index_is_built_once_and_again_when_the_data_change():
     clear_worker_cache()
     finder.reset_index()
     commune = CommuneFactory(code_insee="10904")
+    layer = LayerFactory()  # created first: a new layer is news too (it bumps the public data generation)
     first = finder.get_index()
     assert finder.get_index() is first, "kept while nothing changes"
     from communes.models import Proximity
 
     # Proximity is recomputed in bulk (no signal): its new rows alone say the data changed.
-    Proximity.objects.bulk_create(
-        [Proximity(commune=commune, layer=LayerFactory(), in_commune=1, nearest_km=0.0)]
-    )
+    Proximity.objects.bulk_create([Proximity(commune=commune, layer=layer, in_commune=1, nearest_km=0.0)])
     second = finder.get_index()
     assert second is not first, "new proximity figures: built again"
     assert finder.get_index() is second
@@ -158,3 +157,49 @@ def test_the_index_is_built_once_and_again_when_the_data_change():
     assert third is not second
     finder.reset_index()
     assert finder.get_index() is not third
+
+
+def grid(doctor_km, pharmacy_km, population=None, lat=None):
+    """Communes on the workplace's meridian with doctor and pharmacy distances (no place in the commune)."""
+    n = len(doctor_km)
+    built = finder.FinderIndex(
+        codes=[f"1091{i}" for i in range(n)], names=[f"C{i}" for i in range(n)], slugs=[f"c{i}" for i in range(n)],
+        lat=np.array(lat or [48.0 + 0.01 * i for i in range(n)]), lon=np.full(n, 4.0),
+        population=np.array(population or [1500.0] * n, dtype=float),
+    )  # fmt: skip
+    for slug, km in (("medecins-generalistes", doctor_km), ("pharmacies", pharmacy_km)):
+        built.in_commune[slug] = np.zeros(n, dtype=np.int32)
+        built.nearest_km[slug] = np.array(km, dtype=float)
+    return built
+
+
+def test_every_need_counts_towards_fitting_and_towards_the_score():
+    # C0 lacks the doctor but has the pharmacy: it does not fit. C1 and C2 fit; C1 is closer overall.
+    results, fitting = finder.search(
+        grid([9.0, 1.0, 3.0], [1.0, 2.0, 1.0]), finder.Criteria(gp_km=5, pharmacy_km=5)
+    )
+    assert fitting == 2
+    assert [r.name for r in results] == ["C1", "C2", "C0"]
+
+
+def test_a_place_far_beyond_the_limit_weighs_no_more_than_one_just_beyond_it():
+    # Both miss the doctor; C0's is 100 km away, C1's 12 km, but C0 is nearer to work: C0 comes first.
+    results, _fitting = finder.search(
+        grid([100.0, 12.0], [1.0, 1.0], lat=[48.01, 48.1]), finder.Criteria(workplaces=[WORK], gp_km=5)
+    )
+    assert [r.name for r in results] == ["C0", "C1"]
+
+
+@pytest.mark.parametrize(
+    ("size", "members"),
+    [("village", ["C0"]), ("bourg", ["C1", "C2"]), ("ville", ["C3", "C4"])],
+)
+def test_size_bands_include_their_lower_bound_and_leave_out_unknown_populations(size, members):
+    built = grid([1.0] * 6, [1.0] * 6, population=[1999.0, 2000.0, 9999.0, 10000.0, 61000.0, np.nan])
+    results, _fitting = finder.search(built, finder.Criteria(size=size, gp_km=5))
+    assert sorted(r.name for r in results) == members
+
+
+def test_a_territory_of_one_commune_is_searched_too():
+    results, fitting = finder.search(grid([1.0], [1.0]), finder.Criteria(gp_km=5))
+    assert (len(results), fitting) == (1, 1)
