@@ -89,11 +89,22 @@ def test_stale_candidate_save_is_refused_and_keeps_what_was_typed():
 MISSING = "ne dit pas quelle version"  # start of osez.locking.MISSING_VERSION_MESSAGE
 
 
-def _post_without_version(client, url, field, typed_value):
+def _refused_without_version(client, url, field, typed_value):
+    """Post the edit form without its version: refused, with the message and what was typed."""
     form = _load(client, url, "version")
     del form["version"]
     form[field] = [typed_value]
-    return client.post(url, form)
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    page = html_lib.unescape(refused.content.decode())
+    assert MISSING in page
+    assert typed_value in page, "what was typed is shown again"
+
+
+def _followed_candidate(hr):
+    household = Household.objects.create(email="famille@example.org", origin="Lyon")
+    adult = Adult.objects.create(household=household, first_name="Dominique", last_name="Fictif")
+    return stages.open_candidate(Candidate(adult=adult, hr_specialist=hr, home_commune=CommuneFactory()))
 
 
 def test_dossier_save_without_its_version_is_refused_and_keeps_what_was_typed(client):
@@ -102,12 +113,8 @@ def test_dossier_save_without_its_version_is_refused_and_keeps_what_was_typed(cl
     url = reverse("accompagnement:dossier-edit", args=[household.pk])
     client.force_login(advisor)
 
-    refused = _post_without_version(client, url, "origin", "Reims, tapé sans version")
+    _refused_without_version(client, url, "origin", "Reims, tapé sans version")
 
-    assert refused.status_code == 200
-    page = html_lib.unescape(refused.content.decode())
-    assert MISSING in page
-    assert "Reims, tapé sans version" in page, "what was typed is shown again"
     household.refresh_from_db()
     assert household.origin == "Lyon", "a save that does not say its version writes nothing"
     assert household.version == 1
@@ -115,18 +122,12 @@ def test_dossier_save_without_its_version_is_refused_and_keeps_what_was_typed(cl
 
 def test_candidate_save_without_its_version_is_refused_and_keeps_what_was_typed(client):
     hr = UserFactory(roles=[HR])
-    household = Household.objects.create(email="famille@example.org", origin="Lyon")
-    adult = Adult.objects.create(household=household, first_name="Dominique", last_name="Fictif")
-    candidate = stages.open_candidate(Candidate(adult=adult, hr_specialist=hr, home_commune=CommuneFactory()))
+    candidate = _followed_candidate(hr)
     url = reverse("emploi_conjoint:candidate-edit", args=[candidate.pk])
     client.force_login(hr)
 
-    refused = _post_without_version(client, url, "constraints", "Garde le mercredi")
+    _refused_without_version(client, url, "constraints", "Garde le mercredi")
 
-    assert refused.status_code == 200
-    page = html_lib.unescape(refused.content.decode())
-    assert MISSING in page
-    assert "Garde le mercredi" in page
     candidate.refresh_from_db()
     assert candidate.constraints == "" and candidate.version == 1
 
@@ -154,9 +155,7 @@ def test_a_stage_move_makes_an_edit_form_opened_before_it_stale(client):
     from emploi_conjoint.enums import Stage
 
     hr = UserFactory(roles=[HR])
-    household = Household.objects.create(email="famille@example.org", origin="Lyon")
-    adult = Adult.objects.create(household=household, first_name="Dominique", last_name="Fictif")
-    candidate = stages.open_candidate(Candidate(adult=adult, hr_specialist=hr, home_commune=CommuneFactory()))
+    candidate = _followed_candidate(hr)
     url = reverse("emploi_conjoint:candidate-edit", args=[candidate.pk])
     client.force_login(hr)
     form = _load(client, url, "version")
