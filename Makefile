@@ -11,12 +11,13 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run serve test quality fix install browser-deps demo-data clean help
+.PHONY: run serve test quality fix install browser-deps demo-data clean help mutation
 
 help:
 	@echo "make run      set up (.venv, database, open data, demo) and serve on http://$(HOST):$(PORT)/"
 	@echo "make test     run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
-	@echo "make quality  ruff, formatting, migrations and Django checks"
+	@echo "make quality  ruff, formatting, import layers, migrations and Django checks"
+	@echo "make mutation mutation testing of the rules (long; MODULES=\"retention locking\" for some)"
 	@echo "make fix      apply ruff's fixes and formatting"
 
 $(STAMP): pyproject.toml
@@ -37,6 +38,7 @@ browser-deps:
 
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_sheets
 	$(PY) manage.py refresh_layers || echo "Some sources could not be refreshed: the site serves what it has (see above)."
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -47,8 +49,15 @@ test: install browser-deps
 quality: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+# Mutation testing of the modules that hold the rules (not in CI: tens of minutes). MODULES names targets
+# of bin/mutation (bin/mutation --list); the scores go to var/mutation/ and README.
+MODULES ?=
+mutation: install
+	$(PY) bin/mutation $(MODULES)
 
 fix: install
 	$(BIN)/ruff check --fix .

@@ -9,12 +9,15 @@ from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from osez import roles
+from osez import rights, roles
 from osez.audit import Action, record
 from osez.locking import STALE_MESSAGE, StaleVersionError
-from osez.permissions import has_role
+from osez.roles import RoleAdminMixin as BaseRoleAdminMixin
+from osez.roles import has_role
+from osez.state_machine import TransitionRefused
 
-from . import services
+from . import stages
+from .enums import Stage
 from .forms import HouseholdForm
 from .models import (
     Adult,
@@ -33,31 +36,19 @@ DOSSIER_ROLES = (roles.ADVISOR, roles.TEAM_LEAD)
 PARTNER_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.HR)
 
 
-class RoleAdminMixin:
-    """Admin permissions from the staff roles rather than per-model Django permissions."""
+class RoleAdminMixin(BaseRoleAdminMixin):
+    """Dossier roles by default; a dossier and the rows it holds are changed only by who may edit it."""
 
     view_roles = DOSSIER_ROLES
     change_roles = DOSSIER_ROLES
     delete_roles = ()  # only admins (has_role always lets them through)
-
-    def has_module_permission(self, request):
-        return has_role(request.user, *self.view_roles)
-
-    def has_view_permission(self, request, obj=None):
-        return has_role(request.user, *self.view_roles)
-
-    def has_add_permission(self, request, obj=None):
-        return has_role(request.user, *self.change_roles)
 
     def has_change_permission(self, request, obj=None):
         if isinstance(obj, Household):
             return request.user.has_perm("accompagnement.edit_dossier", obj)
         if obj is not None and hasattr(obj, "household"):
             return request.user.has_perm("accompagnement.edit_dossier", obj.household)
-        return has_role(request.user, *self.change_roles)
-
-    def has_delete_permission(self, request, obj=None):
-        return has_role(request.user, *self.delete_roles)
+        return super().has_change_permission(request, obj)
 
 
 class RoleInlineMixin(RoleAdminMixin):
@@ -230,9 +221,7 @@ class HouseholdAdmin(RoleAdminMixin, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         # Deleting a dossier is an erasure: files, change history and the original request go too, audited.
-        from osez.rights import erase_household
-
-        erase_household(obj, request, reason=str(_("suppression depuis l'administration")))
+        rights.erase(obj, request, reason=str(_("suppression depuis l'administration")))
 
     def delete_queryset(self, request, queryset):
         for household in queryset:
@@ -254,14 +243,11 @@ class HouseholdAdmin(RoleAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.save()
-            StageTransition.objects.create(
-                household=obj, from_stage="", to_stage=obj.stage, by=request.user,
-                reason=str(_("Dossier ouvert par l'équipe.")),
-            )  # fmt: skip
+            stages.open_dossier(obj, by=request.user, reason=str(_("Dossier ouvert par l'équipe.")))
             record(request, Action.CREATE, obj, detail="admin")
             return
         try:
-            obj.save_if_current(form.cleaned_data.get("version") or obj.version)
+            obj.save_if_current(form.cleaned_data.get("version"))
         except StaleVersionError:
             # The form's clean() refuses most stale saves with the typed data kept; this is the rare race.
             messages.error(request, STALE_MESSAGE)
@@ -280,16 +266,16 @@ class HouseholdAdmin(RoleAdminMixin, admin.ModelAdmin):
             if not request.user.has_perm("accompagnement.edit_dossier", household):
                 refused.append(f"{household.reference} : {_('dossier d’un·e collègue')}")
                 continue
-            nxt = services.next_stage(household.stage)
-            if nxt not in (services.Stage.FIRST_CONTACT, services.Stage.PROJECT):
+            nxt = stages.next_stage(household.stage)
+            if nxt not in (Stage.FIRST_CONTACT, Stage.PROJECT):
                 refused.append(
                     f"{household.reference} : {_('arrivée et clôture se font depuis la fiche du dossier')}"
                 )
                 continue
             try:
-                services.move_to(household, nxt, by=request.user, reason=str(_("Action groupée")))
+                stages.move_to(household, nxt, by=request.user, reason=str(_("Action groupée")))
                 moved += 1
-            except services.TransitionError as error:
+            except TransitionRefused as error:
                 refused.append(f"{household.reference} : {error}")
         self.message_user(request, _("%(n)d dossier(s) avancés.") % {"n": moved})
         for line in refused:

@@ -9,11 +9,41 @@ class AccompagnementConfig(AppConfig):
     verbose_name = _("Accompagnement des familles")
 
     def ready(self):
+        from osez import demo, retention, rights, roles, staff
         from portail.signals import support_request_submitted
 
+        from . import demo as demo_data
         from . import receivers
+        from . import retention as rules
+        from .models import Household
 
         support_request_submitted.connect(
             receivers.open_dossier_from_request, dispatch_uid="accompagnement-open-dossier"
         )
         receivers.register_auditlog()
+
+        # The rights desk finds a dossier by its reference; the request it came from goes with it.
+        rights.register_subject(Household, reference_field="reference", linked=lambda h: [h.support_request])
+        rights.keep_text_fields(Household, "reference", "consent_text_version")
+        retention.register(rules.CLOSED_DOSSIERS)
+        retention.register(rules.REQUESTS_WITHOUT_FOLLOW_UP)
+        demo.register_loader(demo_data.load, order=10)
+
+        dossiers = (roles.ADVISOR, roles.TEAM_LEAD)
+        staff.add_nav_link("accompagnement:home", _("Mes dossiers"), roles=dossiers, order=10)
+        staff.add_nav_link(
+            "accompagnement:home", _("Familles (emploi du conjoint)"), roles=[roles.HR], order=20
+        )
+        staff.add_nav_link("accompagnement:tasks", _("Mes tâches"), roles=dossiers, order=30)
+        staff.add_nav_link(
+            "admin:accompagnement_household_changelist", _("Tous les dossiers"), roles=dossiers, order=40
+        )
+        staff.add_nav_link(
+            "admin:accompagnement_organisation_changelist",
+            _("Partenaires"),
+            roles=[*dossiers, roles.HR],
+            order=50,
+        )
+        staff.add_nav_link(
+            "accompagnement:figures", _("Chiffres"), roles=[*dossiers, roles.MARKETING], order=60
+        )

@@ -1,7 +1,23 @@
-"""Choices of the accompagnement app."""
+"""Choices of the accompagnement app (the needs and arrival horizons a family states on the public form are
+declared by portail, which must not depend on the back-office, and re-exported here)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from portail.enums import ArrivalHorizon, Need
+
+__all__ = [
+    "ArrivalHorizon",
+    "Channel",
+    "InteractionKind",
+    "Need",
+    "NeedState",
+    "OrganisationKind",
+    "Outcome",
+    "SizeBand",
+    "Stage",
+    "TaskKind",
+]
 
 
 class OrganisationKind(models.TextChoices):
@@ -18,25 +34,6 @@ class SizeBand(models.TextChoices):
     SMALL = "10-49", _("10 à 49 salariés")
     MEDIUM = "50-249", _("50 à 249 salariés")
     LARGE = "250+", _("250 salariés et plus")
-
-
-class Need(models.TextChoices):
-    """What a household needs help with; shared by the public request form and the dossier."""
-
-    HOUSING = "logement", _("Logement")
-    SCHOOL = "ecole", _("École")
-    CHILDCARE = "garde", _("Garde d'enfants")
-    DOCTOR = "medecin", _("Médecin traitant")
-    SPOUSE_JOB = "emploi_conjoint", _("Emploi du conjoint")
-    OTHER = "autre", _("Autre")
-
-
-class ArrivalHorizon(models.TextChoices):
-    UNDER_3_MONTHS = "3m", _("Dans moins de 3 mois")
-    UNDER_6_MONTHS = "6m", _("Dans 3 à 6 mois")
-    UNDER_12_MONTHS = "12m", _("Dans 6 à 12 mois")
-    LATER = "later", _("Plus tard ou je ne sais pas encore")
-    ALREADY = "arrived", _("Je suis déjà arrivé·e")
 
 
 class Channel(models.TextChoices):

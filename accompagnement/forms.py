@@ -1,14 +1,13 @@
 """Forms of the advisors' pages: the dossier (optimistic locking), its members, needs, follow-up."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
 from osez import roles
-from osez.locking import STALE_MESSAGE, VersionedFormMixin
+from osez.locking import VersionedFormMixin
 
 from .enums import InteractionKind, Need, NeedState, Outcome, Stage
 from .models import FAMILY_READABLE_HELP, Adult, Child, Household, HouseholdNeed, Interaction, Task
@@ -17,12 +16,7 @@ DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 def advisors_queryset():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[roles.ADVISOR, roles.TEAM_LEAD])
-        .distinct()
-        .order_by("first_name", "username")
-    )
+    return roles.users_with_role(roles.ADVISOR, roles.TEAM_LEAD).order_by("first_name", "username")
 
 
 class AdvisorChoiceField(forms.ModelChoiceField):
@@ -99,15 +93,7 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
         return arrival
 
     def clean(self):
-        cleaned = super().clean()
-        expected = cleaned.get("version")
-        # Checked here too (not only at save) so the refusal appears with the typed data, before any write.
-        if (
-            self.instance.pk
-            and expected
-            and expected != Household.objects.values_list("version", flat=True).get(pk=self.instance.pk)
-        ):
-            raise forms.ValidationError(STALE_MESSAGE, code="stale")
+        cleaned = super().clean()  # VersionedFormMixin refuses a missing or stale version first
         chosen = cleaned.get("commune_chosen")
         considered = cleaned.get("communes_considered")
         if chosen is not None and considered is not None and chosen not in considered:

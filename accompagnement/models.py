@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from osez.locking import VersionedModel
+from osez.state_machine import TransitionLog
 
 from .enums import (
     Channel,
@@ -361,23 +362,17 @@ class HouseholdNeed(models.Model):
             raise ValidationError({"resolved_on": _("La date de résolution ne peut pas être dans le futur.")})
 
 
-class StageTransition(models.Model):
-    """The log of a dossier's stages: who moved it, when, from where to where, and why."""
+class StageTransition(TransitionLog):
+    """The log of a dossier's stages: who moved it, when, from where to where, and why (and how it ended)."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="transitions")
     from_stage = models.CharField(_("de"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("vers"), max_length=20, choices=Stage.choices)
     outcome = models.CharField(_("issue"), max_length=20, choices=Outcome.choices, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, blank=True
-    )
-    at = models.DateTimeField(_("le"), default=timezone.now)
     reason = models.TextField(_("pourquoi"), blank=True, help_text=FAMILY_READABLE_HELP)
 
-    class Meta:
-        verbose_name = _("changement d'étape")
-        verbose_name_plural = _("changements d'étape")
-        ordering = ["at", "pk"]
+    class Meta(TransitionLog.Meta):
+        pass
 
     def __str__(self):
         return f"{self.household} {self.from_stage} → {self.to_stage}"

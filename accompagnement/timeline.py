@@ -1,25 +1,10 @@
 """One timeline per dossier: stage changes, exchanges, notes, tasks done, needs resolved, places pinned."""
 
-import datetime
-from dataclasses import dataclass
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from osez.timeline import Event, at_noon, newest_first
+
 from .enums import NeedState
-
-
-@dataclass
-class Event:
-    at: datetime.datetime
-    kind: str  # css modifier: stage, interaction, task, need, pin
-    title: str
-    text: str = ""
-    author: object = None
-
-
-def _as_datetime(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
 def build(household):
@@ -30,9 +15,7 @@ def build(household):
             title += " — " + t.get_outcome_display()
         events.append(Event(t.at, "stage", title, t.reason, t.by))
     for i in household.interactions.select_related("author"):
-        events.append(
-            Event(_as_datetime(i.happened_on), "interaction", i.get_kind_display(), i.text, i.author)
-        )
+        events.append(Event(at_noon(i.happened_on), "interaction", i.get_kind_display(), i.text, i.author))
     for task in household.tasks.filter(done_at__isnull=False).select_related("done_by"):
         events.append(
             Event(task.done_at, "task", _("Fait : %(title)s") % {"title": task.title}, "", task.done_by)
@@ -40,7 +23,7 @@ def build(household):
     for need in household.needs.filter(state=NeedState.RESOLVED, resolved_on__isnull=False):
         events.append(
             Event(
-                _as_datetime(need.resolved_on),
+                at_noon(need.resolved_on),
                 "need",
                 _("Besoin résolu : %(kind)s") % {"kind": need.get_kind_display()},
                 need.note,
@@ -56,5 +39,4 @@ def build(household):
                 pin.pinned_by,
             )
         )
-    events.sort(key=lambda e: e.at, reverse=True)
-    return events
+    return newest_first(events)

@@ -1,16 +1,14 @@
 """The advisors' purpose-built pages: home, my tasks, the dossier and its timeline, the welcome pack,
 and the figures for the direction. Every page checks the role; reads, writes and exports are audited."""
 
-import csv
 import datetime
 
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,10 +16,14 @@ from django.views.decorators.http import require_POST
 from communes.models import Commune, Place
 from osez import roles
 from osez.audit import Action, record
-from osez.locking import STALE_MESSAGE, StaleVersionError
-from osez.permissions import has_role, role_required
+from osez.exports import csv_response
+from osez.locking import STALE_MESSAGE, StaleVersionError, lock_refusal
+from osez.roles import has_role, role_required
+from osez.staff import render_staff
+from osez.state_machine import TransitionRefused
+from portail.models import Sheet, SheetTheme
 
-from . import figures, nearby, services, timeline
+from . import figures, nearby, services, stages, timeline
 from .enums import Need, Outcome, Stage
 from .forms import (
     AddNeedForm,
@@ -39,23 +41,6 @@ from .models import Household, HouseholdNeed, PinnedPlace, Task
 DOSSIER_ROLES = (roles.ADVISOR, roles.TEAM_LEAD)
 HOME_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.HR, roles.MARKETING)
 FIGURES_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.MARKETING)
-
-
-def staff_render(request, template_name, context, status=200):
-    """Render inside the admin's frame (header, staff navigation, logout) without its app sidebar."""
-    # Only what the admin frame needs: each_context() would also build the app list, one role query per model.
-    site = admin.site
-    frame = {
-        "site_title": site.site_title,
-        "site_header": site.site_header,
-        "site_url": site.site_url,
-        "has_permission": site.has_permission(request),
-        "available_apps": [],
-        "is_popup": False,
-        "is_nav_sidebar_enabled": False,
-    }
-    full = {**frame, **context}
-    return render(request, template_name, full, status=status)
 
 
 def _households():
@@ -100,7 +85,7 @@ def home(request):
         "is_lead": has_role(user, roles.TEAM_LEAD),
         "team_open": _households().open().exclude(advisor=user).count(),
     }
-    return staff_render(request, "accompagnement/home.html", context)
+    return render_staff(request, "accompagnement/home.html", context)
 
 
 def hr_home(request):
@@ -111,7 +96,7 @@ def hr_home(request):
         .select_related("household__advisor", "household__commune_chosen")
         .order_by("state", "-household__created_at")
     )
-    return staff_render(request, "accompagnement/hr_home.html", {"needs": needs})
+    return render_staff(request, "accompagnement/hr_home.html", {"needs": needs})
 
 
 @role_required(*DOSSIER_ROLES)
@@ -126,7 +111,7 @@ def my_tasks(request):
         "upcoming": base.filter(due_date__gt=today, due_date__lte=today + datetime.timedelta(days=30)),
         "today": today,
     }
-    return staff_render(request, "accompagnement/tasks.html", context)
+    return render_staff(request, "accompagnement/tasks.html", context)
 
 
 # --- The dossier ------------------------------------------------------------------------------------
@@ -140,32 +125,43 @@ def dossier(request, pk):
         if not user.has_perm("accompagnement.read_dossier_summary", household):
             raise PermissionDenied
         record(request, Action.VIEW, household, detail="résumé RH")
-        return staff_render(
+        return render_staff(
             request,
             "accompagnement/dossier_summary.html",
             {"household": household, "need": household.needs.filter(kind=Need.SPOUSE_JOB).first()},
         )
     record(request, Action.VIEW, household)
-    return staff_render(request, "accompagnement/dossier.html", _dossier_context(request, household))
+    return render_staff(request, "accompagnement/dossier.html", _dossier_context(request, household))
+
+
+def _need_forms(household):
+    return [(need, NeedForm(instance=need, prefix=f"need{need.pk}")) for need in household.needs.all()]
+
+
+def _refused(request, household, message, **forms):
+    """The dossier page again, with the form that was refused and what was typed in it (400)."""
+    messages.error(request, message)
+    context = _dossier_context(request, household, **forms)
+    return render_staff(request, "accompagnement/dossier.html", context, status=400)
 
 
 def _dossier_context(request, household, **overrides):
     can_edit = request.user.has_perm("accompagnement.edit_dossier", household)
-    nxt = services.next_stage(household.stage)
+    nxt = stages.next_stage(household.stage)
     pinned_ids = set(household.pinned_places.values_list("place_id", flat=True))
     context = {
         "household": household,
         "can_edit": can_edit,
         "adults": household.adults.all(),
         "children": household.children.all(),
-        "needs": [(need, NeedForm(instance=need, prefix=f"need{need.pk}")) for need in household.needs.all()],
+        "needs": _need_forms(household),
         "add_need_form": AddNeedForm(),
         "tasks": household.tasks.select_related("owner").order_by("done_at", "due_date"),
         "task_form": TaskForm(),
         "interaction_form": InteractionForm(),
         "events": timeline.build(household),
         "next_stage": nxt if nxt and not household.is_closed else None,
-        "next_stage_help": services.STAGE_HELP.get(nxt, ""),
+        "next_stage_help": stages.STAGE_HELP.get(nxt, ""),
         "transition_form": TransitionForm(initial={"to_stage": nxt, "arrival_date": household.arrival_date}),
         "close_form": TransitionForm(initial={"to_stage": Stage.CLOSED}),
         "outcomes": Outcome.choices,
@@ -206,13 +202,13 @@ def dossier_edit(request, pk):
                 record(request, Action.CHANGE, household)
                 messages.success(request, _("Dossier enregistré."))
                 return redirect(household)
-        elif any(e.code == "stale" for e in form.non_field_errors().as_data()):
-            messages.error(request, STALE_MESSAGE)
+        elif refusal := lock_refusal(form):
+            messages.error(request, refusal)
     else:
         form = HouseholdForm(instance=household, can_reassign=can_reassign)
         adults = AdultFormSet(instance=household, prefix="adults")
         children = ChildFormSet(instance=household, prefix="children")
-    return staff_render(
+    return render_staff(
         request,
         "accompagnement/dossier_edit.html",
         {"household": household, "form": form, "adults": adults, "children": children},
@@ -236,8 +232,8 @@ def dossier_transition(request, pk):
     if data["to_stage"] == Stage.CLOSED:
         kwargs["outcome"] = data["outcome"]
     try:
-        services.move_to(household, data["to_stage"], by=request.user, reason=data["reason"], **kwargs)
-    except services.TransitionError as error:
+        stages.move_to(household, data["to_stage"], by=request.user, reason=data["reason"], **kwargs)
+    except TransitionRefused as error:
         messages.error(request, str(error))
     else:
         record(request, Action.CHANGE, household, detail=f"étape → {data['to_stage']}")
@@ -279,10 +275,10 @@ def need_update(request, pk, need_pk):
             % {"kind": need.get_kind_display(), "state": need.get_state_display()},
         )
         return redirect(household)
-    messages.error(request, _("Le besoin n'a pas été modifié : corrigez les champs signalés."))
-    context = _dossier_context(request, household)
-    context["needs"] = [(n, form if n.pk == need.pk else f) for n, f in context["needs"]]
-    return staff_render(request, "accompagnement/dossier.html", context, status=400)
+    needs = [(n, form if n.pk == need.pk else f) for n, f in _need_forms(household)]
+    return _refused(
+        request, household, _("Le besoin n'a pas été modifié : corrigez les champs signalés."), needs=needs
+    )
 
 
 @require_POST
@@ -313,12 +309,11 @@ def interaction_add(request, pk):
         record(request, Action.CREATE, household, detail="échange")
         messages.success(request, _("Échange ajouté au fil du dossier."))
         return redirect(household)
-    messages.error(request, _("L'échange n'a pas été ajouté : corrigez les champs signalés."))
-    return staff_render(
+    return _refused(
         request,
-        "accompagnement/dossier.html",
-        _dossier_context(request, household, interaction_form=form),
-        status=400,
+        household,
+        _("L'échange n'a pas été ajouté : corrigez les champs signalés."),
+        interaction_form=form,
     )
 
 
@@ -334,12 +329,8 @@ def task_add(request, pk):
         task.save()
         messages.success(request, _("Tâche ajoutée."))
         return redirect(household)
-    messages.error(request, _("La tâche n'a pas été ajoutée : corrigez les champs signalés."))
-    return staff_render(
-        request,
-        "accompagnement/dossier.html",
-        _dossier_context(request, household, task_form=form),
-        status=400,
+    return _refused(
+        request, household, _("La tâche n'a pas été ajoutée : corrigez les champs signalés."), task_form=form
     )
 
 
@@ -406,7 +397,7 @@ def welcome_pack(request, pk):
     groups = {}
     for pin in pinned:
         groups.setdefault(pin.place.layer, []).append(pin)
-    return staff_render(
+    return render_staff(
         request,
         "accompagnement/welcome_pack.html",
         {
@@ -420,38 +411,29 @@ def welcome_pack(request, pk):
     )
 
 
-# Sheet themes of the public site (portail.SheetTheme values) matching a dossier's needs and pinned places.
+# Sheet themes of the public site matching a dossier's needs and pinned places.
 NEED_SHEET_THEMES = {
-    Need.HOUSING: "logement",
-    Need.SCHOOL: "petite_enfance_ecole",
-    Need.CHILDCARE: "petite_enfance_ecole",
-    Need.DOCTOR: "sante",
-    Need.SPOUSE_JOB: "emploi_conjoint",
+    Need.HOUSING: SheetTheme.HOUSING,
+    Need.SCHOOL: SheetTheme.CHILDHOOD_SCHOOL,
+    Need.CHILDCARE: SheetTheme.CHILDHOOD_SCHOOL,
+    Need.DOCTOR: SheetTheme.HEALTH,
+    Need.SPOUSE_JOB: SheetTheme.SPOUSE_JOB,
 }
 LAYER_SHEET_THEMES = {
-    "ecole": "petite_enfance_ecole",
-    "petite_enfance": "petite_enfance_ecole",
-    "sante": "sante",
+    "ecole": SheetTheme.CHILDHOOD_SCHOOL,
+    "petite_enfance": SheetTheme.CHILDHOOD_SCHOOL,
+    "sante": SheetTheme.HEALTH,
 }
 
 
 def _sheets_for(household, pinned):
-    """Published thematic sheets of the public site for the family's needs and pinned places.
-
-    Looked up by name so the welcome pack still works on a database without the sheets.
-    """
-    from django.apps import apps
-
-    try:
-        Sheet = apps.get_model("portail", "Sheet")
-    except LookupError:
-        return []
+    """Published thematic sheets of the public site for the family's needs and pinned places."""
     themes = {NEED_SHEET_THEMES[n.kind] for n in household.needs.all() if n.kind in NEED_SHEET_THEMES}
     themes |= {
         LAYER_SHEET_THEMES[p.place.layer.theme] for p in pinned if p.place.layer.theme in LAYER_SHEET_THEMES
     }
-    themes.add("vie_locale")
-    return list(Sheet.objects.filter(theme__in=themes, is_published=True).order_by("theme", "order")[:12])
+    themes.add(SheetTheme.LOCAL_LIFE)
+    return list(Sheet.objects.published().filter(theme__in=themes).order_by("theme", "order")[:12])
 
 
 # --- Figures ----------------------------------------------------------------------------------------
@@ -460,7 +442,7 @@ def _sheets_for(household, pinned):
 @role_required(*FIGURES_ROLES)
 def figures_page(request):
     data = figures.compute()
-    return staff_render(request, "accompagnement/figures.html", {"data": data})
+    return render_staff(request, "accompagnement/figures.html", {"data": data})
 
 
 @role_required(*FIGURES_ROLES)
@@ -468,12 +450,4 @@ def figures_csv(request):
     """The same figures as CSV: counts and durations only, never a name or contact (the export is audited)."""
     data = figures.compute()
     record(request, Action.EXPORT, None, detail="chiffres accompagnement (CSV, agrégés)")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="osez-chiffres-{timezone.localdate():%Y-%m-%d}.csv"'
-    )
-    response.write("\ufeff")  # so that spreadsheet software opens accents right
-    writer = csv.writer(response, delimiter=";")
-    for row in figures.csv_rows(data):
-        writer.writerow(row)
-    return response
+    return csv_response(f"osez-chiffres-{timezone.localdate():%Y-%m-%d}.csv", figures.csv_rows(data))

@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from osez import roles
-from osez.permissions import has_role
+from osez.roles import has_role
 
 from . import publication, territory
 from .enums import UploadState

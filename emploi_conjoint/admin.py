@@ -29,11 +29,11 @@ class ConsentInline(admin.TabularInline):
 
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "stage", "stage_since", "hr_specialist", "is_fictional", "workspace_link"]
+    list_display = ["__str__", "stage", "stage_changed_at", "hr_specialist", "is_fictional", "workspace_link"]
     list_filter = ["stage", "is_fictional"]
     search_fields = ["adult__first_name", "adult__last_name", "adult__household__reference"]
     # The stage changes only through the state machine (HR workspace), which logs each move.
-    readonly_fields = ["stage", "stage_since", "held_from_stage", "version"]
+    readonly_fields = ["stage", "stage_changed_at", "held_from_stage", "version"]
     exclude = ["contract_types"]
     raw_id_fields = ["adult", "home_commune"]
     inlines = [ConsentInline, TransitionInline]

@@ -1,3 +1,5 @@
+"""The spouse-employment pipeline: the HR workspace under /admin/emploi/."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,23 @@ from django.utils.translation import gettext_lazy as _
 class EmploiConjointConfig(AppConfig):
     name = "emploi_conjoint"
     verbose_name = _("Emploi du conjoint")
+
+    def ready(self):
+        from osez import demo, retention, rights, roles, staff
+
+        from . import demo as demo_data
+        from . import models
+        from . import retention as rules
+
+        models.register_auditlog()
+        # Proof of consent and the kind of file stay when a dossier is anonymised.
+        rights.keep_text_fields(models.Consent, "text_version")
+        rights.keep_text_fields(models.CVVersion, "file_kind")
+        retention.register(rules.CVS_OF_INACTIVE_SEARCHES)
+        demo.register_loader(demo_data.load, order=20)
+        staff.add_nav_link(
+            "emploi_conjoint:board",
+            _("Emploi du conjoint"),
+            roles=[roles.HR, roles.TEAM_LEAD, roles.ADVISOR],
+            order=70,
+        )

@@ -1,12 +1,11 @@
 """Fictional demo data for the HR workspace: spouses looking for work, companies, openings, introductions.
 
-Called by ``manage.py load_demo`` (accompagnement). Every row is marked fictional; running it twice
+Registered with ``osez.demo`` (run by ``manage.py load_demo``, after the back-office's households). Every row is marked fictional; running it twice
 changes nothing.
 """
 
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -167,7 +166,7 @@ def _own_adult(number, first, last):
 def _load_candidates(communes, opportunities, now, today):
     """The demo's job seekers, on the back-office's fictional spouses first, then on dossiers of our own."""
     adults = _fictional_adults()
-    hr = get_user_model().objects.filter(groups__name=roles.HR, is_active=True).order_by("pk").first()
+    hr = roles.users_with_role(roles.HR).order_by("pk").first()
     candidates = []
     for number, row in enumerate(CANDIDATES, start=1):
         first, last, wished_roles, sectors, time, contracts, commune_index, km, path = row
@@ -186,11 +185,13 @@ def _load_candidates(communes, opportunities, now, today):
             available_from=today + timedelta(days=15),
             is_fictional=True,
             stage=path[-1][0],
-            stage_since=now - timedelta(days=path[-1][1]),
+            stage_changed_at=now - timedelta(days=path[-1][1]),
             held_from_stage=path[-2][0] if path[-1][0] in (Stage.PAUSE, Stage.ABANDON) else "",
         )
         candidates.append(candidate)
         previous = ""
+        # A demo needs a past: its history is written as it would have been logged, dated weeks ago,
+        # rather than through the stage machine (which logs every move at the present time).
         for stage, days in path:
             StageTransition.objects.create(
                 candidate=candidate,

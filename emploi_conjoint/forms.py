@@ -2,7 +2,6 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,12 +32,7 @@ def territory_communes():
 
 
 def hr_users():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[roles.HR, roles.ADMIN])
-        .distinct()
-        .order_by("first_name", "username")
-    )
+    return roles.users_with_role(roles.HR, roles.ADMIN).order_by("first_name", "username")
 
 
 def partner_organisations():

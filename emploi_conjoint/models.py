@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from osez.locking import VersionedModel
+from osez.state_machine import TransitionLog
 
 from .enums import Channel, ContractType, Outcome, Stage, WorkTime
 from .managers import CandidateQuerySet, IntroductionQuerySet, OpportunityQuerySet
@@ -93,9 +94,9 @@ class Candidate(VersionedModel):
         blank=True,
         help_text=_("Horaires, garde des enfants, permis, mobilité… ce qui compte pour choisir un poste."),
     )
-    # Stage machine (changed only through emploi_conjoint.services.move)
+    # Stage machine (changed only through emploi_conjoint.stages)
     stage = models.CharField(_("étape"), max_length=20, choices=Stage.choices, default=Stage.ACCUEIL)
-    stage_since = models.DateTimeField(_("à cette étape depuis"), default=timezone.now)
+    stage_changed_at = models.DateTimeField(_("à cette étape depuis"), default=timezone.now)
     held_from_stage = models.CharField(
         _("étape avant la pause ou l'abandon"), max_length=20, choices=Stage.choices, blank=True
     )
@@ -183,27 +184,15 @@ class CVVersion(models.Model):
         return f"{self.original_name} ({self.uploaded_at:%d/%m/%Y})"
 
 
-class StageTransition(models.Model):
+class StageTransition(TransitionLog):
     """One move of a candidate from a stage to another: who, when, from, to, why."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="transitions")
     from_stage = models.CharField(_("de"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("vers"), max_length=20, choices=Stage.choices)
-    at = models.DateTimeField(_("le"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reason = models.CharField(_("pourquoi"), max_length=300, blank=True)
 
-    class Meta:
-        verbose_name = _("changement d'étape")
-        verbose_name_plural = _("changements d'étape")
-        ordering = ["at", "pk"]
+    class Meta(TransitionLog.Meta):
+        pass
 
     def __str__(self):
         return f"{self.candidate}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
@@ -310,8 +299,11 @@ class Introduction(models.Model):
         return f"{self.candidate} → {self.organisation}"
 
 
-def _register_audit():
-    """Field changes go to django-auditlog, without free text (it would copy personal notes into the log)."""
+def register_auditlog():
+    """Field changes go to django-auditlog, without free text (it would copy personal notes into the log).
+
+    Called from ``EmploiConjointConfig.ready()``.
+    """
     from auditlog.registry import auditlog
 
     free_text = [
@@ -324,15 +316,17 @@ def _register_audit():
         "wished_sectors",
         "constraints",
     ]
-    auditlog.register(Candidate, exclude_fields=free_text)
-    auditlog.register(Consent)
-    auditlog.register(CVVersion, exclude_fields=["note", "original_name", "file"])
-    auditlog.register(StageTransition, exclude_fields=["reason"])
-    auditlog.register(Opportunity, exclude_fields=["description"])
-    auditlog.register(Introduction, exclude_fields=["notes"])
-
-
-_register_audit()
+    registrations = [
+        (Candidate, {"exclude_fields": [*free_text, "version"]}),
+        (Consent, {}),
+        (CVVersion, {"exclude_fields": ["note", "original_name", "file"]}),
+        (StageTransition, {"exclude_fields": ["reason"]}),
+        (Opportunity, {"exclude_fields": ["description"]}),
+        (Introduction, {"exclude_fields": ["notes"]}),
+    ]
+    for model, options in registrations:
+        if not auditlog.contains(model):
+            auditlog.register(model, **options)
 
 
 @receiver(post_delete, sender=CVVersion)

@@ -132,23 +132,7 @@ def for_candidate(candidate, opportunities=None):
     qs = _within_box(_located(qs, "commune"), "commune", home.latitude, home.longitude, candidate.commute_km)
     qs = qs.with_places()
     qs = qs.exclude(introductions__candidate=candidate)
-    offers = list(qs)
-    if not offers:
-        return []
-    distances = haversine_km(
-        home.latitude,
-        home.longitude,
-        [o.commune.latitude for o in offers],
-        [o.commune.longitude for o in offers],
-    )
-    found = []
-    for offer, distance in zip(offers, distances, strict=True):
-        if distance > candidate.commute_km:
-            continue
-        reasons = _fit(candidate, offer, float(distance))
-        if reasons:
-            found.append(Suggestion(candidate, offer, float(distance), reasons))
-    return sorted(found, key=lambda s: s.distance_km)
+    return _within_commute(home, list(qs), lambda offer: offer.commune, lambda offer: (candidate, offer))
 
 
 def for_opportunity(opportunity):
@@ -163,20 +147,26 @@ def for_opportunity(opportunity):
         .exclude(introductions__opportunity=opportunity)
         .with_people()
     )
-    people = list(qs)
-    if not people:
+    return _within_commute(
+        place, list(qs), lambda person: person.home_commune, lambda person: (person, opportunity)
+    )
+
+
+def _within_commute(origin, items, commune_of, pair_of):
+    """Suggestions for ``items`` (offers or candidates) whose commune lies within the candidate's commute
+    of ``origin`` and that fit their wishes, closest first. ``pair_of(item)`` is (candidate, offer)."""
+    if not items:
         return []
+    communes = [commune_of(item) for item in items]
     distances = haversine_km(
-        place.latitude,
-        place.longitude,
-        [c.home_commune.latitude for c in people],
-        [c.home_commune.longitude for c in people],
+        origin.latitude, origin.longitude, [c.latitude for c in communes], [c.longitude for c in communes]
     )
     found = []
-    for person, distance in zip(people, distances, strict=True):
-        if distance > person.commute_km:
+    for item, distance in zip(items, distances, strict=True):
+        candidate, offer = pair_of(item)
+        if distance > candidate.commute_km:
             continue
-        reasons = _fit(person, opportunity, float(distance))
+        reasons = _fit(candidate, offer, float(distance))
         if reasons:
-            found.append(Suggestion(person, opportunity, float(distance), reasons))
+            found.append(Suggestion(candidate, offer, float(distance), reasons))
     return sorted(found, key=lambda s: s.distance_km)

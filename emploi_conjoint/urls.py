@@ -2,36 +2,38 @@
 
 from django.urls import path
 
-from . import views
+from .views import board, candidates, cvs, figures, followed, introductions, opportunities, organisations
 
 app_name = "emploi_conjoint"
 
 urlpatterns = [
-    path("", views.board, name="board"),
-    path("candidats/nouveau/", views.candidate_create, name="candidate-create"),
-    path("candidats/<int:pk>/", views.candidate_detail, name="candidate"),
-    path("candidats/<int:pk>/modifier/", views.candidate_edit, name="candidate-edit"),
-    path("candidats/<int:pk>/etape/", views.candidate_move, name="candidate-move"),
-    path("candidats/<int:pk>/consentement/", views.consent, name="consent"),
-    path("candidats/<int:pk>/consentement/retrait/", views.consent_withdraw, name="consent-withdraw"),
-    path("candidats/<int:pk>/cv/", views.cv_list, name="cv-list"),
-    path("candidats/<int:pk>/mise-en-relation/", views.introduction_create, name="introduction-create"),
-    path("cv/<int:pk>/telecharger/", views.cv_download, name="cv-download"),
-    path("mises-en-relation/<int:pk>/", views.introduction_update, name="introduction-update"),
-    path("relances/", views.follow_ups, name="follow-ups"),
-    path("offres/", views.opportunity_list, name="opportunities"),
-    path("offres/nouvelle/", views.opportunity_create, name="opportunity-create"),
-    path("offres/<int:pk>/", views.opportunity_detail, name="opportunity"),
-    path("offres/<int:pk>/modifier/", views.opportunity_edit, name="opportunity-edit"),
-    path("organisations/", views.organisation_list, name="organisations"),
-    path("organisations/nouvelle/", views.organisation_create, name="organisation-create"),
-    path("organisations/import/", views.organisation_import, name="organisation-import"),
+    path("", board.board, name="board"),
+    path("candidats/nouveau/", candidates.candidate_create, name="candidate-create"),
+    path("candidats/<int:pk>/", candidates.candidate_detail, name="candidate"),
+    path("candidats/<int:pk>/modifier/", candidates.candidate_edit, name="candidate-edit"),
+    path("candidats/<int:pk>/etape/", candidates.candidate_move, name="candidate-move"),
+    path("candidats/<int:pk>/consentement/", candidates.consent, name="consent"),
+    path("candidats/<int:pk>/consentement/retrait/", candidates.consent_withdraw, name="consent-withdraw"),
+    path("candidats/<int:pk>/cv/", cvs.cv_list, name="cv-list"),
+    path(
+        "candidats/<int:pk>/mise-en-relation/", introductions.introduction_create, name="introduction-create"
+    ),
+    path("cv/<int:pk>/telecharger/", cvs.cv_download, name="cv-download"),
+    path("mises-en-relation/<int:pk>/", introductions.introduction_update, name="introduction-update"),
+    path("relances/", introductions.follow_ups, name="follow-ups"),
+    path("offres/", opportunities.opportunity_list, name="opportunities"),
+    path("offres/nouvelle/", opportunities.opportunity_create, name="opportunity-create"),
+    path("offres/<int:pk>/", opportunities.opportunity_detail, name="opportunity"),
+    path("offres/<int:pk>/modifier/", opportunities.opportunity_edit, name="opportunity-edit"),
+    path("organisations/", organisations.organisation_list, name="organisations"),
+    path("organisations/nouvelle/", organisations.organisation_create, name="organisation-create"),
+    path("organisations/import/", organisations.organisation_import, name="organisation-import"),
     path(
         "organisations/import/modele.csv",
-        views.organisation_import_template,
+        organisations.organisation_import_template,
         name="organisation-import-template",
     ),
-    path("chiffres/", views.figures, name="figures"),
-    path("chiffres.csv", views.figures_csv, name="figures-csv"),
-    path("suivi/", views.followed, name="followed"),
+    path("chiffres/", figures.figures, name="figures"),
+    path("chiffres.csv", figures.figures_csv, name="figures-csv"),
+    path("suivi/", followed.followed, name="followed"),
 ]

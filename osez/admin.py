@@ -6,9 +6,28 @@ from . import rights_views, roles, security
 from .models import AccessLog, JobRun
 
 
+class ReadOnlyForAdministrators:
+    """Administrators read these records; nobody, not even a superuser, adds, edits or deletes them here."""
+
+    def has_module_permission(self, request):
+        return roles.is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return roles.is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    """Administrators read the log; nobody, not even a superuser, edits or deletes it from here."""
+class AccessLogAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
+    """The access log: who read, changed, downloaded or exported personal data."""
 
     list_display = ("at", "user", "action", "object_type", "object_repr", "address", "detail")
     list_filter = ("action", "object_type", ("at", admin.DateFieldListFilter))
@@ -27,44 +46,14 @@ class AccessLogAdmin(admin.ModelAdmin):
         "path",
     )
 
-    def has_module_permission(self, request):
-        return roles.is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return roles.is_admin(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     """Administrators see that nightly jobs (reminders, retention) ran and what they did."""
 
     list_display = ("name", "started_at", "finished_at", "succeeded", "counts")
     list_filter = ("name", "succeeded")
     readonly_fields = ("name", "started_at", "finished_at", "succeeded", "counts", "message")
-
-    def has_module_permission(self, request):
-        return roles.is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return roles.is_admin(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _with_security_urls(get_urls):

@@ -12,15 +12,17 @@ def _create_groups(sender, **kwargs):
 
 
 class OsezConfig(AppConfig):
+    """The project: registries the domain apps fill from their own ``ready()`` (see README, Architecture)."""
+
     default = True  # this module also holds AdminConfig: say which one "osez" means
     name = "osez"
     verbose_name = "Osez"
 
     def ready(self):
-        post_migrate.connect(_create_groups, dispatch_uid="osez-create-role-groups")
-        from . import signals
+        from . import retention
 
-        signals.connect()
+        post_migrate.connect(_create_groups, dispatch_uid="osez-create-role-groups")
+        retention.register(retention.ACCESS_LOG)
 
 
 class AdminConfig(SimpleAdminConfig):

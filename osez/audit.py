@@ -48,7 +48,7 @@ def client_address(request):
     if request is None:
         return ""
     remote = _ip_or_empty(request.META.get("REMOTE_ADDR", ""))
-    proxies = getattr(settings, "OSEZ_PROXY_COUNT", 0)
+    proxies = settings.OSEZ_PROXY_COUNT
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop for hop in forwarded.split(",") if hop.strip()]

@@ -16,8 +16,9 @@ def user_role(request):
         return "anonymous"
     if user.is_superuser:
         return "admin"
-    names = sorted(g.name for g in user.groups.all())
-    return ",".join(names) or "staff"
+    from .roles import group_names
+
+    return ",".join(sorted(group_names(user))) or "staff"
 
 
 class RequestIdMiddleware:

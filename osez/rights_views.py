@@ -14,8 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import rights
-from .permissions import role_required
-from .roles import TEAM_LEAD
+from .roles import TEAM_LEAD, role_required
 
 
 class EraseForm(forms.Form):
@@ -40,11 +39,11 @@ class EraseForm(forms.Form):
         return value
 
 
-def _household_or_404(pk):
-    household = rights.household_model().objects.filter(pk=pk).first()
-    if household is None:
+def _subject_or_404(pk):
+    subject = rights.subject_model().objects.filter(pk=pk).first()
+    if subject is None:
         raise Http404(_("Ce dossier n'existe pas (ou a déjà été effacé)."))
-    return household
+    return subject
 
 
 def _context(admin_site, request, **extra):
@@ -57,14 +56,15 @@ def desk_view(admin_site):
     @require_GET
     def view(request):
         reference = request.GET.get("reference", "").strip()[:40]
-        household = rights.find_household(reference) if reference else None
+        subject = rights.find(reference) if reference else None
         context = _context(
             admin_site,
             request,
             title=_("Droits des personnes : accès et effacement"),
             reference=reference,
-            household=household,
-            not_found=bool(reference) and household is None,
+            subject=subject,
+            subject_reference=rights.reference_of(subject) if subject is not None else "",
+            not_found=bool(reference) and subject is None,
         )
         return render(request, "osez/rights/desk.html", context)
 
@@ -76,10 +76,10 @@ def export_view(admin_site):
     @role_required(TEAM_LEAD)
     @require_GET
     def view(request, pk):
-        household = _household_or_404(pk)
-        content = rights.export_household(household, request)
+        subject = _subject_or_404(pk)
+        content = rights.export(subject, request)
         response = HttpResponse(content, content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="osez-{household.reference}.zip"'
+        response["Content-Disposition"] = f'attachment; filename="osez-{rights.reference_of(subject)}.zip"'
         return response
 
     return view
@@ -89,22 +89,24 @@ def erase_view(admin_site):
     @never_cache
     @role_required(TEAM_LEAD)
     def view(request, pk):
-        household = _household_or_404(pk)
-        form = EraseForm(request.POST or None, reference=household.reference)
+        subject = _subject_or_404(pk)
+        reference = rights.reference_of(subject)
+        form = EraseForm(request.POST or None, reference=reference)
         if request.method == "POST" and form.is_valid():
-            counts = rights.erase_household(household, request, reason=form.cleaned_data["reason"])
+            counts = rights.erase(subject, request, reason=form.cleaned_data["reason"])
             messages.success(
                 request,
                 _("Dossier %(ref)s effacé : %(records)s enregistrements et %(files)s fichiers supprimés.")
-                % {"ref": household.reference, **counts},
+                % {"ref": reference, **counts},
             )
             return redirect(reverse("admin:osez-rights"))
-        held = rights.held_objects(household)
+        held = rights.held_objects(subject)
         context = _context(
             admin_site,
             request,
-            title=_("Effacer le dossier %(ref)s") % {"ref": household.reference},
-            household=household,
+            title=_("Effacer le dossier %(ref)s") % {"ref": reference},
+            subject=subject,
+            reference=reference,
             form=form,
             records=len(held),
             files=len(rights.held_files(held)),

@@ -1,6 +1,20 @@
-"""Staff roles: each is a Django group; pages and objects check them through ``rules`` predicates."""
+"""Staff roles and the one API that checks them: pages, admin classes, templates and ``rules`` predicates.
+
+Each role is a Django group. ``has_role(user, *roles)`` is the only check: an inactive or anonymous
+account has none, an administrator (superuser or the admin group) has every role. The group names of an
+account are read once per request (cached on the user object, as ``rules`` does). Object rules — an
+advisor's own dossiers, an HR specialist's households — live next to each app's models
+(``accompagnement/rules.py``) and are built from the predicates below.
+
+Apps declare the Django model permissions a role needs (for the admin pages that rely on them) with
+``grant_permissions()`` from their ``AppConfig.ready()``; ``ensure_groups()`` applies them.
+"""
+
+from functools import wraps
 
 import rules
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 ADVISOR = "installation advisor"
@@ -17,7 +31,96 @@ ROLE_LABELS = {
     ADMIN: _("Administrateur·rice"),
 }
 
-is_admin = rules.is_superuser | rules.is_group_member(ADMIN)
+# The cache attribute is rules' own (rules.is_group_member reads it): one query for both.
+_CACHE = "_group_names_cache"
+
+
+def group_names(user):
+    """The names of the account's groups, read once per user object (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if not hasattr(user, _CACHE):
+        setattr(user, _CACHE, set(user.groups.values_list("name", flat=True)))
+    return frozenset(getattr(user, _CACHE))
+
+
+def is_administrator(user):
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or ADMIN in group_names(user)
+    )
+
+
+def role_names(user):
+    """Every role the account holds: all of them for an administrator, none for an inactive account."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if is_administrator(user):
+        return frozenset(ROLE_LABELS)
+    return group_names(user) & frozenset(ROLE_LABELS)
+
+
+def has_role(user, *names):
+    """Whether the account holds one of ``names`` (administrators hold them all)."""
+    held = role_names(user)
+    return ADMIN in held or not held.isdisjoint(names)
+
+
+def role_required(*names):
+    """View decorator: the login page for an anonymous visitor, 403 for an account without the role."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, *names):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def users_with_role(*names):
+    """Active accounts in one of the role groups ``names`` (for lists of people to assign or notify)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, groups__name__in=names).distinct()
+
+
+class RoleAdminMixin:
+    """Admin permissions from the staff roles rather than per-model Django permissions.
+
+    ``view_roles`` see the pages, ``change_roles`` add and change, ``delete_roles`` delete (administrators
+    always may). Object rules are added by overriding ``has_change_permission``.
+    """
+
+    view_roles = ()
+    change_roles = ()
+    delete_roles = ()
+
+    def has_module_permission(self, request):
+        return has_role(request.user, *self.view_roles)
+
+    def has_view_permission(self, request, obj=None):
+        return has_role(request.user, *self.view_roles)
+
+    def has_add_permission(self, request, obj=None):
+        return has_role(request.user, *self.change_roles)
+
+    def has_change_permission(self, request, obj=None):
+        return has_role(request.user, *self.change_roles)
+
+    def has_delete_permission(self, request, obj=None):
+        return has_role(request.user, *self.delete_roles)
+
+
+# Predicates for object rules (``rules``); unlike has_role they do not include administrators, which
+# rules name explicitly (``is_admin | …``) so that each rule reads as the decision it records.
+# rules passes as many arguments as the function takes; the lambda says one, whatever wraps is_administrator
+# (mutation testing replaces it with a function taking *args).
+is_admin = rules.predicate(lambda user: is_administrator(user), name="is_admin")
 is_advisor = rules.is_group_member(ADVISOR)
 is_hr = rules.is_group_member(HR)
 is_marketing = rules.is_group_member(MARKETING)
@@ -25,19 +128,21 @@ is_team_lead = rules.is_group_member(TEAM_LEAD)
 is_staff_member = rules.is_authenticated & (is_admin | is_advisor | is_hr | is_marketing | is_team_lead)
 
 
-# Django model permissions granted per role, for the admin pages that rely on them (the back-office apps'
-# own pages and admin classes check roles and object rules instead). Thematic sheets are written by the
-# people who know the territory: advisors, team leads and marketing.
-SHEET_PERMISSIONS = [
-    f"portail.{action}_{model}"
-    for model in ("sheet", "sheetattachment")
-    for action in ("view", "add", "change", "delete")
-]
-ROLE_PERMISSIONS = {
-    ADVISOR: SHEET_PERMISSIONS,
-    TEAM_LEAD: SHEET_PERMISSIONS,
-    MARKETING: SHEET_PERMISSIONS,
-}
+# --- Django model permissions per role ----------------------------------------------------------------
+
+_granted: dict[str, set[str]] = {}
+
+
+def grant_permissions(permissions, *to_roles):
+    """Declare that ``to_roles`` hold these Django permissions ("app_label.codename"); call from ready()."""
+    for role in to_roles:
+        if role not in ROLE_LABELS:
+            raise ValueError(f"unknown role {role!r}")
+        _granted.setdefault(role, set()).update(permissions)
+
+
+def granted_permissions(role):
+    return frozenset(_granted.get(role, ()))
 
 
 def ensure_groups():
@@ -50,9 +155,11 @@ def ensure_groups():
 
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLE_LABELS}
     groups[ADMIN].permissions.set(Permission.objects.all())
-    for role, codes in ROLE_PERMISSIONS.items():
+    for role in ROLE_LABELS:
+        if role == ADMIN:
+            continue
         wanted = []
-        for code in codes:
+        for code in sorted(granted_permissions(role)):
             app_label, codename = code.split(".")
             wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
         groups[role].permissions.set(wanted)

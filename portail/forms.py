@@ -9,11 +9,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accompagnement.enums import ArrivalHorizon, Need
 from communes.models import EPCI, Commune
 from communes.text import fold
 
 from . import finder
+from .enums import ArrivalHorizon, Need
 from .models import CONSENT_TEXT_VERSION, SupportRequest
 
 # The consent wording per version; a request stores the version the family ticked.

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accompagnement.enums import ArrivalHorizon
+from .enums import ArrivalHorizon
 
 
 class SupportRequest(models.Model):
@@ -22,7 +22,7 @@ class SupportRequest(models.Model):
     communes_considered = models.ManyToManyField(
         "communes.Commune", verbose_name=_("communes envisagées"), blank=True, related_name="+"
     )
-    needs = models.JSONField(_("besoins"), default=list)  # codes of accompagnement.enums.Need
+    needs = models.JSONField(_("besoins"), default=list)  # codes of portail.enums.Need
     arrival_horizon = models.CharField(_("arrivée prévue"), max_length=10, choices=ArrivalHorizon.choices)
     employer = models.CharField(_("employeur (si connu)"), max_length=200, blank=True)
     message = models.TextField(_("message"), blank=True)

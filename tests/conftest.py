@@ -53,3 +53,12 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.OSEZ_RAW_DIR = tmp_path / "raw"
+
+
+@pytest.fixture
+def seeded_sheets(db):
+    """The practical sheets the site starts with (fixtures/sheets/), as ``make run`` loads them."""
+    from portail import seed
+
+    created, _kept = seed.load_sheets()
+    return created

@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "osez.context_processors.site",
+                "portail.context_processors.territory",
             ],
         },
     },
@@ -145,6 +146,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Osez <ne-pas-repondre@osez.localhost>")
 OSEZ_ADVISORS_EMAIL = env.str("OSEZ_ADVISORS_EMAIL", default="accueil@osez.localhost")
+# The site's address as staff reach it, for the links in e-mails (no trailing slash).
+OSEZ_BASE_URL = env.str("OSEZ_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # First-year follow-up: milestones created on arrival, in days after the arrival date (2 weeks, 1, 3, 6, 12 months).
 OSEZ_FOLLOWUP_MILESTONES_DAYS = env.list(
     "OSEZ_FOLLOWUP_MILESTONES_DAYS", cast=int, default=[14, 30, 91, 182, 365]

@@ -69,13 +69,22 @@ def redis_url():
     return raw
 
 
+def departement_codes():
+    """The codes of the 101 départements: 01 to 95 (Corsica is 2A and 2B, not 20) and 971 to 976 (no 975).
+
+    Settings are read before any app loads, so the code list is derived from this rule rather than
+    imported from the registry (``communes.departements``, which has the names); a test keeps both equal.
+    """
+    mainland = [f"{number:02d}" for number in range(1, 96) if number != 20]
+    return sorted([*mainland, "2A", "2B", "971", "972", "973", "974", "976"])
+
+
 def departements():
     """Codes from ``OSEZ_DEPARTEMENTS``: a comma-separated list, or ``all``."""
-    from communes.departements import DEPARTEMENTS
-
+    known = departement_codes()
     raw = env.str("OSEZ_DEPARTEMENTS", default="10").strip()
     if raw.lower() in ("all", "tous", "*"):
-        return sorted(DEPARTEMENTS)
+        return known
     codes, unknown = [], []
     for item in raw.split(","):
         code = item.strip().upper()
@@ -83,7 +92,7 @@ def departements():
             continue
         if code.isdigit() and len(code) == 1:
             code = "0" + code
-        (codes if code in DEPARTEMENTS else unknown).append(code)
+        (codes if code in known else unknown).append(code)
     if unknown:
         raise ConfigurationError(
             "OSEZ_DEPARTEMENTS",

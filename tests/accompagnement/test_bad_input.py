@@ -129,13 +129,13 @@ def test_concurrent_edit_is_refused_and_keeps_what_was_typed(client, advisor, ho
 
 
 def test_concurrent_transition_makes_an_open_form_stale(client, advisor, household):
-    from accompagnement import services
+    from accompagnement import stages
 
     household.stage = Stage.PROJECT
     household.save()
     client.force_login(advisor)
     loaded = household.version
-    services.mark_arrived(household, by=advisor, arrival_date=timezone.localdate())
+    stages.mark_arrived(household, by=advisor, arrival_date=timezone.localdate())
     response = post_edit(client, household, version=loaded, origin="Rennes")
     assert "modifié par quelqu" in response.content.decode()
 

@@ -2,7 +2,6 @@
 stage to a closed dossier, with the first-year milestones, a pinned place and the welcome pack."""
 
 import datetime
-from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -12,19 +11,11 @@ from accompagnement.models import Household
 from communes.enums import Theme
 from portail.models import SupportRequest
 from portail.signals import support_request_submitted
+from tests.browser.tools import CHROMIUM, CHROMIUM_ARGS, only_local
 from tests.factories import CommuneFactory, LayerFactory, PlaceFactory, SourceFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "un mot de passe solide 2026"
 
 
@@ -36,17 +27,9 @@ def browser_page(monkeypatch):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(locale="fr-FR")
-
-        def local_only(route):
-            host = urlsplit(route.request.url).hostname
-            if host in ("127.0.0.1", "localhost", "::1"):
-                route.continue_()
-            else:
-                route.abort()
-
-        page.route("**/*", local_only)
+        page.route("**/*", only_local)
         page.set_default_timeout(15000)
         yield page
         browser.close()

@@ -85,3 +85,19 @@ def test_figures_page_draws_charts_without_inline_style(client, dataset):
     assert html.count('class="chart-svg"') == 6 and "Familles par étape" in html
     assert 'style="' not in html.split('id="content"')[1]
     assert "67 %" in html
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas(client):
+    """A partner's name is typed by staff: one that starts like a formula is written as plain text."""
+    HouseholdFactory(referrer=OrganisationFactory(name='=HYPERLINK("https://exemple.invalid";"Cliquez")'))
+    HouseholdFactory(referrer=OrganisationFactory(name="@SOMME(1+1)"))
+    HouseholdFactory(referrer=OrganisationFactory(name="-2+3"))
+    client.force_login(UserFactory(roles=["team lead"]))
+
+    text = client.get("/admin/accompagnement/chiffres.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+
+    partners = {row[1] for row in rows if row[0] == "familles par partenaire"}
+    assert {'\'=HYPERLINK("https://exemple.invalid";"Cliquez")', "'@SOMME(1+1)", "'-2+3"} <= partners
+    assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@")]
+    assert ["familles", "total", "3"] in rows, "numbers stay numbers"

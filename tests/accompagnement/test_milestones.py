@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accompagnement import services
+from accompagnement import milestones, stages
 from accompagnement.enums import Stage, TaskKind
 from tests.factories import UserFactory
 
@@ -18,7 +18,7 @@ def test_default_milestones_from_the_arrival_date():
     advisor = UserFactory(roles=["installation advisor"])
     household = HouseholdFactory(stage=Stage.PROJECT, advisor=advisor)
     arrival = timezone.localdate() - datetime.timedelta(days=1)
-    services.mark_arrived(household, by=UserFactory(roles=["team lead"]), arrival_date=arrival)
+    stages.mark_arrived(household, by=UserFactory(roles=["team lead"]), arrival_date=arrival)
     tasks = list(household.tasks.filter(kind=TaskKind.MILESTONE).order_by("due_date"))
     assert [t.title for t in tasks] == [
         "Point à 2 semaines",
@@ -37,7 +37,7 @@ def test_milestones_follow_the_setting(settings):
     settings.OSEZ_FOLLOWUP_MILESTONES_DAYS = [7, 60]
     advisor = UserFactory(roles=["installation advisor"])
     household = HouseholdFactory(stage=Stage.PROJECT)
-    services.mark_arrived(household, by=advisor, arrival_date=timezone.localdate())
+    stages.mark_arrived(household, by=advisor, arrival_date=timezone.localdate())
     tasks = household.tasks.order_by("due_date")
     assert [t.milestone_days for t in tasks] == [7, 60]
     assert [t.title for t in tasks] == ["Point à 1 semaine", "Point à 2 mois"]
@@ -46,6 +46,6 @@ def test_milestones_follow_the_setting(settings):
 
 def test_creating_twice_does_not_duplicate():
     household = HouseholdFactory(stage=Stage.ARRIVED, arrival_date=timezone.localdate())
-    services.create_milestones(household)
-    services.create_milestones(household)
+    milestones.create_milestones(household)
+    milestones.create_milestones(household)
     assert household.tasks.count() == 5

@@ -89,3 +89,13 @@ def test_command_rejects_a_bad_date():
 
     with pytest.raises(CommandError, match="Date invalide"):
         call_command("send_reminders", "--date", "10/03/2026")
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 10, 6, 30, tzinfo=datetime.UTC), tick=False)
+def test_the_reminder_links_to_the_site_where_staff_reach_it(people, settings):
+    settings.OSEZ_BASE_URL = "https://osez.example.org"
+    inès, _paul, _lead = people
+    household = HouseholdFactory(stage=Stage.ARRIVED, advisor=inès)
+    TaskFactory(household=household, owner=inès, title="Point à 1 mois", due_date=TODAY)
+    call_command("send_reminders")
+    assert "https://osez.example.org/admin/accompagnement/taches/" in mail.outbox[0].body

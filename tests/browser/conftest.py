@@ -1,20 +1,13 @@
 """Headless Debian Chromium driven by Playwright against the live test server, with no external request."""
 
 import os
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 
 from portail import finder
 from tests.portail.conftest import build_territory, clear_cache
 
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+from .tools import CHROMIUM, CHROMIUM_ARGS, only_local
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +24,7 @@ def chromium():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
     finally:
@@ -41,20 +34,11 @@ def chromium():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def _only_local(route):
-    # Map tiles and any other third-party request are refused: tests never touch the network.
-    host = urlsplit(route.request.url).hostname
-    if host in ("127.0.0.1", "localhost", "::1"):
-        route.continue_()
-    else:
-        route.abort()
-
-
 @pytest.fixture
 def page(chromium, live_server):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     page = context.new_page()
-    page.route("**/*", _only_local)
+    page.route("**/*", only_local)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.base = live_server.url
@@ -71,16 +55,3 @@ def site(transactional_db):
     yield data
     clear_cache()
     finder.reset_index()
-
-
-def serious_violations(page):
-    """Runs axe-core in the page; returns its serious and critical violations, readable."""
-    # page.evaluate is not subject to the page's Content Security Policy, unlike an injected <script>.
-    page.evaluate(AXE.read_text())
-    violations = page.evaluate(
-        """() => axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
-            .filter(v => v.impact === "serious" || v.impact === "critical")
-            .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                        nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " — " + n.failureSummary)})))"""
-    )
-    return [f"[{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations]

@@ -5,7 +5,7 @@ import pytest
 from portail.models import Sheet
 from tests.portail.conftest import add_figures_and_odd_places
 
-from .conftest import AXE, serious_violations
+from .tools import serious_violations
 
 pytestmark = [pytest.mark.browser]
 
@@ -24,7 +24,6 @@ PAGES = {
 }
 
 
-@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is installed by `make test` (npm)")
 @pytest.mark.parametrize("name", PAGES)
 def test_no_serious_accessibility_violation(page, site, name):
     Sheet.objects.create(
@@ -37,7 +36,6 @@ def test_no_serious_accessibility_violation(page, site, name):
     assert not problems, f"{name} ({PAGES[name]}):\n" + "\n".join(problems)
 
 
-@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is installed by `make test` (npm)")
 def test_refused_request_form_is_accessible(page, site):
     page.goto(page.base + "/demande/")
     page.get_by_role("button", name="Envoyer ma demande").click()
@@ -49,7 +47,6 @@ def test_refused_request_form_is_accessible(page, site):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is installed by `make test` (npm)")
 @pytest.mark.parametrize("name", ["commune", "annuaire", "comparaison", "demande"])
 def test_no_serious_violation_on_a_phone(page, site, name):
     """At 390 px the wide tables scroll: their scrolling region must be reachable with the keyboard."""
@@ -68,7 +65,6 @@ FIGURE_PAGES = {
 }
 
 
-@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is installed by `make test` (npm)")
 @pytest.mark.parametrize("width", [1280, 360])
 @pytest.mark.parametrize("name", FIGURE_PAGES)
 def test_figures_contacts_and_the_fiction_banner_are_accessible(page, site, name, width):

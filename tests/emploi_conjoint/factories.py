@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accompagnement.enums import OrganisationKind
 from accompagnement.models import Adult, Household, Organisation
-from emploi_conjoint import services
+from emploi_conjoint import stages
 from emploi_conjoint.enums import ContractType, WorkTime
 from emploi_conjoint.models import Candidate, Opportunity
 from tests.factories import CommuneFactory
@@ -59,7 +59,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.open_candidate(model_class(*args, **kwargs))
+        return stages.open_candidate(model_class(*args, **kwargs))
 
 
 class OpportunityFactory(factory.django.DjangoModelFactory):

@@ -7,16 +7,14 @@ plain HTML forms (no JavaScript needed).
 
 import threading
 from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from accompagnement.enums import OrganisationKind
 from emploi_conjoint.enums import ContractType, Stage, WorkTime
 from emploi_conjoint.models import Candidate
+from tests.browser.tools import CHROMIUM, CHROMIUM_ARGS, axe_violations, only_local
 from tests.factories import CommuneFactory, UserFactory
 
 from .factories import (
@@ -37,15 +35,6 @@ def _async_unsafe_allowed(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "un mot de passe solide 2026"
 
 
@@ -77,16 +66,9 @@ def chromium_page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(locale="fr-FR", viewport={"width": 1300, "height": 900})
-
-        def local_only(route):
-            host = urlparse(route.request.url).hostname
-            if host in ("127.0.0.1", "localhost", "::1"):
-                return route.continue_()
-            return route.abort()
-
-        page.route("**/*", local_only)
+        page.route("**/*", only_local)
         try:
             yield page
         finally:
@@ -109,22 +91,6 @@ def world():
     )
     recruiter = OrganisationFactory(name="Cabinet fictif", kind=OrganisationKind.RECRUITER, commune=troyes)
     return {"hr": hr, "offer": offer, "recruiter": recruiter}
-
-
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def axe_violations(page):
-    """WCAG 2.1 A/AA violations in the workspace's own content (the admin frame is checked by its owner)."""
-    if not AXE.exists():  # `make browser-deps` installs it; without it the journey still runs
-        return []
-    # Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) stays on.
-    page.evaluate(AXE.read_text())
-    return page.evaluate(
-        """async () => (await axe.run({include: [['#content']]},
-            {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}))
-            .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
-    )
 
 
 def move(page, stage_label, expected=None):

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from emploi_conjoint import figures, services, tasks
+from emploi_conjoint import figures, services, stages, tasks
 from emploi_conjoint.enums import Outcome, Stage
 from osez.models import AccessLog
 from tests.factories import UserFactory
@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 
 
 def to_interview(candidate):
-    services.move(candidate, Stage.BILAN)
+    stages.move(candidate, Stage.BILAN)
     services.add_cv_version(candidate, upload("cv.pdf", PDF_BYTES))
-    services.move(candidate, Stage.CV_PRET)
+    stages.move(candidate, Stage.CV_PRET)
     services.record_consent(candidate)
-    services.move(candidate, Stage.PROSPECTION)
-    services.move(candidate, Stage.ENTRETIEN)
+    stages.move(candidate, Stage.PROSPECTION)
+    stages.move(candidate, Stage.ENTRETIEN)
 
 
 def test_figures_count_stages_share_placed_median_delay_and_sectors():
@@ -40,9 +40,9 @@ def test_figures_count_stages_share_placed_median_delay_and_sectors():
         services.introduce(placed_slow, organisation=OrganisationFactory(sector="industrie"))
         intro = services.introduce(placed_slow, organisation=health)
         traveller.shift(timedelta(days=10))
-        services.move(placed_fast, Stage.EN_POSTE)
+        stages.move(placed_fast, Stage.EN_POSTE)
         traveller.shift(timedelta(days=20))
-        services.move(placed_slow, Stage.EN_POSTE)
+        stages.move(placed_slow, Stage.EN_POSTE)
         services.record_outcome(intro, outcome=Outcome.HIRED)
         f = figures.compute()
     assert f["total"] == 3
@@ -118,3 +118,13 @@ def test_mes_relances_lists_what_is_due(client):
     client.force_login(hr)
     page = page_text(client.get(reverse("emploi_conjoint:follow-ups")))
     assert "Clinique fictive" in page
+
+
+def test_the_reminder_links_to_the_site_where_staff_reach_it(settings):
+    settings.OSEZ_BASE_URL = "https://osez.example.org"
+    hr = UserFactory(roles=["HR specialist"], email="rh@osez.localhost")
+    candidate = CandidateFactory(hr_specialist=hr)
+    services.record_consent(candidate)
+    services.introduce(candidate, organisation=OrganisationFactory(), next_follow_up=timezone.localdate())
+    services.send_reminders()
+    assert "https://osez.example.org/admin/emploi/relances/" in mail.outbox[0].body

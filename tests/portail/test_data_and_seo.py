@@ -30,7 +30,7 @@ def test_a_fresh_source_is_up_to_date(client, territory):
     assert '<span class="badge">à jour</span>' in row
 
 
-def test_sitemap_lists_pages_communes_and_sheets(client, territory):
+def test_sitemap_lists_pages_communes_and_sheets(client, territory, seeded_sheets):
     xml = client.get("/sitemap.xml").content.decode()
     for path in ("/trouver/", "/communes/10387-troyes/", "/fiches/se-deplacer/", "/donnees/"):
         assert f"<loc>http://testserver{path}</loc>" in xml
@@ -40,7 +40,7 @@ def test_sitemap_lists_pages_communes_and_sheets(client, territory):
     "url", ["/", "/communes/", "/communes/10387-troyes/", "/trouver/", "/fiches/", "/fiches/se-deplacer/",
             "/demande/", "/donnees/", "/confidentialite/", "/accessibilite/", "/comparer/?communes=10387,10081"],
 )  # fmt: skip
-def test_every_page_has_a_description_and_a_canonical_url(client, territory, url):
+def test_every_page_has_a_description_and_a_canonical_url(client, territory, seeded_sheets, url):
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()

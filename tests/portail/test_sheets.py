@@ -8,7 +8,7 @@ from portail.models import Sheet, SheetAttachment
 pytestmark = pytest.mark.django_db
 
 
-def test_seeded_sheets_are_grouped_by_theme(client):
+def test_seeded_sheets_are_grouped_by_theme(client, seeded_sheets):
     html = client.get("/fiches/").content.decode()
     for theme in (
         "Logement",
@@ -42,7 +42,7 @@ def test_markdown_is_rendered_and_sanitised(client):
     assert "javascript:" not in html and "onclick" not in html
 
 
-def test_attachment_is_downloadable_from_the_sheet(client):
+def test_attachment_is_downloadable_from_the_sheet(client, seeded_sheets):
     sheet = Sheet.objects.get(slug="chercher-un-logement")
     attachment = SheetAttachment(sheet=sheet, title="Liste des pièces du dossier")
     attachment.file.save("pieces.txt", ContentFile(b"piece d'identite"), save=True)

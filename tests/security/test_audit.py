@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accompagnement.enums import Need
 from accompagnement.models import Household, HouseholdNeed
-from emploi_conjoint import services
+from emploi_conjoint import services, stages
 from emploi_conjoint.models import Candidate, CVVersion
 from osez import audit
 from osez.models import AccessLog
@@ -39,7 +39,7 @@ def people():
     Candidate.objects.filter(pk=candidate.pk).delete()
     # The pages expect a candidate opened through the service (it writes the first timeline line).
     spouse = household.adults.get(first_name="Dominique")
-    candidate = services.open_candidate(
+    candidate = stages.open_candidate(
         Candidate(adult=spouse, hr_specialist=hr, home_commune=CommuneFactory())
     )
     upload = SimpleUploadedFile("CV Dominique Martin.pdf", CV_BYTES, content_type="application/pdf")

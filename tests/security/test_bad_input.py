@@ -10,7 +10,7 @@ from django.urls import reverse
 from accompagnement.enums import Need
 from accompagnement.models import Adult, Household, HouseholdNeed, Organisation
 from communes.models import Layer, Source, TerritoryUpload
-from emploi_conjoint import services
+from emploi_conjoint import services, stages
 from emploi_conjoint.models import Candidate, CVVersion
 from osez.models import AccessLog
 from osez.roles import ADMIN, ADVISOR, HR, MARKETING, TEAM_LEAD
@@ -32,7 +32,7 @@ def setup():
     household = Household.objects.create(email="famille@example.org", origin="Lyon", advisor=colleague)
     HouseholdNeed.objects.create(household=household, kind=Need.SPOUSE_JOB)
     spouse = Adult.objects.create(household=household, first_name="Dominique", last_name="Fictif")
-    candidate = services.open_candidate(
+    candidate = stages.open_candidate(
         Candidate(adult=spouse, hr_specialist=hr, home_commune=CommuneFactory())
     )
     cv = services.add_cv_version(candidate, SimpleUploadedFile("cv.pdf", PDF, "application/pdf"), note="")

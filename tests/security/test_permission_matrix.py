@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accompagnement import models as acc
 from accompagnement.enums import Need
 from communes.models import TerritoryUpload
-from emploi_conjoint import services
+from emploi_conjoint import stages
 from emploi_conjoint.enums import ContractType
 from emploi_conjoint.models import Candidate, Consent, CVVersion, Introduction, Opportunity
 from osez import audit
@@ -236,14 +236,14 @@ def world(client, settings):
     own, own_adult, own_need, own_task, own_pin = dossier(users["advisor"], "Camille")
     other, other_adult, other_need, other_task, other_pin = dossier(colleague, "Dominique")
     # Through the service, as the pages do: it writes the first line of the timeline.
-    candidate = services.open_candidate(
+    candidate = stages.open_candidate(
         Candidate(adult=own_adult, hr_specialist=users["hr"], home_commune=commune)
     )
     Consent.objects.create(candidate=candidate, text_version="1")
     cv = CVVersion(candidate=candidate, original_name="cv.pdf", file_kind="pdf", size=9)
     cv.file.save("cv.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     cv.save()
-    other_candidate = services.open_candidate(
+    other_candidate = stages.open_candidate(
         Candidate(adult=other_adult, hr_specialist=other_hr, home_commune=commune)
     )
     other_cv = CVVersion(candidate=other_candidate, original_name="cv2.pdf", file_kind="pdf", size=9)

@@ -87,6 +87,8 @@ def test_months_ago_handles_month_ends():
     assert retention.months_ago(24, datetime.date(2026, 3, 2)) == datetime.date(2024, 3, 2)
     assert retention.months_ago(6, datetime.date(2026, 8, 31)) == datetime.date(2026, 2, 28)
     assert retention.months_ago(1, datetime.date(2024, 3, 31)) == datetime.date(2024, 2, 29)
+    assert retention.months_ago(1, datetime.date(2025, 5, 31)) == datetime.date(2025, 4, 30)
+    assert retention.months_ago(12, datetime.date(2025, 1, 15)) == datetime.date(2024, 1, 15)
 
 
 def test_requests_without_follow_up_go_after_six_months(world, time_machine):
@@ -102,6 +104,28 @@ def test_requests_without_follow_up_go_after_six_months(world, time_machine):
     assert SupportRequest.objects.filter(pk=world["kept_request"].pk).exists()
     assert Household.objects.filter(pk=world["kept_household"].pk).exists()
     assert AccessLog.objects.filter(action="erase", object_repr=world["stale_household"].reference).exists()
+
+
+@pytest.mark.parametrize("stage", [Stage.FIRST_CONTACT, Stage.PROJECT, Stage.ARRIVED])
+def test_a_request_whose_dossier_moved_on_is_never_without_follow_up(time_machine, stage):
+    """Only the stage says an advisor took the family on: no exchange was written, the dossier stays."""
+    from accompagnement import stages
+
+    time_machine.move_to(T0, tick=False)
+    request, household = _request_only(T0)
+    stages.record_first_contact(household, by=None)
+    if stage in (Stage.PROJECT, Stage.ARRIVED):
+        stages.start_project(household, by=None)
+    if stage == Stage.ARRIVED:
+        stages.mark_arrived(household, by=None, arrival_date=T0.date())
+    assert not household.interactions.exclude(kind=InteractionKind.REQUEST).exists()
+
+    time_machine.move_to(T0 + datetime.timedelta(days=30 * 8), tick=False)
+    counts = retention.apply_retention()
+
+    assert counts["requests_deleted"] == 0
+    assert Household.objects.get(pk=household.pk).stage == stage
+    assert SupportRequest.objects.filter(pk=request.pk).exists()
 
 
 def test_nothing_closed_is_touched_before_twenty_four_months(world, time_machine):

@@ -30,7 +30,7 @@ def _open_zip(content):
 
 def test_export_holds_every_record_and_the_cv_file():
     household, _candidate, _cv = full_household()
-    content = rights.export_household(household)
+    content = rights.export(household)
     archive, data = _open_zip(content)
     models_exported = {row["model"] for row in data["enregistrements"]}
     assert {

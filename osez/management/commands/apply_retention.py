@@ -19,9 +19,4 @@ class Command(BaseCommand):
     def handle(self, dry_run=False, **options):
         counts = retention.apply_retention(dry_run=True) if dry_run else retention.apply_retention_recorded()
         prefix = "Simulation (rien n'est modifié) : " if dry_run else ""
-        self.stdout.write(
-            f"{prefix}{counts['households_anonymised']} dossier(s) terminé(s) anonymisé(s), "
-            f"{counts['cv_files_deleted']} CV supprimé(s), "
-            f"{counts['requests_deleted']} demande(s) sans suite supprimée(s), "
-            f"{counts['access_log_deleted']} ligne(s) du journal des accès supprimée(s)."
-        )
+        self.stdout.write(f"{prefix}{retention.describe(counts)}.")

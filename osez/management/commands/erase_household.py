@@ -14,12 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="Origine de la demande, sans donnée personnelle.")
 
     def handle(self, reference, yes=False, reason="", **options):
-        household = rights.find_household(reference)
-        if household is None:
+        subject = rights.find(reference)
+        if subject is None:
             raise CommandError(f"Aucun dossier ne porte la référence {reference!r}.")
         if not yes:
             raise CommandError("L'effacement est définitif : relancez avec --yes pour confirmer.")
-        counts = rights.erase_household(household, None, reason=f"commande erase_household. {reason}")
+        counts = rights.erase(subject, None, reason=f"commande erase_household. {reason}")
         self.stdout.write(
             f"{reference} effacé : {counts['records']} enregistrements, {counts['files']} fichiers supprimés."
         )

@@ -16,19 +16,20 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="Fichier zip à écrire (par défaut osez-<référence>.zip)")
 
     def handle(self, reference, output=None, **options):
-        household = rights.find_household(reference)
-        if household is None:
+        subject = rights.find(reference)
+        if subject is None:
             raise CommandError(f"Aucun dossier ne porte la référence {reference!r}.")
-        content = rights.export_household(household)
-        path = Path(output or f"osez-{household.reference}.zip")
+        reference = rights.reference_of(subject)
+        content = rights.export(subject)
+        path = Path(output or f"osez-{reference}.zip")
         path.write_bytes(content)
         # No request here: the trace names the command instead of a person and an address.
         AccessLog.objects.create(
             action=audit.Action.EXPORT,
-            object_type=household._meta.label,
-            object_id=str(household.pk),
-            object_repr=household.reference,
+            object_type=subject._meta.label,
+            object_id=str(subject.pk),
+            object_repr=reference,
             detail="export droit d'accès (commande export_household)",
             path="manage.py export_household",
         )
-        self.stdout.write(f"{household.reference} : export écrit dans {path} ({len(content)} octets).")
+        self.stdout.write(f"{reference} : export écrit dans {path} ({len(content)} octets).")

@@ -1,0 +1,151 @@
+"""A candidate: opening the follow-up, the profile, the candidate's page with its timeline, stage moves, consent."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from osez.audit import Action, record
+from osez.locking import StaleVersionError
+from osez.roles import role_required
+from osez.staff import render_staff
+from osez.state_machine import TransitionRefused
+
+from .. import consent as consent_text
+from .. import services, stages, suggestions, timeline
+from ..enums import ContractType, Stage
+from ..forms import CandidateForm, ConsentForm, CVUploadForm, MoveForm
+from .access import HR, back_to, candidate_or_404
+
+
+@role_required(*HR)
+def candidate_create(request):
+    form = CandidateForm(request.POST or None, initial={"hr_specialist": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        candidate = form.save(commit=False)
+        stages.open_candidate(candidate, by=request.user)
+        record(request, Action.CREATE, candidate)
+        messages.success(
+            request, _("Le suivi de %(name)s est ouvert, à l'étape « Accueil ».") % {"name": candidate}
+        )
+        return redirect("emploi_conjoint:candidate", pk=candidate.pk)
+    return render_staff(
+        request, "emploi_conjoint/candidate_form.html", {"title": _("Nouveau suivi emploi"), "form": form}
+    )
+
+
+@role_required(*HR)
+def candidate_edit(request, pk):
+    candidate = candidate_or_404(pk)
+    form = CandidateForm(request.POST or None, instance=candidate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except StaleVersionError:
+            pass  # the form now carries the French "modifié par quelqu'un d'autre" error
+        else:
+            record(request, Action.CHANGE, candidate)
+            messages.success(request, _("Profil enregistré."))
+            return redirect("emploi_conjoint:candidate", pk=candidate.pk)
+    return render_staff(
+        request,
+        "emploi_conjoint/candidate_form.html",
+        {"title": _("Profil de %(name)s") % {"name": candidate}, "form": form, "candidate": candidate},
+    )
+
+
+@role_required(*HR)
+def candidate_detail(request, pk):
+    candidate = candidate_or_404(pk)
+    record(request, Action.VIEW, candidate)
+    possible = stages.possible_moves(candidate)
+    return render_staff(
+        request,
+        "emploi_conjoint/candidate_detail.html",
+        {
+            "title": str(candidate),
+            "candidate": candidate,
+            "timeline": timeline.build(candidate),
+            "durations": stages.stage_durations(candidate),
+            "moves": [(s, Stage(s).label) for s in possible],
+            "other_moves": [(s.value, s.label) for s in Stage if s != candidate.stage and s not in possible],
+            "next_hint": stages.next_step_hint(candidate),
+            "cv_versions": candidate.cv_versions.select_related("uploaded_by"),
+            "cv_form": CVUploadForm(),
+            "introductions": candidate.introductions.select_related("organisation", "opportunity"),
+            "suggestions": suggestions.for_candidate(candidate),
+            "consent": candidate.current_consent,
+            "contract_labels": ", ".join(
+                str(ContractType(c).label) for c in candidate.contract_types if c in ContractType.values
+            ),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required(*HR)
+@require_POST
+def candidate_move(request, pk):
+    candidate = candidate_or_404(pk)
+    form = MoveForm(request.POST)
+    back = back_to(request.POST.get("next"), reverse("emploi_conjoint:board"))
+    if not form.is_valid():
+        messages.error(request, _("Choisissez une étape dans la liste."))
+        return redirect(back)
+    target = form.cleaned_data["target"]
+    try:
+        stages.move(
+            candidate,
+            target,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_stage=form.cleaned_data["expected_stage"] or None,
+        )
+    except TransitionRefused as refused:
+        messages.error(
+            request, _("%(name)s n'a pas changé d'étape : %(why)s") % {"name": candidate, "why": refused}
+        )
+        return redirect(back)
+    record(request, Action.CHANGE, candidate, detail=f"étape → {target}")
+    messages.success(
+        request,
+        _("%(name)s est maintenant à l'étape « %(stage)s ».")
+        % {"name": candidate, "stage": Stage(target).label},
+    )
+    return redirect(back)
+
+
+@role_required(*HR)
+def consent(request, pk):
+    candidate = candidate_or_404(pk)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_consent(candidate, by=request.user, given_on=form.cleaned_data["given_on"])
+        record(request, Action.CREATE, candidate, detail=f"consentement v{consent_text.CURRENT_VERSION}")
+        messages.success(
+            request, _("Consentement enregistré : le CV peut désormais être présenté aux entreprises.")
+        )
+        return redirect("emploi_conjoint:candidate", pk=candidate.pk)
+    return render_staff(
+        request,
+        "emploi_conjoint/consent.html",
+        {
+            "title": _("Consentement de %(name)s") % {"name": candidate},
+            "candidate": candidate,
+            "form": form,
+            "text": consent_text.TEXT,
+            "version": consent_text.CURRENT_VERSION,
+        },
+    )
+
+
+@role_required(*HR)
+@require_POST
+def consent_withdraw(request, pk):
+    candidate = candidate_or_404(pk)
+    if services.withdraw_consent(candidate):
+        record(request, Action.CHANGE, candidate, detail="consentement retiré")
+        messages.success(request, _("Consentement retiré : plus aucune mise en relation n'est possible."))
+    return redirect("emploi_conjoint:candidate", pk=candidate.pk)
