@@ -37,6 +37,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Household, HouseholdNeed, PinnedPlace, Task
+from .panels import dossier_panels
 
 DOSSIER_ROLES = (roles.ADVISOR, roles.TEAM_LEAD)
 HOME_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.HR, roles.MARKETING)
@@ -173,6 +174,7 @@ def _dossier_context(request, household, **overrides):
         "pinned_ids": pinned_ids,
         "communes_considered": household.communes_considered.defer("contour"),
         "Stage": Stage,
+        "panels": dossier_panels(request, household),
     }
     context.update(overrides)
     return context
