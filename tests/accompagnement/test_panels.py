@@ -1,5 +1,7 @@
 """Other apps show what they know about a household in its dossier through registered panels."""
 
+import copy
+
 import pytest
 from django.urls import reverse
 
@@ -21,7 +23,10 @@ def test_a_registered_panel_appears_in_the_dossier_and_can_hide_itself(
     client, panel_registry, tmp_path, settings
 ):
     (tmp_path / "panel.html").write_text("<section>Recherche d'emploi : {{ panel.stage }}</section>")
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], str(tmp_path)]
+    # Assigning TEMPLATES (not mutating it) resets the template engines, cached loaders included.
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [*templates[0]["DIRS"], str(tmp_path)]
+    settings.TEMPLATES = templates
     advisor = UserFactory(roles=["installation advisor"])
     shown = HouseholdFactory(advisor=advisor)
     hidden = HouseholdFactory(advisor=advisor)
