@@ -13,7 +13,7 @@ class EspaceFamilleConfig(AppConfig):
 
         from accompagnement import timeline
         from accompagnement.panels import register_dossier_panel
-        from osez import roles
+        from osez import roles, staff
         from portail.signals import support_request_submitted
 
         from . import panel, receivers, session
@@ -27,6 +27,12 @@ class EspaceFamilleConfig(AppConfig):
         )
         timeline.register_source(panel.timeline_events)
         receivers.register_auditlog()
+        staff.add_nav_link(
+            "espace_famille_staff:figures",
+            _("« Comment ça va ? »"),
+            roles=[roles.ADVISOR, roles.TEAM_LEAD, roles.MARKETING],
+            order=65,
+        )
         roles.grant_permissions(
             [f"espace_famille.{action}_checklistitem" for action in ("view", "add", "change")],
             roles.ADVISOR,

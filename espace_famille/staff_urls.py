@@ -7,6 +7,7 @@ from . import staff_views
 app_name = "espace_famille_staff"
 
 urlpatterns = [
+    path("chiffres/", staff_views.figures_page, name="figures"),
     path("dossiers/<int:pk>/messages/", staff_views.reply, name="reply"),
     path("messages/<int:pk>/piece-jointe/", staff_views.attachment, name="attachment"),
 ]

@@ -10,8 +10,9 @@ from accompagnement.models import Household
 from osez import roles
 from osez.audit import Action, record
 from osez.roles import role_required
+from osez.staff import render_staff
 
-from . import services
+from . import figures, services
 from .forms import MessageForm
 from .models import Author, Message
 from .views import _file_response
@@ -55,3 +56,10 @@ def attachment(request, pk):
         return redirect(message.household)
     record(request, Action.DOWNLOAD, message.household, detail=f"pièce jointe du message {message.pk}")
     return _file_response(message)
+
+
+@require_GET
+@role_required(roles.ADVISOR, roles.TEAM_LEAD, roles.MARKETING)
+def figures_page(request):
+    """The survey's figures for the direction (aggregates only, with the "< 5" rule)."""
+    return render_staff(request, "espace_famille/figures.html", {"rows": figures.compute()})

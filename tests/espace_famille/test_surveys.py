@@ -147,3 +147,27 @@ def test_the_command_runs_the_same_as_the_beat_task(arrived, capsys):
         call_command("run_settling_surveys")
     assert "1 invitation(s)" in capsys.readouterr().out
     assert SettlingSurvey.objects.get().milestone == 12
+
+
+def _answers(scores, milestone=6):
+    from accompagnement.models import Household
+
+    for n, score in enumerate(scores):
+        household = Household.objects.create(email=f"figures{n}@example.org", origin="Lyon")
+        SettlingSurvey.objects.create(
+            household=household, milestone=milestone, score=score, answered_at=timezone.now()
+        )
+
+
+def test_the_figures_hide_averages_below_five_answers(advisor):
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(advisor)
+    _answers([4, 8, 9, 7])
+    page = staff.get("/admin/famille/chiffres/").content.decode()
+    assert "moins de 5 réponses" in page and "/10</td>" not in page
+    _answers([10])
+    page = staff.get("/admin/famille/chiffres/").content.decode()
+    assert "7.6/10" in page or "7,6/10" in page
+    assert "4/10 : 1" in page

@@ -98,6 +98,7 @@ emploi_conjoint:organisation-import-template |            | login | 403  | 200 |
 emploi_conjoint:figures               |                   | login | 403  | 200 | 200 | 200 | 200
 emploi_conjoint:figures-csv           |                   | login | 403  | 200 | 200 | 200 | 200
 emploi_conjoint:followed              |                   | login | 200  | 200 | 403 | 200 | 200
+espace_famille_staff:figures          |                   | login | 200  | 403 | 200 | 200 | 200
 espace_famille_staff:reply            | colleague dossier | login | 403  | 403 | 403 | ok  | ok
 espace_famille_staff:attachment       | colleague message | login | 403  | 403 | 403 | 302 | 302
 admin:index                           |                   | login | 200  | 200 | 200 | 200 | 200
