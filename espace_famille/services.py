@@ -53,6 +53,8 @@ def hash_token(raw):
 def issue_link(adult, now=None):
     """A new one-time link for ``adult``: returns the secret (only its hash is stored)."""
     now = now or timezone.now()
+    # Links past their use are no one's business after a day (kept that long to tell "used" from "unknown").
+    SignInLink.objects.filter(expires_at__lt=now - datetime.timedelta(days=1)).delete()
     raw = secrets.token_urlsafe(32)
     SignInLink.objects.create(
         adult=adult,

@@ -11,13 +11,13 @@ from django.core import mail
 from django.utils import timezone
 
 from accompagnement.enums import Stage
-from accompagnement.models import Household
+from accompagnement.models import Household, PinnedPlace
 from espace_famille import services
 from espace_famille.models import ChecklistTick, Message
 from portail.models import SupportRequest
 from portail.services import notify_support_request
 from tests.browser.tools import CHROMIUM, CHROMIUM_ARGS, only_local, serious_violations
-from tests.factories import UserFactory
+from tests.factories import PlaceFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,6 +70,8 @@ def test_family_and_advisor_share_the_first_year(live_server, browser, settings)
     Household.objects.filter(pk=household.pk).update(advisor=advisor)
     link = next(LINK.search(m.body).group(0) for m in mail.outbox if LINK.search(m.body))
 
+    anonymous = _page(browser)
+    _no_serious_violation(anonymous, f"{live_server.url}/mon-espace/connexion/")
     family = _page(browser)
     family.goto(link)
     family.get_by_role("button", name="Entrer dans mon espace").click()
@@ -86,6 +88,10 @@ def test_family_and_advisor_share_the_first_year(live_server, browser, settings)
     expect(family.locator(".messages")).to_contain_text("Message envoyé")
     _no_serious_violation(family, f"{live_server.url}/mon-espace/")
     _no_serious_violation(family, f"{live_server.url}/mon-espace/mes-donnees/")
+    school = PlaceFactory(name="École des Tilleuls (fictive)", phone="03 25 00 00 01")
+    PinnedPlace.objects.create(household=household, place=school, distance_km=1.2)
+    _no_serious_violation(family, f"{live_server.url}/mon-espace/lieux/")
+    _no_serious_violation(family, f"{live_server.url}/mon-espace/livret/")
 
     # The advisor reads it in the dossier and answers from there.
     staff = _page(browser)

@@ -173,3 +173,12 @@ def test_the_public_request_sends_a_link_to_the_new_space(client, db):
     token = link_from_outbox(mail.outbox.index(links[0]))
     assert client.post(f"/mon-espace/connexion/{token}/").status_code == 302
     assert "Alex" in client.get("/mon-espace/").content.decode()
+
+
+def test_old_links_are_deleted_when_new_ones_are_made(family):
+    from espace_famille import services
+
+    _household, adult = family
+    services.issue_link(adult, now=timezone.now() - datetime.timedelta(days=3))
+    services.issue_link(adult)
+    assert SignInLink.objects.count() == 1
