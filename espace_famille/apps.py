@@ -13,9 +13,10 @@ class EspaceFamilleConfig(AppConfig):
 
         from accompagnement import timeline
         from accompagnement.panels import register_dossier_panel
-        from osez import roles, staff
+        from osez import demo, roles, staff
         from portail.signals import support_request_submitted
 
+        from . import demo as demo_data
         from . import panel, receivers, session
 
         support_request_submitted.connect(
@@ -27,6 +28,7 @@ class EspaceFamilleConfig(AppConfig):
         )
         timeline.register_source(panel.timeline_events)
         receivers.register_auditlog()
+        demo.register_loader(demo_data.load, order=40)
         staff.add_nav_link(
             "espace_famille_staff:figures",
             _("« Comment ça va ? »"),
