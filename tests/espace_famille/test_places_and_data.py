@@ -86,3 +86,28 @@ def test_an_erasure_request_reaches_the_team(family_client, family, django_captu
     family_client.post("/mon-espace/mes-donnees/effacement/")
     assert ErasureRequest.objects.count() == 1
     assert "a été transmise" in family_client.get("/mon-espace/mes-donnees/").content.decode()
+
+
+def test_erasing_the_dossier_removes_messages_attachments_and_links(
+    family, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from espace_famille import services
+    from espace_famille.models import SignInLink
+    from osez import rights
+
+    household, adult = family
+    message = Message(
+        household=household, author="famille", adult=adult, text="Mon bail", attachment_kind="pdf"
+    )
+    message.attachment.save("bail.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    message.save()
+    path = message.attachment.path
+    services.issue_link(adult)
+    with django_capture_on_commit_callbacks(execute=True):
+        rights.erase(household)
+    assert not Message.objects.exists() and not SignInLink.objects.exists()
+    import os
+
+    assert not os.path.exists(path)
