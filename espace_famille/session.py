@@ -20,7 +20,8 @@ TOUCH_EVERY_SECONDS = 60
 
 
 def idle_limit():
-    return getattr(settings, "OSEZ_FAMILY_IDLE_SECONDS", DEFAULT_IDLE_SECONDS)
+    # A setting may shorten the limit, never lengthen it past 12 hours (the service's promise).
+    return min(getattr(settings, "OSEZ_FAMILY_IDLE_SECONDS", DEFAULT_IDLE_SECONDS), DEFAULT_IDLE_SECONDS)
 
 
 def sign_in(request, adult):

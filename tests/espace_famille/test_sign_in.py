@@ -182,3 +182,10 @@ def test_old_links_are_deleted_when_new_ones_are_made(family):
     services.issue_link(adult, now=timezone.now() - datetime.timedelta(days=3))
     services.issue_link(adult)
     assert SignInLink.objects.count() == 1
+
+
+def test_a_setting_cannot_stretch_the_session_past_12_hours(client, family, settings):
+    settings.OSEZ_FAMILY_IDLE_SECONDS = 48 * 3600
+    sign_in(client, family[1])
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=13)):
+        assert client.get("/mon-espace/").status_code == 302
