@@ -1,5 +1,6 @@
 """Fictional households with a family space, and a client signed in as one of their adults."""
 
+import importlib
 import re
 
 import pytest
@@ -12,6 +13,19 @@ from tests.factories import UserFactory
 from tests.helpers import clear_worker_cache
 
 LINK = re.compile(r"/mon-espace/connexion/([A-Za-z0-9_\-]+)/")
+
+
+@pytest.fixture(autouse=True)
+def _seeded_checklists(request):
+    """The checklists the data migration writes; a transactional test elsewhere may have emptied the table."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from django.apps import apps
+
+    from espace_famille.models import ChecklistItem
+
+    if not ChecklistItem.objects.exists():
+        importlib.import_module("espace_famille.migrations.0002_seed_checklists").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)
