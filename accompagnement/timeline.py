@@ -6,9 +6,18 @@ from osez.timeline import Event, at_noon, newest_first
 
 from .enums import NeedState
 
+# Apps built on the dossiers (the family space…) add their events here from AppConfig.ready(): the import
+# layers forbid this module from importing them. Each source is called with the household, returns Events.
+_sources = []
+
+
+def register_source(source):
+    if source not in _sources:
+        _sources.append(source)
+
 
 def build(household):
-    events = []
+    events = [event for source in _sources for event in source(household)]
     for t in household.transitions.select_related("by"):
         title = _("Étape : %(stage)s") % {"stage": t.get_to_stage_display()}
         if t.outcome:

@@ -29,5 +29,6 @@ app.conf.beat_schedule = {
     "proximity": {"task": "communes.compute_proximity", "schedule": crontab(hour=4, minute=30)},
     "advisor-reminders": {"task": "accompagnement.send_reminders", "schedule": crontab(hour=7, minute=30)},
     "hr-reminders": {"task": "emploi_conjoint.send_reminders", "schedule": crontab(hour=7, minute=35)},
+    "settling-surveys": {"task": "espace_famille.run_settling_surveys", "schedule": crontab(hour=9, minute=0)},
     "retention": {"task": "osez.apply_retention", "schedule": crontab(hour=1, minute=15)},
 }  # fmt: skip

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accompagnement",
     "emploi_conjoint",
     "portail",
+    "espace_famille",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,10 @@ OSEZ_BASE_URL = env.str("OSEZ_BASE_URL", default="http://127.0.0.1:8000").rstrip
 OSEZ_FOLLOWUP_MILESTONES_DAYS = env.list(
     "OSEZ_FOLLOWUP_MILESTONES_DAYS", cast=int, default=[14, 30, 91, 182, 365]
 )
+# The family space: how long a family stays signed in without activity, and the phone number families
+# are given when their advisor has none recorded (espace_famille.AdvisorContact).
+OSEZ_FAMILY_IDLE_SECONDS = env.int("OSEZ_FAMILY_IDLE_SECONDS", default=12 * 3600)
+OSEZ_ADVISORS_PHONE = env.str("OSEZ_ADVISORS_PHONE", default="")
 # A follow-up task overdue by more than this many days is also reported to the team leads.
 OSEZ_OVERDUE_ESCALATION_DAYS = env.int("OSEZ_OVERDUE_ESCALATION_DAYS", default=7)
 

@@ -117,11 +117,14 @@ def _nav(user, path="/admin/"):
 def test_staff_navigation_shows_what_each_role_opens():
     advisor_links = [link["label"] for link in _nav(UserFactory(roles=[roles.ADVISOR]))]
     assert advisor_links == [
-        "Mes dossiers", "Mes tâches", "Tous les dossiers", "Partenaires", "Chiffres", "Emploi du conjoint",
+        "Mes dossiers", "Mes tâches", "Tous les dossiers", "Partenaires", "Chiffres", "« Comment ça va ? »",
+        "Emploi du conjoint",
     ]  # fmt: skip
     hr_links = [link["label"] for link in _nav(UserFactory(roles=[roles.HR]))]
     assert hr_links == ["Familles (emploi du conjoint)", "Partenaires", "Emploi du conjoint"]
-    assert [link["label"] for link in _nav(UserFactory(roles=[roles.MARKETING]))] == ["Chiffres"]
+    assert [link["label"] for link in _nav(UserFactory(roles=[roles.MARKETING]))] == [
+        "Chiffres", "« Comment ça va ? »",
+    ]  # fmt: skip
     assert _nav(UserFactory()) == [] and _nav(AnonymousUser()) == []
 
 

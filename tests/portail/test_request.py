@@ -59,7 +59,10 @@ def test_a_valid_request_is_saved_signalled_after_commit_and_mailed(
     to_family = [m for m in mail.outbox if m.to == ["camille@exemple.fr"]]
     assert len(to_advisors) == 1
     assert "Camille" not in to_advisors[0].body  # no personal data travels by e-mail to the team
-    assert len(to_family) == 1 and "Bonjour Camille" in to_family[0].body
+    # The family gets the confirmation, and (from the family space) the link to its space.
+    confirmations = [m for m in to_family if "/mon-espace/connexion/" not in m.body]
+    assert len(confirmations) == 1 and "Bonjour Camille" in confirmations[0].body
+    assert len(to_family) == 2
     assert "Votre demande est bien envoyée" in client.get(response["Location"]).content.decode()
 
 

@@ -24,6 +24,7 @@ from communes.models import TerritoryUpload
 from emploi_conjoint import stages
 from emploi_conjoint.enums import ContractType
 from emploi_conjoint.models import Candidate, Consent, CVVersion, Introduction, Opportunity
+from espace_famille.models import Message as FamilyMessage
 from osez import audit
 from osez.models import AccessLog, JobRun
 from osez.roles import ADMIN, ADVISOR, HR, MARKETING, TEAM_LEAD
@@ -97,6 +98,9 @@ emploi_conjoint:organisation-import-template |            | login | 403  | 200 |
 emploi_conjoint:figures               |                   | login | 403  | 200 | 200 | 200 | 200
 emploi_conjoint:figures-csv           |                   | login | 403  | 200 | 200 | 200 | 200
 emploi_conjoint:followed              |                   | login | 200  | 200 | 403 | 200 | 200
+espace_famille_staff:figures          |                   | login | 200  | 403 | 200 | 200 | 200
+espace_famille_staff:reply            | colleague dossier | login | 403  | 403 | 403 | ok  | ok
+espace_famille_staff:attachment       | colleague message | login | 403  | 403 | 403 | 302 | 302
 admin:index                           |                   | login | 200  | 200 | 200 | 200 | 200
 admin:app_list                        | app               | login | 200  | 200 | 302 | 200 | 200
 admin:login                           |                   | 200   | 302  | 302 | 302 | 302 | 302
@@ -131,6 +135,7 @@ POST_ONLY = {
     "accompagnement:unpin",
     "emploi_conjoint:candidate-move",
     "emploi_conjoint:consent-withdraw",
+    "espace_famille_staff:reply",
 }
 
 # --- Django admin, one row per registered model -----------------------------------------------------
@@ -164,6 +169,8 @@ accompagnement.task           | own task      | vac  | -  | -  | vac  | vacd
 emploi_conjoint.candidate     | own candidate | -    | -  | -  | -    | vacd
 emploi_conjoint.opportunity   | opportunity   | -    | -  | -  | -    | vacd
 emploi_conjoint.introduction  | introduction  | -    | -  | -  | -    | vacd
+espace_famille.checklistitem  | -             | vac  | -  | -  | vacd | vacd
+espace_famille.advisorcontact | -             | -    | -  | -  | vacd | vacd
 portail.sheet                 | -             | va   | -  | va | va   | va
 portail.supportrequest        | request       | -    | -  | -  | -    | vcd
 """
@@ -269,6 +276,7 @@ def world(client, settings):
         first_name="Alex", last_name="Fictif", email="alex@example.org", origin="Reims",
         arrival_horizon="later", consent_text_version="1",
     )  # fmt: skip
+    family_message = FamilyMessage.objects.create(household=other, author="famille", text="Bonjour")
     device = TOTPDevice.objects.create(user=users["admin"], name="téléphone", confirmed=True)
     log_entry = AccessLog.objects.create(action=audit.Action.VIEW, object_repr="OSZ-TEST")
     job = JobRun.objects.create(name="osez.apply_retention", started_at=timezone.now())
@@ -292,6 +300,7 @@ def world(client, settings):
         "device": {"pk": device.pk},
         "app": {"app_label": "accompagnement"},
         "advisor account": {"id": users["advisor"].pk},
+        "colleague message": {"pk": family_message.pk},
     }
     figure = CommuneIndicatorFactory(
         commune=commune, value=None
