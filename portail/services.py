@@ -51,8 +51,9 @@ class LayerFacts:
 
     @property
     def has_data(self):
-        """Something of this layer is known in or around the commune (a computed row of zeros is not data)."""
-        return bool(self.places) or (self.proximity is not None and self.proximity.nearest_id is not None)
+        """The layer publishes something in the commune's territory (communes.proximity writes no row
+        where it publishes nothing, so a row of zeros here is a real "none")."""
+        return bool(self.places) or self.proximity is not None
 
     @property
     def in_commune(self):
@@ -75,9 +76,20 @@ class LayerFacts:
         return self.proximity.nearest_km if self.proximity else None
 
     @property
+    def nearest_in_commune(self):
+        nearest = self.nearest
+        return nearest is not None and nearest.commune_id == self.commune_code
+
+    @property
     def nearest_is_outside(self):
         nearest = self.nearest
         return nearest is not None and nearest.commune_id != self.commune_code
+
+
+def proximity_rule():
+    from communes.proximity import RULE_TEXT
+
+    return RULE_TEXT
 
 
 def prefecture_distance(commune, prefecture):
@@ -217,6 +229,7 @@ def commune_page(commune: Commune) -> dict:
         "prefecture_km": prefecture_distance(commune, prefecture),
         "map_data": commune_map_data(commune, rows),
         "radii": RADII_KM,
+        "distance_rule": proximity_rule(),
     }
 
 

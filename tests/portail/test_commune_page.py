@@ -54,7 +54,7 @@ def test_each_layer_shows_counts_nearest_and_its_source_with_date(client, territ
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     assert cells[0] == "0"  # none in the commune
     assert cells[1:4] == ["1", "1", "1"]  # within 5/10/20 km
-    assert "collège de Troyes (fictif) (Troyes), à 3 km" in cells[4]
+    assert "collège de Troyes (fictif) (Troyes), à 2,6 km" in cells[4]  # as counted: one decimal
     date = timezone.localtime(territory["source"].last_success_at)  # shown in Paris time
     assert "Base permanente des équipements" in cells[5]
     assert f"mise à jour le {date.day}" in cells[5]
