@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -286,26 +287,33 @@ MAX_COMPARED = 4
 
 
 def parse_codes(values):
-    """``["10387,10362", "10003"]`` → ``["10387", "10362", "10003"]`` (order kept, duplicates dropped)."""
+    """``["10387,10362", "Troyes"]`` → ``["10387", "10362", "Troyes"]`` (order kept, duplicates dropped)."""
     codes = []
     for value in values:
-        for part in str(value).replace(";", ",").split(","):
-            part = part.strip().upper()
+        for part in re.split(r"[,;\n]+", str(value)):
+            part = part.strip()
             if part and part not in codes:
                 codes.append(part)
     return codes
 
 
-def comparison(codes):
-    """Communes side by side: returns (communes in the asked order, indicator rows, unknown codes)."""
-    found = {
-        c.pk: c
-        for c in Commune.objects.active().filter(pk__in=codes[:20]).select_related("epci", "departement")
+def _layer_source_objects(sources):
+    from communes.api.licensing import layer_sources
+
+    return {
+        layer: [sources[s] for s, _n, _seen in rows if s in sources]
+        for layer, rows in layer_sources().items()
     }
-    communes = [found[c] for c in codes if c in found][:MAX_COMPARED]
-    unknown = [c for c in codes if c not in found]
+
+
+def comparison(communes):
+    """Communes side by side, every figure with its source and date; "pas de données" where a source
+    publishes nothing (a cell of None), never 0. Returns (general rows, layer rows, indicator rows)."""
     if not communes:
-        return [], [], unknown, []
+        return [], [], []
+    reference = reference_data()
+    sources = reference.sources
+    registry = sources.get("communes")
     prefecture_codes = {PREFECTURES.get(c.departement_id) for c in communes} - {None}
     prefectures = {
         p.departement_id: p
@@ -316,8 +324,6 @@ def comparison(codes):
     proximities = {}
     for p in Proximity.objects.filter(commune__in=communes).select_related("nearest"):
         proximities[(p.commune_id, p.layer_id)] = p
-    layers = list(Layer.objects.all())
-
     rows = [
         {"label": _("Population municipale"), "kind": "int", "values": [c.population for c in communes]},
         {
@@ -338,13 +344,29 @@ def comparison(codes):
             "values": [prefecture_distance(c, prefectures.get(c.departement_id)) for c in communes],
         },
     ]
+    for row in rows:
+        row["sources"] = [registry] if registry else []
+    by_layer = _layer_source_objects(sources)
     layer_rows = []
-    for layer in layers:
+    for layer in reference.layers:
         cells = [proximities.get((c.pk, layer.pk)) for c in communes]
-        if not any(cells):
-            continue
-        layer_rows.append({"layer": layer, "cells": cells})
-    return communes, rows, unknown, layer_rows
+        layer_rows.append({"layer": layer, "cells": cells, "sources": by_layer.get(layer.pk, [])})
+    indicator_rows = []
+    if reference.indicators:
+        values = {}
+        for row in CommuneIndicator.objects.filter(commune__in=communes, is_active=True).select_related(
+            "place"
+        ):
+            values.setdefault(row.commune_id, []).append(row)
+        per_commune = [readings(reference.indicators, values.get(c.pk, []), sources) for c in communes]
+        for i, indicator in enumerate(reference.indicators):
+            cells = [r[i] for r in per_commune]
+            if any(cell.has_data for cell in cells):
+                source = sources.get(indicator.source_id)
+                indicator_rows.append(
+                    {"indicator": indicator, "cells": cells, "sources": [source] if source else []}
+                )
+    return rows, layer_rows, indicator_rows
 
 
 # --- Request for support
