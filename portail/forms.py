@@ -14,7 +14,7 @@ from communes import search
 from communes.models import EPCI, Commune
 
 from . import finder
-from .enums import ArrivalHorizon, Need
+from .enums import ArrivalHorizon, ContactPreference, Need
 from .models import CONSENT_TEXT_VERSION, SupportRequest
 
 # The consent wording per version; a request stores the version the family ticked.
@@ -362,12 +362,26 @@ class CommuneListField(forms.CharField):
 
 
 class SupportRequestForm(forms.ModelForm):
+    # Not required, so older links and clients keep working: unanswered, a family that gives a phone
+    # number is called, one that does not is written to (and the confirmation says which).
+    contact_preference = forms.ChoiceField(
+        label=_("Comment préférez-vous être contacté ?"),
+        choices=ContactPreference.choices,
+        initial=ContactPreference.PHONE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     children_birth_years = forms.CharField(
-        label=_("Année de naissance des enfants"),
+        label=_("Âge ou année de naissance des enfants"),
         required=False,
         max_length=80,
-        help_text=_("Séparées par des virgules, par exemple : 2016, 2021. Laissez vide sans enfant."),
+        help_text=_(
+            "Séparés par des virgules, par exemple : 3, 8 (des âges) ou 2016, 2021 (des années). "
+            "Laissez vide sans enfant."
+        ),
     )
+    # Carried by the form from its first display: a second POST of the same form is the same request.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     communes_considered = CommuneListField(
         label=_("Communes envisagées"),
         required=False,
@@ -411,7 +425,7 @@ class SupportRequestForm(forms.ModelForm):
             "first_name": _("Prénom"),
             "last_name": _("Nom"),
             "email": _("Adresse électronique"),
-            "phone": _("Téléphone (facultatif)"),
+            "phone": _("Téléphone"),
             "adults": _("Nombre d'adultes dans le foyer"),
             "origin": _("Vous habitez actuellement à"),
             "employer": _("Employeur dans le département (si vous le connaissez)"),
@@ -419,6 +433,7 @@ class SupportRequestForm(forms.ModelForm):
         }
         help_texts = {
             "email": _("Format attendu : nom@exemple.fr"),
+            "phone": _("Nécessaire si vous préférez être appelé, par exemple : 06 12 34 56 78."),
             "origin": _("Ville ou pays, par exemple : Lyon"),
         }
         error_messages = {
@@ -439,6 +454,7 @@ class SupportRequestForm(forms.ModelForm):
         "first_name",
         "last_name",
         "email",
+        "contact_preference",
         "phone",
         "adults",
         "children_birth_years",
@@ -450,6 +466,7 @@ class SupportRequestForm(forms.ModelForm):
         "message",
         "consent",
         "website",
+        "submission_key",
     ]
 
     def __init__(self, *args, **kwargs):
@@ -479,18 +496,42 @@ class SupportRequestForm(forms.ModelForm):
         return phone
 
     def clean_children_birth_years(self):
+        """Ages (0 to 25, as the finder passes them: "3, 8") or birth years ("2016, 2021"), in any mix;
+        returns [(birth year, age or None)]. "ans" after an age is allowed."""
         text = self.cleaned_data.get("children_birth_years", "")
         this_year = timezone.localdate().year
-        years = []
-        for part in [p for p in re.split(r"[,;\s]+", text) if p]:
-            if not part.isdigit() or not this_year - 30 <= int(part) <= this_year + 1:
+        children = []
+        for part in [p for p in re.split(r"[,;\s]+", text) if p and p.lower() not in ("an", "ans")]:
+            if part.isdigit() and int(part) <= 25:
+                children.append((this_year - int(part), int(part)))
+            elif part.isdigit() and this_year - 30 <= int(part) <= this_year + 1:
+                children.append((int(part), None))
+            else:
                 raise forms.ValidationError(
-                    _("« %(value)s » n'est pas une année de naissance : écrivez par exemple 2016, 2021."),
+                    _(
+                        "« %(value)s » n'est ni un âge ni une année de naissance : écrivez par exemple 3, 8 "
+                        "ou 2016, 2021."
+                    ),
                     params={"value": part},
                     code="invalid",
                 )
-            years.append(int(part))
-        return years
+        if len(children) > 12:
+            raise forms.ValidationError(_("Indiquez au plus 12 enfants."), code="too_many")
+        return children
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("contact_preference"):
+            data["contact_preference"] = (
+                ContactPreference.PHONE if data.get("phone") else ContactPreference.EMAIL
+            )
+        wants_call = data.get("contact_preference") == ContactPreference.PHONE
+        if wants_call and not data.get("phone") and "phone" not in self.errors:
+            self.add_error(
+                "phone",
+                _("Indiquez votre numéro de téléphone, ou choisissez d'être contacté par courriel."),
+            )
+        return data
 
     @property
     def is_spam(self):
@@ -498,7 +539,14 @@ class SupportRequestForm(forms.ModelForm):
 
     def save(self, commit=True):
         instance = super().save(commit=False)
-        instance.children = [{"birth_year": y} for y in self.cleaned_data.get("children_birth_years", [])]
+        # "birth_year" is what the back-office reads; from an age it is this year minus the age (a year early
+        # for a child whose birthday is still to come), so the age as given is kept beside it.
+        instance.children = [
+            {"birth_year": year} if age is None else {"birth_year": year, "age": age}
+            for year, age in self.cleaned_data.get("children_birth_years", [])
+        ]
+        instance.contact_preference = self.cleaned_data["contact_preference"]
+        instance.submission_key = self.cleaned_data.get("submission_key")
         instance.needs = list(self.cleaned_data["needs"])
         instance.arrival_horizon = self.cleaned_data["arrival_horizon"]
         instance.consent_text_version = CONSENT_TEXT_VERSION

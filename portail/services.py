@@ -382,7 +382,9 @@ def notify_support_request(support_request):
     sender = support_request.__class__
     backoffice_listens = support_request_submitted.has_listeners(sender)
     support_request_submitted.send(sender=sender, support_request=support_request)
-    context = {"request": support_request, "site_name": settings.OSEZ_SITE_NAME}
+    from .context_processors import service_contact
+
+    context = {"request": support_request, "site_name": settings.OSEZ_SITE_NAME, **service_contact(None)}
     try:
         if not backoffice_listens and settings.OSEZ_ADVISORS_EMAIL:
             send_mail(
@@ -392,7 +394,8 @@ def notify_support_request(support_request):
                 [settings.OSEZ_ADVISORS_EMAIL],
             )
         send_mail(
-            _("Nous avons bien reçu votre demande"),
+            _("Nous avons bien reçu votre demande (référence %(reference)s)")
+            % {"reference": support_request.reference},
             render_to_string("portail/emails/confirmation.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [support_request.email],

@@ -27,6 +27,7 @@ urlpatterns = [
     path("demande/envoyee/", support.support_request_done, name="request-done"),
     path("donnees/", pages.data_sources, name="data"),
     path("confidentialite/", pages.privacy, name="privacy"),
+    path("contact/", pages.contact, name="contact"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

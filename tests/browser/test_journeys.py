@@ -74,7 +74,7 @@ def test_asking_for_support(page, site):
     page.goto(page.base + "/communes/10081-la-chapelle-saint-luc/")
     page.get_by_role("link", name="Demander un accompagnement").last.click()
     page.wait_for_url("**/demande/**")
-    assert page.get_by_label("Communes envisagées").input_value() == "10081"
+    assert page.get_by_label("Communes envisagées").input_value() == "La Chapelle-Saint-Luc"
 
     page.get_by_label("Prénom").fill("Camille")
     page.get_by_label("Nom", exact=True).fill("Exemple")
@@ -93,7 +93,7 @@ def test_asking_for_support(page, site):
     page.get_by_label("Adresse électronique").fill("camille@exemple.fr")
     page.get_by_label("J'accepte que l'équipe d'accueil").check()
     page.get_by_role("button", name="Envoyer ma demande").click()
-    page.wait_for_url("**/demande/envoyee/")
+    page.wait_for_url("**/demande/envoyee/**")
     assert page.get_by_role("heading", level=1).inner_text() == "Votre demande est bien envoyée"
     saved = SupportRequest.objects.get()
     assert saved.email == "camille@exemple.fr"
