@@ -77,6 +77,12 @@ class LayerFacts:
         return self.proximity.nearest_km if self.proximity else None
 
     @property
+    def symbol(self):
+        from .maps import layer_symbol
+
+        return layer_symbol(self.layer.pk, self.layer.name)
+
+    @property
     def nearest_in_commune(self):
         nearest = self.nearest
         return nearest is not None and nearest.commune_id == self.commune_code
@@ -225,6 +231,7 @@ def commune_page(commune: Commune) -> dict:
         "layers": rows,
         "layers_with_data": [r for r in rows if r.has_data],
         "layers_without_data": [r for r in rows if not r.has_data],
+        "nearest_outside": [r for r in rows if r.has_data and r.nearest_is_outside],
         "indicators": indicators,
         "prefecture": prefecture,
         "prefecture_km": prefecture_distance(commune, prefecture),
@@ -275,7 +282,9 @@ def commune_map_data(commune, rows):
     return {
         "centre": centre,
         "layers": [
-            {"slug": r.layer.pk, "name": r.layer.name, "theme": r.layer.theme} for r in rows if r.has_data
+            {"slug": r.layer.pk, "name": r.layer.name, "theme": r.layer.theme, "symbol": r.symbol}
+            for r in rows
+            if r.has_data
         ],
         "features": {"type": "FeatureCollection", "features": features},
     }

@@ -76,7 +76,7 @@ def test_places_are_listed_in_text_and_in_the_map_data(client, territory):
     assert names["École maternelle Jules Ferry (fictif)"]["layer"] == "ecoles-maternelles"
     # The nearest collège is in Troyes: it is on the map, marked as outside.
     assert names["collège de Troyes (fictif)"]["outside"] is True
-    assert {"slug": "colleges", "name": "Collèges", "theme": "ecole"} in data["layers"]
+    assert {"slug": "colleges", "name": "Collèges", "theme": "ecole", "symbol": "Co"} in data["layers"]
 
 
 def test_no_inline_script(client, territory):
