@@ -17,9 +17,10 @@ shared data generation changes; rapidfuzz scores them all in about 10 ms.
 
 from __future__ import annotations
 
+import heapq
 import re
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -107,6 +108,43 @@ class Index:
     heads: dict[int, list[str]] = field(default_factory=dict)  # first k words of every name
     by_postcode: dict[str, list[int]] = field(default_factory=dict)
     by_code: dict[str, int] = field(default_factory=dict)
+    blob: str = ""  # every folded name, one per line (see ``containing``)
+    starts: list[int] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, entries, territory=()):
+        """Everything a query reads, computed once: folded and sorted names, their first words, postcodes."""
+        index = cls(entries=entries, folded=[fold(e.name) for e in entries], territory=frozenset(territory))
+        index.sorted_names = sorted((f, i) for i, f in enumerate(index.folded))
+        for i, e in enumerate(entries):
+            index.by_code[e.code] = i
+            for postcode in e.postcodes:
+                index.by_postcode.setdefault(postcode, []).append(i)
+        for k in range(1, 5):
+            index.head(k)
+        index.containing(["a"])
+        return index
+
+    def containing(self, words):
+        """Positions of the names holding every word. The longest word is looked for once in all the names
+        joined into one string (a C-speed scan, about 1 ms nationally, where testing 35,000 names one by one
+        in Python takes 20 ms); only its few hits are then checked for the other words."""
+        if not self.blob:
+            self.blob = "\n".join(self.folded)
+            starts, position = [], 0
+            for name in self.folded:
+                starts.append(position)
+                position += len(name) + 1
+            self.starts = starts
+        longest = max(words, key=len)
+        others = [w for w in words if w != longest]
+        found, last = [], -1
+        for hit in re.finditer(re.escape(longest), self.blob):
+            i = bisect_right(self.starts, hit.start()) - 1
+            if i != last and all(w in self.folded[i] for w in others):
+                found.append(i)
+            last = i
+        return found
 
     def head(self, k):
         if k not in self.heads:
@@ -123,17 +161,7 @@ def build_index():
         .values_list("code_insee", "name", "slug", "postcodes", "departement_id", "population")
     )
     entries = [Entry(c, n, s, tuple(p or ()), d, pop or 0) for c, n, s, p, d, pop in rows]
-    index = Index(
-        entries=entries,
-        folded=[fold(e.name) for e in entries],
-        territory=frozenset(str(d) for d in settings.OSEZ_DEPARTEMENTS),
-    )
-    index.sorted_names = sorted((f, i) for i, f in enumerate(index.folded))
-    for i, e in enumerate(entries):
-        index.by_code[e.code] = i
-        for postcode in e.postcodes:
-            index.by_postcode.setdefault(postcode, []).append(i)
-    return index
+    return Index.build(entries, territory=(str(d) for d in settings.OSEZ_DEPARTEMENTS))
 
 
 _lock = threading.Lock()
@@ -219,12 +247,12 @@ def search(text, limit=8):
     words = folded.split()
     if len(taken) < limit:
         # Every word typed found in the name ("luc chapelle", "sur seine"), in any order.
-        tiers[WORDS] = [
-            i for i, name in enumerate(index.folded) if i not in taken and all(w in name for w in words)
-        ]
+        tiers[WORDS] = [i for i in index.containing(words) if i not in taken]
     matches = []
     for kind in (EXACT, PREFIX, WORDS):
-        matches += [Match(index.entries[i], kind) for i in sorted(tiers[kind], key=lambda i: _rank(index, i))]
+        # Only the best few of a big tier are needed ("saint" starts 4,000 names): a heap, not a full sort.
+        best = heapq.nsmallest(max(0, limit - len(matches)), tiers[kind], key=lambda i: _rank(index, i))
+        matches += [Match(index.entries[i], kind) for i in best]
     if len(matches) < limit and len(folded) >= 3:
         matches += _fuzzy(index, folded, {m.entry.code for m in matches}, limit - len(matches))
     return matches[:limit]

@@ -58,7 +58,7 @@ def test_finder_then_results_then_comparison(page, site):
     page.get_by_role("button", name="Voir les communes").click()
 
     assert "work_1=Troyes" in page.url  # a shareable address
-    status = page.locator("#results-title + p")
+    status = page.locator("#results-title ~ p[role=status]")
     assert status.inner_text() == "2 communes répondent à tous vos critères."
     first = page.locator(".result-list > li").first
     assert "École maternelle et élémentaire, médecin sur place" in first.inner_text()
