@@ -91,10 +91,12 @@ def test_asking_for_support(page, site):
     assert SupportRequest.objects.count() == 0
 
     page.get_by_label("Adresse électronique").fill("camille@exemple.fr")
+    page.get_by_label("Par courriel").check()  # no phone given: be written to rather than called
     page.get_by_label("J'accepte que l'équipe d'accueil").check()
     page.get_by_role("button", name="Envoyer ma demande").click()
     page.wait_for_url("**/demande/envoyee/**")
     assert page.get_by_role("heading", level=1).inner_text() == "Votre demande est bien envoyée"
     saved = SupportRequest.objects.get()
+    assert saved.reference in page.locator(".reference").inner_text()
     assert saved.email == "camille@exemple.fr"
     assert [c.code_insee for c in saved.communes_considered.all()] == ["10081"]
