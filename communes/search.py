@@ -68,6 +68,27 @@ def check_query(text):
     return text
 
 
+def bounded(text):
+    """``text`` cut to the bounds (whole words), for a search that must answer something: the admin's."""
+    words = (text or "")[:MAX_QUERY_CHARS].split()[:MAX_QUERY_WORDS]
+    return " ".join(words)
+
+
+class BoundedAdminSearch:
+    """Admin mixin: a search longer than the bounds is cut to them, with a message, rather than handed to
+    the database (SQLite refuses a LIKE per word past a few hundred words: a 500)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        try:
+            check_query(search_term)
+        except QueryTooLong as exc:
+            from django.contrib import messages
+
+            messages.warning(request, _("%(problem)s Seul le début a été cherché.") % {"problem": exc})
+            search_term = bounded(search_term)
+        return super().get_search_results(request, queryset, search_term)
+
+
 @dataclass(frozen=True)
 class Entry:
     code: str

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from communes.search import BoundedAdminSearch
+
 from .models import Sheet, SheetAttachment, SupportRequest
 
 
@@ -14,7 +16,7 @@ class SheetAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Sheet)
-class SheetAdmin(admin.ModelAdmin):
+class SheetAdmin(BoundedAdminSearch, admin.ModelAdmin):
     list_display = ("title", "theme", "is_published", "updated_at")
     list_filter = ("theme", "is_published")
     search_fields = ("title", "summary", "body")
@@ -51,7 +53,7 @@ def _safe(html):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(admin.ModelAdmin):
+class SupportRequestAdmin(BoundedAdminSearch, admin.ModelAdmin):
     """Requests exactly as the family sent them: read-only (the dossier is where advisors work)."""
 
     list_display = ("__str__", "origin", "arrival_horizon", "created_at")

@@ -381,7 +381,7 @@ class SupportRequestForm(forms.ModelForm):
         ),
     )
     # Carried by the form from its first display: a second POST of the same form is the same request.
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     communes_considered = CommuneListField(
         label=_("Communes envisagées"),
         required=False,
@@ -480,6 +480,16 @@ class SupportRequestForm(forms.ModelForm):
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["phone"].widget.input_type = "tel"
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    def clean_submission_key(self):
+        """A key that is not one we issued (edited page, old form) is no error the family could fix:
+        the request is then simply not deduplicated."""
+        import uuid
+
+        try:
+            return uuid.UUID(self.cleaned_data.get("submission_key") or "")
+        except ValueError:
+            return None
 
     def clean_adults(self):
         adults = self.cleaned_data.get("adults")

@@ -129,3 +129,9 @@ def test_the_privacy_page_says_what_the_form_collects(client, territory, setting
     assert "les sessions se ferment après 30 minutes" in html
     assert "prénoms (facultatifs)" not in html and "Nous ne demandons pas le prénom des enfants." in html
     assert "numéro de téléphone" in html and "référence" in html
+
+
+def test_a_key_we_did_not_issue_is_no_error_for_the_family(client, territory):
+    response = client.post("/demande/", {**VALID, "submission_key": "pas-une-cle"})
+    assert response.status_code == 302
+    assert SupportRequest.objects.get().submission_key is None
