@@ -27,6 +27,7 @@ from .models import (
     Source,
     TerritoryUpload,
 )
+from .search import BoundedAdminSearch
 
 # Who may see the data pipeline, and who may upload partners' files and annotate places.
 VIEW_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.MARKETING)
@@ -54,7 +55,7 @@ class RoleAdminMixin:
 
 
 @admin.register(Source)
-class SourceAdmin(RoleAdminMixin, admin.ModelAdmin):
+class SourceAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
     """Two dates per source (the data's own, our import's) and whether the publisher has anything newer."""
 
     list_display = [
@@ -123,7 +124,7 @@ class SourceAdmin(RoleAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(RoleAdminMixin, admin.ModelAdmin):
+class ImportRecordAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
     list_display = ["source", "started_at", "finished_at", "outcome", "data_edition", "created", "updated",
                     "unchanged", "rejected", "deactivated", "forced", "is_fictional"]  # fmt: skip
     list_filter = ["source", "outcome", "forced", "is_fictional"]
@@ -138,7 +139,7 @@ class ImportRecordAdmin(RoleAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(RoleAdminMixin, admin.ModelAdmin):
+class IndicatorAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
     """Indicators belong to their source (a refresh rewrites them): staff read them here."""
 
     list_display = ["name", "slug", "unit", "theme", "source", "order"]
@@ -149,7 +150,7 @@ class IndicatorAdmin(RoleAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CommuneIndicator)
-class CommuneIndicatorAdmin(RoleAdminMixin, admin.ModelAdmin):
+class CommuneIndicatorAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
     list_display = ["commune", "indicator", "shown_value", "level", "territory_name", "count", "vintage",
                     "is_active"]  # fmt: skip
     list_filter = ["indicator", "level", "is_active"]
@@ -167,13 +168,13 @@ class CommuneIndicatorAdmin(RoleAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Layer)
-class LayerAdmin(RoleAdminMixin, admin.ModelAdmin):
+class LayerAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "theme", "order", "is_territory"]
     list_filter = ["theme", "is_territory"]
 
 
 @admin.register(Commune)
-class CommuneAdmin(RoleAdminMixin, admin.ModelAdmin):
+class CommuneAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code_insee", "departement", "epci", "population", "is_active"]
     list_filter = ["departement", "is_active"]
     search_fields = ["name", "code_insee", "search_text"]
@@ -192,7 +193,7 @@ class PlaceAnnotationInline(RoleAdminMixin, admin.TabularInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(RoleAdminMixin, admin.ModelAdmin):
+class PlaceAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
     """Places belong to their source (a refresh rewrites them); staff add annotations, which survive it."""
 
     list_display = ["name", "layer", "commune", "source", "is_active", "last_seen"]
@@ -218,7 +219,7 @@ class PlaceAdmin(RoleAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PlaceAnnotation)
-class PlaceAnnotationAdmin(RoleAdminMixin, admin.ModelAdmin):
+class PlaceAnnotationAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
     list_display = ["text", "place", "observed_on", "author"]
     search_fields = ["text", "place__name"]
     raw_id_fields = ["place"]
@@ -239,7 +240,7 @@ class UploadForm(forms.Form):
 
 
 @admin.register(TerritoryUpload)
-class TerritoryUploadAdmin(RoleAdminMixin, admin.ModelAdmin):
+class TerritoryUploadAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
     list_display = ["layer", "provider", "data_date", "state", "uploaded_by", "uploaded_at", "published_at"]
     list_filter = ["layer", "state"]
     edit_roles = ()

@@ -15,7 +15,9 @@ class CommuneQuerySet(models.QuerySet):
         if not folded:
             return self.none()
         qs = self
-        for word in folded.split():
+        # Bounded like every search (communes.search): a LIKE per word past a few hundred words is refused
+        # by SQLite ("Expression tree is too large"); callers check the bounds and say so first.
+        for word in folded.split()[:10]:
             qs = qs.filter(search_text__contains=word)
         return qs
 

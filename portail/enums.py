@@ -25,3 +25,10 @@ class ArrivalHorizon(models.TextChoices):
     UNDER_12_MONTHS = "12m", _("Dans 6 à 12 mois")
     LATER = "later", _("Plus tard ou je ne sais pas encore")
     ALREADY = "arrived", _("Je suis déjà arrivé·e")
+
+
+class ContactPreference(models.TextChoices):
+    """How the family wants the advisor to reach it first."""
+
+    PHONE = "phone", _("Par téléphone")
+    EMAIL = "email", _("Par courriel")

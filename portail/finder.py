@@ -138,6 +138,7 @@ class FinderIndex:
     figure_states: dict[str, np.ndarray] = field(default_factory=dict)
     figure_levels: dict[str, np.ndarray] = field(default_factory=dict)
     figure_units: dict[str, str] = field(default_factory=dict)
+    name_order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # rank by folded name
 
     def __len__(self):
         return len(self.codes)
@@ -150,6 +151,15 @@ class FinderIndex:
                 distance = np.where(self.in_commune[slug] > 0, 0.0, self.nearest_km[slug])
                 best = np.minimum(best, distance)
         return best
+
+
+def _name_order(names):
+    """Each commune's rank in alphabetical order of its folded name (accents and hyphens ignored)."""
+    from communes.text import fold
+
+    order = np.empty(len(names), dtype=np.int64)
+    order[sorted(range(len(names)), key=lambda i: fold(names[i]))] = np.arange(len(names))
+    return order
 
 
 def build_index(departements=None) -> FinderIndex:
@@ -171,6 +181,7 @@ def build_index(departements=None) -> FinderIndex:
         lon=np.array([r[4] for r in rows], dtype=float),
         population=np.array([np.nan if r[5] is None else r[5] for r in rows], dtype=float),
     )
+    index.name_order = _name_order(index.names)
     index.layer_names = {
         slug: singular or name
         for slug, name, singular in Layer.objects.values_list("slug", "name", "singular")
@@ -267,13 +278,26 @@ class Workplace:
     max_km: float
 
 
+# Needs a household can tick beside the children's ages: (key, label, layers, acceptable km).
+EXTRA_NEEDS = {
+    "creche": Need("creche", gettext_lazy("crèche"), ("creches",), 10),
+    "college": Need("college", gettext_lazy("collège"), ("colleges",), 20),
+    "lycee": Need("lycee", gettext_lazy("lycée"), ("lycees",), 30),
+}
+SPORT_KM = 15
+
+
 @dataclass
 class Criteria:
     workplaces: list[Workplace] = field(default_factory=list)
     child_ages: list[int] = field(default_factory=list)
     gp_km: float | None = None
     pharmacy_km: float | None = None
-    sport: str | None = None
+    dentist_km: float | None = None
+    vet_km: float | None = None
+    sport: str | None = None  # one sport (older links); ``sports`` holds several
+    sports: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)  # keys of EXTRA_NEEDS: crèche, collège, lycée
     size: str | None = None
     figures: list[FigureCriterion] = field(default_factory=list)
 
@@ -282,13 +306,23 @@ class Criteria:
         for ages, need in SCHOOL_NEEDS:
             if any(age in ages for age in self.child_ages):
                 needs.append(need)
+        keys = {n.key for n in needs}
+        for key in self.extra:
+            # "collège" asked and a child of 12: one need, not two.
+            if key in EXTRA_NEEDS and key not in keys:
+                needs.append(EXTRA_NEEDS[key])
+                keys.add(key)
         if self.gp_km:
             needs.append(Need("medecin", gettext_lazy("médecin"), ("medecins-generalistes",), self.gp_km))
         if self.pharmacy_km:
             needs.append(Need("pharmacie", gettext_lazy("pharmacie"), ("pharmacies",), self.pharmacy_km))
-        if self.sport:
-            label = (layer_names or {}).get(self.sport, self.sport)
-            needs.append(Need("sport", label, (self.sport,), 15))
+        if self.dentist_km:
+            needs.append(Need("dentiste", gettext_lazy("dentiste"), ("dentistes",), self.dentist_km))
+        if self.vet_km:
+            needs.append(Need("veterinaire", gettext_lazy("vétérinaire"), ("veterinaires",), self.vet_km))
+        for sport in dict.fromkeys([*([self.sport] if self.sport else []), *self.sports]):
+            label = (layer_names or {}).get(sport, sport)
+            needs.append(Need(f"sport:{sport}", label, (sport,), SPORT_KM))
         return needs
 
 
@@ -322,11 +356,55 @@ def _join(items):
     return _("%(first)s et %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
-def search(index: FinderIndex, criteria: Criteria, limit: int = MAX_RESULTS):
-    """Returns (results, count of communes that meet every criterion), best first."""
+@dataclass
+class Ranking:
+    """Every eligible commune in order (``order``: positions in the index), and what explains each."""
+
+    index: FinderIndex
+    criteria: Criteria
+    order: np.ndarray
+    fitting: int
+    unmet: np.ndarray
+    needs: list
+    distances: list
+    work_distances: list
+
+    def __len__(self):
+        return int(self.order.size)
+
+    def __getitem__(self, key):
+        """Positions as a paginator slices them: ``ranking[20:40]`` → Results ranked 21 to 40."""
+        if isinstance(key, slice):
+            start = key.start or 0
+            return [self.result(int(i), start + n + 1) for n, i in enumerate(self.order[key])]
+        return self.result(int(self.order[key]), key + 1)
+
+    def result(self, i, rank):
+        index = self.index
+        explanation, shortfalls = _explain(index, i, self.needs, self.distances, self.criteria.workplaces,
+                                           self.work_distances)  # fmt: skip
+        explanation, shortfalls = _explain_figures(index, i, self.criteria.figures, explanation, shortfalls)
+        pop = index.population[i]
+        return Result(
+            code=index.codes[i],
+            name=index.names[i],
+            slug=index.slugs[i],
+            latitude=float(index.lat[i]),
+            longitude=float(index.lon[i]),
+            population=None if np.isnan(pop) else int(pop),
+            fits=bool(self.unmet[i] == 0),
+            explanation=explanation,
+            shortfalls=shortfalls,
+            rank=rank,
+        )
+
+
+def rank(index: FinderIndex, criteria: Criteria) -> Ranking:
+    """Every eligible commune, best first: those meeting every criterion, then by a score where the commute
+    weighs twice as much as each need, then (at equal score, as when only a size is asked) by name."""
     n = len(index)
     if n == 0:
-        return [], 0
+        return Ranking(index, criteria, np.zeros(0, dtype=int), 0, np.zeros(0), [], [], [])
     eligible = np.ones(n, dtype=bool)
     if criteria.size in SIZE_BANDS:
         _label, low, high = SIZE_BANDS[criteria.size]
@@ -357,32 +435,32 @@ def search(index: FinderIndex, criteria: Criteria, limit: int = MAX_RESULTS):
     total = unmet * 1000.0 + score
     total[~eligible] = np.inf
     fitting = int(np.count_nonzero(eligible & (unmet == 0)))
-
     candidates = np.flatnonzero(np.isfinite(total))
-    if candidates.size > limit:
-        candidates = candidates[np.argpartition(total[candidates], limit)[:limit]]
-    order = candidates[np.argsort(total[candidates], kind="stable")]
+    # Rounded so that float noise does not beat the stated tie-break (the name).
+    if index.name_order.size != n:  # an index built by hand (tests, the bench)
+        index.name_order = _name_order(index.names)
+    order = candidates[np.lexsort((index.name_order[candidates], np.round(total[candidates], 6)))]
+    return Ranking(index, criteria, order, fitting, unmet, needs, distances, work_distances)
 
-    results = []
-    for rank, i in enumerate(order, start=1):
-        explanation, shortfalls = _explain(index, i, needs, distances, criteria.workplaces, work_distances)
-        explanation, shortfalls = _explain_figures(index, i, criteria.figures, explanation, shortfalls)
-        pop = index.population[i]
-        results.append(
-            Result(
-                code=index.codes[i],
-                name=index.names[i],
-                slug=index.slugs[i],
-                latitude=float(index.lat[i]),
-                longitude=float(index.lon[i]),
-                population=None if np.isnan(pop) else int(pop),
-                fits=bool(unmet[i] == 0),
-                explanation=explanation,
-                shortfalls=shortfalls,
-                rank=rank,
-            )
-        )
-    return results, fitting
+
+def search(index: FinderIndex, criteria: Criteria, limit: int = MAX_RESULTS):
+    """Returns (the first ``limit`` results, count of communes that meet every criterion), best first."""
+    ranking = rank(index, criteria)
+    return ranking[:limit], ranking.fitting
+
+
+def order_text(criteria: Criteria) -> str:
+    """The order of the results, in words, as the page states it."""
+    parts = [
+        _("d'abord les communes qui répondent à tous vos critères, puis celles à qui il en manque le moins")
+    ]
+    if criteria.workplaces:
+        parts.append(_("ensuite les plus proches du travail (la distance au travail compte double), puis des "
+                       "lieux demandés"))  # fmt: skip
+    elif criteria.needs():
+        parts.append(_("ensuite celles où les lieux demandés sont les plus proches"))
+    parts.append(_("à égalité, par ordre alphabétique"))
+    return _("Classement : %(order)s.") % {"order": " ; ".join(str(p) for p in parts)}
 
 
 def _explain(index, i, needs, distances, workplaces, work_distances):

@@ -6,14 +6,15 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communes import search
 from communes.models import EPCI, Commune
-from communes.text import fold
 
 from . import finder
-from .enums import ArrivalHorizon, Need
+from .enums import ArrivalHorizon, ContactPreference, Need
 from .models import CONSENT_TEXT_VERSION, SupportRequest
 
 # The consent wording per version; a request stores the version the family ticked.
@@ -30,6 +31,7 @@ POPULATION_BANDS = {
     "2000-10000": (_("de 2 000 à 10 000 habitants"), 2000, 10000),
     "gte10000": (_("10 000 habitants ou plus"), 10000, None),
 }
+SEARCH_LIMIT = 200
 SORTS = {
     "name": (_("nom, de A à Z"), ("name", "code_insee")),
     "-name": (_("nom, de Z à A"), ("-name", "-code_insee")),
@@ -42,7 +44,6 @@ class DirectoryForm(forms.Form):
     q = forms.CharField(
         label=_("Nom ou code postal"),
         required=False,
-        max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     epci = forms.ModelChoiceField(
@@ -56,13 +57,30 @@ class DirectoryForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Trier par"), required=False, choices=[(k, v[0]) for k, v in SORTS.items()]
     )
+    corrected = None  # "tryes" → the names it was read as, said above the results
+
+    def clean_q(self):
+        try:
+            return search.check_query(self.cleaned_data.get("q", ""))
+        except search.QueryTooLong as exc:
+            raise forms.ValidationError(str(exc), code="too_long") from exc
 
     def filter(self, queryset):
-        """Applies the valid filters; an invalid one is ignored (the form shows why)."""
+        """Applies the valid filters; an invalid one is ignored (the form shows why).
+
+        A search keeps the matcher's order (exact names, then prefixes, words, look-alikes) unless the
+        person chose a sort.
+        """
         self.is_valid()  # cleaned_data then holds the valid fields only
         data = getattr(self, "cleaned_data", {})
+        ranked = None
         if data.get("q"):
-            queryset = queryset.search(data["q"])
+            matches = search.search(data["q"], limit=SEARCH_LIMIT)
+            ranked = [m.code for m in matches]
+            fuzzy = [m.name for m in matches if m.kind == search.FUZZY]
+            if fuzzy and len(fuzzy) == len(matches):
+                self.corrected = fuzzy[:3]
+            queryset = queryset.filter(pk__in=ranked)
         if data.get("epci"):
             queryset = queryset.filter(epci=data["epci"])
         band = POPULATION_BANDS.get(data.get("population") or "")
@@ -72,50 +90,51 @@ class DirectoryForm(forms.Form):
                 queryset = queryset.filter(population__gte=low)
             if high is not None:
                 queryset = queryset.filter(population__lt=high)
+        if ranked and not data.get("sort"):
+            order = Case(
+                *(When(pk=code, then=Value(i)) for i, code in enumerate(ranked)), output_field=IntegerField()
+            )
+            return queryset.order_by(order, "name")
         return queryset.order_by(*SORTS[data.get("sort") or "name"][1])
 
 
 def resolve_commune(text, queryset=None):
-    """A commune from a code INSEE, a name or a postcode; raises ValidationError with a helpful message."""
+    """A commune from a name (typos forgiven), a postcode or a code INSEE (communes.search); raises
+    ValidationError saying what was understood and what to do."""
     queryset = queryset if queryset is not None else Commune.objects.active()
-    text = (text or "").strip()
-    if re.fullmatch(r"\d[\dAB]\d{3}", text.upper()):
-        commune = queryset.filter(pk=text.upper()).first()
-        if commune:
-            return commune
-    # "Troyes (10387)" as the suggestions and datalist write it.
-    code = re.search(r"\((\d[\dAB]\d{3})\)\s*$", text)
-    if code:
-        commune = queryset.filter(pk=code.group(1)).first()
-        if commune:
-            return commune
-        text = text[: code.start()].strip()
-    matches = list(queryset.search(text)[:30])
-    folded = fold(text)
-    exact = [c for c in matches if fold(c.name) == folded]
-    if len(exact) == 1:
-        return exact[0]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
+    try:
+        understood = search.understand(text)
+    except search.QueryTooLong as exc:
+        raise forms.ValidationError(str(exc), code="too_long") from exc
+    commune = queryset.filter(pk=understood.commune.code).first() if understood.ok else None
+    if commune is not None:
+        return commune
+    if understood.choices:
+        names = ", ".join(search.label(e) for e in understood.choices[:5])
         raise forms.ValidationError(
-            _(
-                "Aucune commune ne correspond à « %(text)s ». Vérifiez l'orthographe ou saisissez le code postal."
-            ),
-            params={"text": text},
-            code="unknown",
+            _("%(question)s Par exemple : %(names)s. Écrivez le nom complet ou le code postal."),
+            params={"question": understood.message, "names": names},
+            code="ambiguous",
         )
-    names = ", ".join(f"{c.name} ({c.code_insee})" for c in (exact or matches)[:5])
     raise forms.ValidationError(
-        _(
-            "Plusieurs communes correspondent à « %(text)s » : %(names)s. Précisez, par exemple avec le code INSEE."
-        ),
-        params={"text": text, "names": names},
-        code="ambiguous",
+        understood.message
+        or _(
+            "Aucune commune ne correspond à « %(text)s ». Vérifiez l'orthographe ou saisissez le code postal."
+        )
+        % {"text": text},
+        code="unknown",
     )
 
 
 DISTANCE_CHOICES = [("", _("Peu importe")), ("5", _("5 km")), ("10", _("10 km")), ("20", _("20 km"))]
+
+
+EXTRA_NEED_CHOICES = [
+    ("creche", _("une crèche (pas seulement une assistante maternelle)")),
+    ("college", _("un collège")),
+    ("lycee", _("un lycée")),
+]
+WORKPLACE_HELP = _("Nom de la commune (les fautes de frappe sont corrigées), code postal ou code INSEE.")
 
 
 class FinderForm(forms.Form):
@@ -124,8 +143,8 @@ class FinderForm(forms.Form):
     work_1 = forms.CharField(
         label=_("Commune du premier lieu de travail"),
         required=False,
-        max_length=100,
-        help_text=_("Nom, code postal ou code INSEE."),
+        help_text=WORKPLACE_HELP,
+        widget=forms.TextInput(attrs={"maxlength": search.MAX_QUERY_CHARS, "autocomplete": "off"}),
     )
     km_1 = forms.IntegerField(
         label=_("Distance maximale acceptée, à vol d'oiseau (km)"),
@@ -137,8 +156,8 @@ class FinderForm(forms.Form):
     work_2 = forms.CharField(
         label=_("Commune du second lieu de travail (facultatif)"),
         required=False,
-        max_length=100,
         help_text=_("Si les deux adultes travaillent."),
+        widget=forms.TextInput(attrs={"maxlength": search.MAX_QUERY_CHARS, "autocomplete": "off"}),
     )
     km_2 = forms.IntegerField(
         label=_("Distance maximale acceptée pour ce second lieu, à vol d'oiseau (km)"),
@@ -152,6 +171,12 @@ class FinderForm(forms.Form):
         required=False,
         max_length=60,
         help_text=_("Séparés par des virgules, par exemple : 1, 4, 9. Laissez vide sans enfant."),
+    )
+    extra = forms.MultipleChoiceField(
+        label=_("Vous cherchez aussi, à proximité"),
+        required=False,
+        choices=EXTRA_NEED_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
     )
     gp_km = forms.TypedChoiceField(
         label=_("Un médecin généraliste à moins de"),
@@ -167,7 +192,25 @@ class FinderForm(forms.Form):
         coerce=int,
         empty_value=None,
     )
-    sport = forms.ChoiceField(label=_("Un sport pratiqué"), required=False)
+    dentist_km = forms.TypedChoiceField(
+        label=_("Un dentiste à moins de"),
+        required=False,
+        choices=DISTANCE_CHOICES,
+        coerce=int,
+        empty_value=None,
+    )
+    vet_km = forms.TypedChoiceField(
+        label=_("Un vétérinaire à moins de"),
+        required=False,
+        choices=DISTANCE_CHOICES,
+        coerce=int,
+        empty_value=None,
+    )
+    sport = forms.MultipleChoiceField(
+        label=_("Les sports pratiqués (à moins de 15 km)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     size = forms.ChoiceField(
         label=_("Vous préférez"),
         required=False,
@@ -176,7 +219,10 @@ class FinderForm(forms.Form):
 
     def __init__(self, *args, sport_layers=(), figure_fields=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sport"].choices = [("", _("Aucun en particulier")), *sport_layers]
+        self.fields["sport"].choices = list(sport_layers)
+        # What each workplace field was understood as, and the communes to offer when it was not.
+        self.understood = {}
+        self.workplace_choices = {}
         # Criteria on commune indicators, offered only where the territory has their figures.
         self.figure_names = []
         for name, criteria in (figure_fields or {}).items():
@@ -196,7 +242,17 @@ class FinderForm(forms.Form):
         text = self.cleaned_data.get(name, "")
         if not text:
             return None
-        return resolve_commune(text)
+        try:
+            understood = search.understand(text)
+        except search.QueryTooLong as exc:
+            raise forms.ValidationError(str(exc), code="too_long") from exc
+        if not understood.ok:
+            self.workplace_choices[name] = understood.choices
+            raise forms.ValidationError(
+                understood.message, code="ambiguous" if understood.choices else "unknown"
+            )
+        self.understood[name] = understood
+        return Commune.objects.filter(pk=understood.commune.code).first()
 
     def clean_work_1(self):
         return self._clean_workplace("work_1")
@@ -224,10 +280,9 @@ class FinderForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not any(
-            data.get(k)
-            for k in ("work_1", "work_2", "ages", "gp_km", "pharmacy_km", "sport", "size", *self.figure_names)
-        ):
+        criteria = ("work_1", "work_2", "ages", "extra", "gp_km", "pharmacy_km", "dentist_km", "vet_km", "sport",
+                    "size", *self.figure_names)  # fmt: skip
+        if not self.errors and not any(data.get(k) for k in criteria):
             raise forms.ValidationError(
                 _(
                     "Indiquez au moins un critère : un lieu de travail, l'âge des enfants ou ce qui compte pour vous."
@@ -236,7 +291,27 @@ class FinderForm(forms.Form):
             )
         if data.get("work_2") and not data.get("work_1"):
             data["work_1"], data["km_1"], data["work_2"] = data["work_2"], data.get("km_2"), None
+            if "work_2" in self.understood:
+                self.understood["work_1"] = self.understood.pop("work_2")
         return data
+
+    def understood_lines(self):
+        """ "Lieu de travail : Sainte-Savine (10300), d'après le code postal", per workplace, with its note
+        and the other commune the same number names (to switch to it)."""
+        lines = []
+        for name in ("work_1", "work_2"):
+            understood = self.understood.get(name)
+            if understood is None:
+                continue
+            lines.append(
+                {
+                    "field": name,
+                    "text": search.how_text(understood),
+                    "note": understood.note,
+                    "alternatives": [(e, search.choice_value(e)) for e in understood.alternatives],
+                }
+            )
+        return lines
 
     def criteria(self) -> finder.Criteria:
         data = self.cleaned_data
@@ -258,7 +333,10 @@ class FinderForm(forms.Form):
             child_ages=data.get("ages") or [],
             gp_km=data.get("gp_km"),
             pharmacy_km=data.get("pharmacy_km"),
-            sport=data.get("sport") or None,
+            dentist_km=data.get("dentist_km"),
+            vet_km=data.get("vet_km"),
+            sports=list(data.get("sport") or []),
+            extra=list(data.get("extra") or []),
             size=data.get("size") or None,
             figures=[finder.FIGURE_CRITERIA[data[name]] for name in self.figure_names if data.get(name)],
         )
@@ -284,12 +362,26 @@ class CommuneListField(forms.CharField):
 
 
 class SupportRequestForm(forms.ModelForm):
+    # Not required, so older links and clients keep working: unanswered, a family that gives a phone
+    # number is called, one that does not is written to (and the confirmation says which).
+    contact_preference = forms.ChoiceField(
+        label=_("Comment préférez-vous être contacté ?"),
+        choices=ContactPreference.choices,
+        initial=ContactPreference.PHONE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     children_birth_years = forms.CharField(
-        label=_("Année de naissance des enfants"),
+        label=_("Âge ou année de naissance des enfants"),
         required=False,
         max_length=80,
-        help_text=_("Séparées par des virgules, par exemple : 2016, 2021. Laissez vide sans enfant."),
+        help_text=_(
+            "Séparés par des virgules, par exemple : 3, 8 (des âges) ou 2016, 2021 (des années). "
+            "Laissez vide sans enfant."
+        ),
     )
+    # Carried by the form from its first display: a second POST of the same form is the same request.
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     communes_considered = CommuneListField(
         label=_("Communes envisagées"),
         required=False,
@@ -333,7 +425,7 @@ class SupportRequestForm(forms.ModelForm):
             "first_name": _("Prénom"),
             "last_name": _("Nom"),
             "email": _("Adresse électronique"),
-            "phone": _("Téléphone (facultatif)"),
+            "phone": _("Téléphone"),
             "adults": _("Nombre d'adultes dans le foyer"),
             "origin": _("Vous habitez actuellement à"),
             "employer": _("Employeur dans le département (si vous le connaissez)"),
@@ -341,6 +433,7 @@ class SupportRequestForm(forms.ModelForm):
         }
         help_texts = {
             "email": _("Format attendu : nom@exemple.fr"),
+            "phone": _("Nécessaire si vous préférez être appelé, par exemple : 06 12 34 56 78."),
             "origin": _("Ville ou pays, par exemple : Lyon"),
         }
         error_messages = {
@@ -361,6 +454,7 @@ class SupportRequestForm(forms.ModelForm):
         "first_name",
         "last_name",
         "email",
+        "contact_preference",
         "phone",
         "adults",
         "children_birth_years",
@@ -372,6 +466,7 @@ class SupportRequestForm(forms.ModelForm):
         "message",
         "consent",
         "website",
+        "submission_key",
     ]
 
     def __init__(self, *args, **kwargs):
@@ -385,6 +480,16 @@ class SupportRequestForm(forms.ModelForm):
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["phone"].widget.input_type = "tel"
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    def clean_submission_key(self):
+        """A key that is not one we issued (edited page, old form) is no error the family could fix:
+        the request is then simply not deduplicated."""
+        import uuid
+
+        try:
+            return uuid.UUID(self.cleaned_data.get("submission_key") or "")
+        except ValueError:
+            return None
 
     def clean_adults(self):
         adults = self.cleaned_data.get("adults")
@@ -401,18 +506,42 @@ class SupportRequestForm(forms.ModelForm):
         return phone
 
     def clean_children_birth_years(self):
+        """Ages (0 to 25, as the finder passes them: "3, 8") or birth years ("2016, 2021"), in any mix;
+        returns [(birth year, age or None)]. "ans" after an age is allowed."""
         text = self.cleaned_data.get("children_birth_years", "")
         this_year = timezone.localdate().year
-        years = []
-        for part in [p for p in re.split(r"[,;\s]+", text) if p]:
-            if not part.isdigit() or not this_year - 30 <= int(part) <= this_year + 1:
+        children = []
+        for part in [p for p in re.split(r"[,;\s]+", text) if p and p.lower() not in ("an", "ans")]:
+            if part.isdigit() and int(part) <= 25:
+                children.append((this_year - int(part), int(part)))
+            elif part.isdigit() and this_year - 30 <= int(part) <= this_year + 1:
+                children.append((int(part), None))
+            else:
                 raise forms.ValidationError(
-                    _("« %(value)s » n'est pas une année de naissance : écrivez par exemple 2016, 2021."),
+                    _(
+                        "« %(value)s » n'est ni un âge ni une année de naissance : écrivez par exemple 3, 8 "
+                        "ou 2016, 2021."
+                    ),
                     params={"value": part},
                     code="invalid",
                 )
-            years.append(int(part))
-        return years
+        if len(children) > 12:
+            raise forms.ValidationError(_("Indiquez au plus 12 enfants."), code="too_many")
+        return children
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("contact_preference"):
+            data["contact_preference"] = (
+                ContactPreference.PHONE if data.get("phone") else ContactPreference.EMAIL
+            )
+        wants_call = data.get("contact_preference") == ContactPreference.PHONE
+        if wants_call and not data.get("phone") and "phone" not in self.errors:
+            self.add_error(
+                "phone",
+                _("Indiquez votre numéro de téléphone, ou choisissez d'être contacté par courriel."),
+            )
+        return data
 
     @property
     def is_spam(self):
@@ -420,7 +549,14 @@ class SupportRequestForm(forms.ModelForm):
 
     def save(self, commit=True):
         instance = super().save(commit=False)
-        instance.children = [{"birth_year": y} for y in self.cleaned_data.get("children_birth_years", [])]
+        # "birth_year" is what the back-office reads; from an age it is this year minus the age (a year early
+        # for a child whose birthday is still to come), so the age as given is kept beside it.
+        instance.children = [
+            {"birth_year": year} if age is None else {"birth_year": year, "age": age}
+            for year, age in self.cleaned_data.get("children_birth_years", [])
+        ]
+        instance.contact_preference = self.cleaned_data["contact_preference"]
+        instance.submission_key = self.cleaned_data.get("submission_key")
         instance.needs = list(self.cleaned_data["needs"])
         instance.arrival_horizon = self.cleaned_data["arrival_horizon"]
         instance.consent_text_version = CONSENT_TEXT_VERSION

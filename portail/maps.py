@@ -14,3 +14,35 @@ from leaflet.templatetags.leaflet_tags import leaflet_map
 @cache
 def leaflet_options():
     return json.loads(leaflet_map("map")["djoptions"])
+
+
+# One short symbol per layer, drawn inside its markers and beside its name in the legend, so that layers
+# of one theme (every health layer shares a colour) are told apart without relying on colour.
+LAYER_SYMBOLS = {
+    "ecoles-maternelles": "Ma",
+    "ecoles-elementaires": "Él",
+    "colleges": "Co",
+    "lycees": "Ly",
+    "creches": "Cr",
+    "assistantes-maternelles": "AM",
+    "maisons-assistantes-maternelles": "MA",
+    "relais-petite-enfance": "RP",
+    "medecins-generalistes": "Mé",
+    "medecins-nouveaux-patients": "MN",
+    "pharmacies": "Ph",
+    "dentistes": "De",
+    "infirmiers": "In",
+    "veterinaires": "Vé",
+    "sport-football": "Fo",
+    "sport-tennis": "Te",
+    "sport-natation": "Na",
+    "sport-gymnases": "Gy",
+    "sport-autres": "Sp",
+    "hebergements-touristiques": "Hé",
+    "associations": "As",
+}
+
+
+def layer_symbol(slug, name=""):
+    """The layer's symbol; for a layer added later, the first two letters of its name."""
+    return LAYER_SYMBOLS.get(slug) or (name[:2].capitalize() if name else slug[:2].capitalize())

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ArrivalHorizon
+from .enums import ArrivalHorizon, ContactPreference
 
 
 class SupportRequest(models.Model):
@@ -15,6 +15,12 @@ class SupportRequest(models.Model):
     last_name = models.CharField(_("nom"), max_length=100)
     email = models.EmailField(_("courriel"))
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    contact_preference = models.CharField(
+        _("contact souhaité"),
+        max_length=10,
+        choices=ContactPreference.choices,
+        default=ContactPreference.EMAIL,
+    )
     adults = models.PositiveSmallIntegerField(_("nombre d'adultes"), default=1)
     # [{"first_name": "…", "birth_year": 2019}, …] — first names are optional.
     children = models.JSONField(_("enfants"), default=list, blank=True)
@@ -28,6 +34,14 @@ class SupportRequest(models.Model):
     message = models.TextField(_("message"), blank=True)
     consent_text_version = models.CharField(_("version du texte de consentement"), max_length=20)
     consent_given_at = models.DateTimeField(_("consentement donné le"), default=timezone.now)
+    # What the family quotes when it writes to us ("DEM-2026-7K3P9Q"), given on the confirmation and by e-mail.
+    reference = models.CharField(
+        _("référence"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
+    # A token the form carries: the same form posted twice (double click, a retried POST) is one request.
+    submission_key = models.UUIDField(
+        _("clé d'envoi du formulaire"), unique=True, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -37,6 +51,26 @@ class SupportRequest(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name} ({self.created_at:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = new_reference()
+        super().save(*args, **kwargs)
+
+
+# No 0/O or 1/I/L: a reference is read aloud on the phone and copied by hand.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference():
+    """ "DEM-2026-7K3P9Q": the year and six random characters (about 900 million a year, checked unique)."""
+    import secrets
+
+    while True:
+        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        reference = f"DEM-{timezone.localdate().year}-{code}"
+        if not SupportRequest.objects.filter(reference=reference).exists():
+            return reference
 
 
 # Bumped whenever the wording of the consent checkbox on /demande/ changes, so each request records

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -51,8 +52,9 @@ class LayerFacts:
 
     @property
     def has_data(self):
-        """Something of this layer is known in or around the commune (a computed row of zeros is not data)."""
-        return bool(self.places) or (self.proximity is not None and self.proximity.nearest_id is not None)
+        """The layer publishes something in the commune's territory (communes.proximity writes no row
+        where it publishes nothing, so a row of zeros here is a real "none")."""
+        return bool(self.places) or self.proximity is not None
 
     @property
     def in_commune(self):
@@ -75,9 +77,26 @@ class LayerFacts:
         return self.proximity.nearest_km if self.proximity else None
 
     @property
+    def symbol(self):
+        from .maps import layer_symbol
+
+        return layer_symbol(self.layer.pk, self.layer.name)
+
+    @property
+    def nearest_in_commune(self):
+        nearest = self.nearest
+        return nearest is not None and nearest.commune_id == self.commune_code
+
+    @property
     def nearest_is_outside(self):
         nearest = self.nearest
         return nearest is not None and nearest.commune_id != self.commune_code
+
+
+def proximity_rule():
+    from communes.proximity import RULE_TEXT
+
+    return RULE_TEXT
 
 
 def prefecture_distance(commune, prefecture):
@@ -212,11 +231,13 @@ def commune_page(commune: Commune) -> dict:
         "layers": rows,
         "layers_with_data": [r for r in rows if r.has_data],
         "layers_without_data": [r for r in rows if not r.has_data],
+        "nearest_outside": [r for r in rows if r.has_data and r.nearest_is_outside],
         "indicators": indicators,
         "prefecture": prefecture,
         "prefecture_km": prefecture_distance(commune, prefecture),
         "map_data": commune_map_data(commune, rows),
         "radii": RADII_KM,
+        "distance_rule": proximity_rule(),
     }
 
 
@@ -261,7 +282,9 @@ def commune_map_data(commune, rows):
     return {
         "centre": centre,
         "layers": [
-            {"slug": r.layer.pk, "name": r.layer.name, "theme": r.layer.theme} for r in rows if r.has_data
+            {"slug": r.layer.pk, "name": r.layer.name, "theme": r.layer.theme, "symbol": r.symbol}
+            for r in rows
+            if r.has_data
         ],
         "features": {"type": "FeatureCollection", "features": features},
     }
@@ -273,26 +296,33 @@ MAX_COMPARED = 4
 
 
 def parse_codes(values):
-    """``["10387,10362", "10003"]`` → ``["10387", "10362", "10003"]`` (order kept, duplicates dropped)."""
+    """``["10387,10362", "Troyes"]`` → ``["10387", "10362", "Troyes"]`` (order kept, duplicates dropped)."""
     codes = []
     for value in values:
-        for part in str(value).replace(";", ",").split(","):
-            part = part.strip().upper()
+        for part in re.split(r"[,;\n]+", str(value)):
+            part = part.strip()
             if part and part not in codes:
                 codes.append(part)
     return codes
 
 
-def comparison(codes):
-    """Communes side by side: returns (communes in the asked order, indicator rows, unknown codes)."""
-    found = {
-        c.pk: c
-        for c in Commune.objects.active().filter(pk__in=codes[:20]).select_related("epci", "departement")
+def _layer_source_objects(sources):
+    from communes.api.licensing import layer_sources
+
+    return {
+        layer: [sources[s] for s, _n, _seen in rows if s in sources]
+        for layer, rows in layer_sources().items()
     }
-    communes = [found[c] for c in codes if c in found][:MAX_COMPARED]
-    unknown = [c for c in codes if c not in found]
+
+
+def comparison(communes):
+    """Communes side by side, every figure with its source and date; "pas de données" where a source
+    publishes nothing (a cell of None), never 0. Returns (general rows, layer rows, indicator rows)."""
     if not communes:
-        return [], [], unknown, []
+        return [], [], []
+    reference = reference_data()
+    sources = reference.sources
+    registry = sources.get("communes")
     prefecture_codes = {PREFECTURES.get(c.departement_id) for c in communes} - {None}
     prefectures = {
         p.departement_id: p
@@ -303,8 +333,6 @@ def comparison(codes):
     proximities = {}
     for p in Proximity.objects.filter(commune__in=communes).select_related("nearest"):
         proximities[(p.commune_id, p.layer_id)] = p
-    layers = list(Layer.objects.all())
-
     rows = [
         {"label": _("Population municipale"), "kind": "int", "values": [c.population for c in communes]},
         {
@@ -325,13 +353,29 @@ def comparison(codes):
             "values": [prefecture_distance(c, prefectures.get(c.departement_id)) for c in communes],
         },
     ]
+    for row in rows:
+        row["sources"] = [registry] if registry else []
+    by_layer = _layer_source_objects(sources)
     layer_rows = []
-    for layer in layers:
+    for layer in reference.layers:
         cells = [proximities.get((c.pk, layer.pk)) for c in communes]
-        if not any(cells):
-            continue
-        layer_rows.append({"layer": layer, "cells": cells})
-    return communes, rows, unknown, layer_rows
+        layer_rows.append({"layer": layer, "cells": cells, "sources": by_layer.get(layer.pk, [])})
+    indicator_rows = []
+    if reference.indicators:
+        values = {}
+        for row in CommuneIndicator.objects.filter(commune__in=communes, is_active=True).select_related(
+            "place"
+        ):
+            values.setdefault(row.commune_id, []).append(row)
+        per_commune = [readings(reference.indicators, values.get(c.pk, []), sources) for c in communes]
+        for i, indicator in enumerate(reference.indicators):
+            cells = [r[i] for r in per_commune]
+            if any(cell.has_data for cell in cells):
+                source = sources.get(indicator.source_id)
+                indicator_rows.append(
+                    {"indicator": indicator, "cells": cells, "sources": [source] if source else []}
+                )
+    return rows, layer_rows, indicator_rows
 
 
 # --- Request for support
@@ -347,7 +391,9 @@ def notify_support_request(support_request):
     sender = support_request.__class__
     backoffice_listens = support_request_submitted.has_listeners(sender)
     support_request_submitted.send(sender=sender, support_request=support_request)
-    context = {"request": support_request, "site_name": settings.OSEZ_SITE_NAME}
+    from .context_processors import service_contact
+
+    context = {"request": support_request, "site_name": settings.OSEZ_SITE_NAME, **service_contact(None)}
     try:
         if not backoffice_listens and settings.OSEZ_ADVISORS_EMAIL:
             send_mail(
@@ -357,7 +403,8 @@ def notify_support_request(support_request):
                 [settings.OSEZ_ADVISORS_EMAIL],
             )
         send_mail(
-            _("Nous avons bien reçu votre demande"),
+            _("Nous avons bien reçu votre demande (référence %(reference)s)")
+            % {"reference": support_request.reference},
             render_to_string("portail/emails/confirmation.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [support_request.email],

@@ -23,10 +23,12 @@ urlpatterns = [
     path("fiches/", sheets.sheets, name="sheets"),
     path("fiches/<slug:slug>/", sheets.sheet, name="sheet"),
     path("fiches/<slug:slug>/pieces/<int:pk>/", sheets.sheet_attachment, name="sheet-attachment"),
+    path("fiches/apercu/<int:pk>/", sheets.sheet_preview, name="sheet-preview"),
     path("demande/", support.support_request, name="request"),
     path("demande/envoyee/", support.support_request_done, name="request-done"),
     path("donnees/", pages.data_sources, name="data"),
     path("confidentialite/", pages.privacy, name="privacy"),
+    path("contact/", pages.contact, name="contact"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

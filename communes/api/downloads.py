@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from communes import proximity
 from communes.contacts import website_href
 from communes.indicators import finite
 from communes.models import Commune, CommuneIndicator, Indicator, Layer, Place, Proximity
@@ -78,7 +79,7 @@ def _number(value, digits=6):
     return "" if value is None else round(value, digits)
 
 
-def _note_lines(title, attribution):
+def _note_lines(title, attribution, notes=()):
     now = timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")
     lines = [
         f"{settings.OSEZ_SITE_NAME} — {title}",
@@ -96,14 +97,15 @@ def _note_lines(title, attribution):
             lines.append(
                 f"ATTENTION : les données de « {a['name']} » sont fictives (démonstration), pas réelles"
             )
+    lines.extend(str(n) for n in notes)
     # A separator inside a note would split it into columns in a spreadsheet.
     return ["# " + line.replace(";", ",").replace("\n", " ") + "\r\n" for line in lines]
 
 
-def _csv_stream(title, attribution, header, rows):
+def _csv_stream(title, attribution, header, rows, notes=()):
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
     yield BOM
-    yield from _note_lines(title, attribution)
+    yield from _note_lines(title, attribution, notes)
     yield writer.writerow(header)
     for row in rows:
         yield writer.writerow([_safe(v) for v in row])
@@ -260,7 +262,12 @@ def communes_csv():
         if chunk:
             yield from _commune_rows(chunk, layers)
 
-    return buffered(_csv_stream("Communes et équipements", attribution, header, rows()))
+    notes = (
+        "Cases vides d'une couche : pas de données publiées pour le département de la commune (jamais 0)",
+        "Distances à vol d'oiseau depuis le centre de la commune, arrondies à 100 m ; "
+        + str(proximity.RULE_TEXT),
+    )
+    return buffered(_csv_stream("Communes et équipements", attribution, header, rows(), notes))
 
 
 def _commune_rows(communes, layers):

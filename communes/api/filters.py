@@ -82,9 +82,22 @@ class BBoxFilter(filters.Filter):
         )
 
 
+def _bounded_query(value):
+    """At most communes.search's bounds of characters and words: a 400 that says so, never a 500."""
+    from django.core.exceptions import ValidationError
+
+    from communes.search import QueryTooLong, check_query
+
+    try:
+        check_query(value)
+    except QueryTooLong as exc:
+        raise ValidationError(str(exc)) from exc
+
+
 class CommuneFilter(filters.FilterSet):
     q = filters.CharFilter(
         method="filter_q",
+        validators=[_bounded_query],
         label=_("Nom de la commune (accents, tirets et « St » ignorés) ou code postal"),
     )
     departement = filters.ModelChoiceFilter(

@@ -82,11 +82,19 @@ class NearestSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     commune = serializers.CharField(allow_null=True, help_text="Code INSEE de la commune du lieu")
-    distance_km = serializers.FloatField(help_text="Depuis le centre de la commune")
+    address = serializers.CharField(allow_blank=True, help_text="Adresse publiée par la source, sinon vide")
+    phone = serializers.CharField(allow_blank=True, help_text="Téléphone publié par la source, sinon vide")
+    website = serializers.CharField(allow_blank=True, help_text="Adresse web (http ou https), sinon vide")
+    distance_km = serializers.FloatField(
+        help_text="À vol d'oiseau depuis le centre de la commune, arrondie à 100 m (un lieu d'une autre commune "
+        "compte dans un rayon quand cette distance arrondie ne le dépasse pas) ; 0 quand le lieu est dans la "
+        "commune : un lieu de la commune compte dans tous les rayons, même sans position connue"
+    )
 
 
 class LayerSummarySerializer(serializers.Serializer):
-    """A layer seen from one commune (communes.Proximity); counts are null until computed."""
+    """A layer seen from one commune (communes.Proximity); counts are null where the layer publishes nothing
+    for the commune's territory ("pas de données"), never 0."""
 
     layer = serializers.CharField()
     name = serializers.CharField()
@@ -216,6 +224,9 @@ class CommuneDetailSerializer(CommuneSerializer):
                         "id": p.nearest.pk,
                         "name": p.nearest.name,
                         "commune": p.nearest.commune_id,
+                        "address": p.nearest.address,
+                        "phone": p.nearest.phone,
+                        "website": website_href(p.nearest.website),
                         "distance_km": round(p.nearest_km, 3),
                     }
                 summary.update(

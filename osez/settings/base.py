@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "osez.context_processors.site",
                 "portail.context_processors.territory",
+                "portail.context_processors.service_contact",
             ],
         },
     },
@@ -147,6 +148,24 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Osez <ne-pas-repondre@osez.localhost>")
 OSEZ_ADVISORS_EMAIL = env.str("OSEZ_ADVISORS_EMAIL", default="accueil@osez.localhost")
+# The welcome service's public face (footer, /contact/, confirmation and sheets). The defaults are
+# DEMONSTRATION values, fictional (a phone number of the range reserved for fiction, a .example address):
+# production sets the real ones.
+OSEZ_SERVICE_PHONE = env.str("OSEZ_SERVICE_PHONE", default="03 53 01 99 00")
+OSEZ_SERVICE_EMAIL = env.str("OSEZ_SERVICE_EMAIL", default="accueil@osez-aube.example")
+OSEZ_SERVICE_ADDRESS = env.str(
+    "OSEZ_SERVICE_ADDRESS",
+    default="Service d'accueil des nouveaux habitants, 1 rue de l'Exemple, 10000 Troyes",
+)
+OSEZ_SERVICE_HOURS = env.str(
+    "OSEZ_SERVICE_HOURS", default="du lundi au vendredi, de 9 h à 12 h 30 et de 14 h à 17 h"
+)
+# True while the four values above are the fictional defaults: the pages then say so.
+OSEZ_SERVICE_IS_DEMO = not any(
+    env.str(name, default="") for name in ("OSEZ_SERVICE_PHONE", "OSEZ_SERVICE_EMAIL", "OSEZ_SERVICE_ADDRESS")
+)
+# Working days within which an advisor contacts a family after its request (confirmation page and e-mail).
+OSEZ_SERVICE_RESPONSE_DAYS = env.int("OSEZ_SERVICE_RESPONSE_DAYS", default=3)
 # The site's address as staff reach it, for the links in e-mails (no trailing slash).
 OSEZ_BASE_URL = env.str("OSEZ_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # First-year follow-up: milestones created on arrival, in days after the arrival date (2 weeks, 1, 3, 6, 12 months).

@@ -41,6 +41,14 @@ def km(value):
 
 
 @register.filter
+def distance(value):
+    """A proximity distance as stored and counted (communes.proximity): 10.4 → "10,4 km", None → "—"."""
+    if value is None:
+        return "—"
+    return _("%(km)s km") % {"km": number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)}
+
+
+@register.filter
 def decimal1(value):
     if value is None:
         return "—"

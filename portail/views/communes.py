@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -11,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from communes import search
 from communes.models import Commune
 from communes.text import fold
 from osez.cache import cached_public
@@ -32,6 +31,12 @@ def home(request):
 @require_GET
 def directory(request):
     form = DirectoryForm(request.GET or None)
+    # "troyes" alone: straight to Troyes' page (a typo or several answers list them instead).
+    only_q = set(request.GET) == {"q"}
+    if only_q and form.is_valid() and form.cleaned_data.get("q"):
+        commune = search.unambiguous(form.cleaned_data["q"])
+        if commune is not None:
+            return redirect(commune.get_absolute_url())
     queryset = form.filter(Commune.objects.active().select_related("epci"))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -39,45 +44,51 @@ def directory(request):
     return render(
         request,
         "portail/directory.html",
-        {"form": form, "page": page, "query": query.urlencode(), "searched": bool(request.GET.get("q"))},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "searched": bool(request.GET.get("q")),
+            "corrected": form.corrected,
+        },
     )
 
 
-def _not_found(request, text):
+def _not_found(request, text, message=""):
     """A 404 that helps: the search field, and the communes whose names look like what was asked."""
-    folded = fold(text)
     suggestions = []
-    if folded and not folded.replace(" ", "").isdigit():
-        suggestions = list(Commune.objects.active().search(folded)[:SUGGESTIONS])
-        if len(suggestions) < SUGGESTIONS:
-            candidates = Commune.objects.active()
-            if candidates.count() > 5000:
-                # Nationally, compare only names sharing a piece of the longest word asked: difflib
-                # over 35,000 names would cost every mistyped address a second of CPU.
-                candidates = candidates.filter(search_text__contains=max(folded.split(), key=len)[:3])
-            names = {fold(name): code for code, name in candidates.values_list("code_insee", "name")}
-            close = difflib.get_close_matches(folded, names.keys(), n=SUGGESTIONS, cutoff=0.6)
-            extra = Commune.objects.filter(pk__in=[names[n] for n in close]).exclude(
-                pk__in=[c.pk for c in suggestions]
-            )
-            suggestions += sorted(extra, key=lambda c: close.index(fold(c.name)))
-    elif folded:
-        # A mistyped code: the communes whose code differs by the last digits.
-        suggestions = list(Commune.objects.active().filter(code_insee__startswith=folded[:4])[:SUGGESTIONS])
+    if not message:
+        try:
+            suggestions = [m.entry for m in search.search(text.replace("-", " "), limit=SUGGESTIONS)]
+        except search.QueryTooLong as exc:
+            message = str(exc)
     return render(
         request,
         "portail/commune_not_found.html",
-        {"asked": text, "suggestions": suggestions[:SUGGESTIONS], "query": text.replace("-", " ")},
+        {
+            "asked": text[: search.MAX_QUERY_CHARS],
+            "too_long": len(text) > search.MAX_QUERY_CHARS,
+            "message": message,
+            "suggestions": suggestions,
+            "query": text.replace("-", " ")[: search.MAX_QUERY_CHARS],
+        },
         status=404,
     )
 
 
 def detail_code(request, code):
-    """``/communes/<code>/``: redirects to the slugged address; a name typed instead of a code is searched."""
+    """``/communes/<code>/``: redirects to the slugged address; a name typed instead of a code is understood
+    (``/communes/troyes/`` → Troyes) or answered with the communes it looks like."""
     commune = Commune.objects.active().filter(pk=code.upper()).only("code_insee", "slug").first()
-    if commune is None:
-        return _not_found(request, code)
-    return redirect(commune, permanent=True)
+    if commune is not None:
+        return redirect(commune, permanent=True)
+    try:
+        found = search.unambiguous(code.replace("-", " "))
+    except search.QueryTooLong as exc:
+        return _not_found(request, code, message=str(exc))
+    if found is not None:
+        return redirect(found.get_absolute_url())
+    return _not_found(request, code)
 
 
 @cached_public(prefix="commune")
@@ -95,30 +106,30 @@ def detail(request, code, slug):
 @cached_public(prefix="suggestions")
 @require_GET
 def suggestions(request):
-    """JSON suggestions while typing in a search field (names first, then postcodes)."""
-    query = request.GET.get("q", "")[:100]
-    results = []
-    if len(fold(query)) >= 2:
-        communes = list(
-            Commune.objects.active()
-            .search(query)
-            .only("code_insee", "name", "slug", "postcodes")
-            .order_by("name")[:200]
-        )
-        folded = fold(query)
-        # Names that start with what was typed come first ("troyes" before "saint-julien-les-troyes").
-        communes.sort(key=lambda c: (not fold(c.name).startswith(folded), c.name))
-        results = [
+    """JSON suggestions while typing in a search field: exact names, then prefixes, words, look-alikes
+    (typos), or postcodes and codes INSEE (communes.search). The back-office's combobox reads it too."""
+    raw = request.GET.get("q", "")
+    query = raw[: search.MAX_QUERY_CHARS]
+    results, message = [], ""
+    try:
+        matches = search.search(raw, limit=SUGGESTIONS) if len(fold(raw[:200])) >= 2 else []
+    except search.QueryTooLong as exc:
+        matches, message = [], str(exc)
+    for m in matches:
+        e = m.entry
+        results.append(
             {
-                "code": c.code_insee,
-                "name": c.name,
-                "postcodes": c.postcodes,
-                "label": f"{c.name} ({', '.join(c.postcodes)})" if c.postcodes else c.name,
-                "url": c.get_absolute_url(),
+                "code": e.code,
+                "name": e.name,
+                "postcodes": list(e.postcodes),
+                "label": search.label(e) if e.postcodes else e.name,
+                "url": e.get_absolute_url(),
             }
-            for c in communes[:SUGGESTIONS]
-        ]
-    response = JsonResponse({"query": query, "results": results})
+        )
+    body = {"query": query, "results": results}
+    if message:
+        body["message"] = message
+    response = JsonResponse(body)
     response["Cache-Control"] = "public, max-age=300"
     return response
 

@@ -61,3 +61,9 @@ def privacy(request):
 @cached_public(prefix="static")
 def accessibility(request):
     return render(request, "portail/accessibilite.html", {"advisors_email": settings.OSEZ_ADVISORS_EMAIL})
+
+
+@cached_public(prefix="static")
+def contact(request):
+    """The welcome service's phone, postal address, hours and e-mail (settings, via the context processor)."""
+    return render(request, "portail/contact.html")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import markdown
 import nh3
+from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -34,6 +35,16 @@ def render_markdown(text):
 def sheet(request, slug):
     sheet = get_object_or_404(Sheet.objects.published().prefetch_related("attachments"), slug=slug)
     return render(request, "portail/sheet.html", {"sheet": sheet, "body": render_markdown(sheet.body)})
+
+
+@permission_required("portail.change_sheet")
+def sheet_preview(request, pk):
+    """Staff see a sheet as it will read, published or not, before or after saving it (never cached)."""
+    sheet = get_object_or_404(Sheet.objects.prefetch_related("attachments"), pk=pk)
+    body = render_markdown(request.POST.get("body", sheet.body) if request.method == "POST" else sheet.body)
+    response = render(request, "portail/sheet.html", {"sheet": sheet, "body": body, "preview": True})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def sheet_attachment(request, slug, pk):

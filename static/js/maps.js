@@ -65,8 +65,10 @@
   function communeMap(container) {
     var data = readJSON(container.dataset.geojson);
     var map = createMap(container);
-    var layerNames = {}, layerThemes = {};
-    data.layers.forEach(function (l) { layerNames[l.slug] = l.name; layerThemes[l.slug] = l.theme; });
+    var layerNames = {}, layerThemes = {}, layerSymbols = {};
+    data.layers.forEach(function (l) {
+      layerNames[l.slug] = l.name; layerThemes[l.slug] = l.theme; layerSymbols[l.slug] = l.symbol || "";
+    });
     var groups = {};
     var contour = null;
     data.features.features.forEach(function (feature) {
@@ -78,8 +80,13 @@
       var slug = props.layer;
       if (!groups[slug]) groups[slug] = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
       var c = feature.geometry.coordinates;
-      // One colour per theme, the same as the swatches beside the layer checkboxes.
-      var icon = L.divIcon({ className: "place-marker theme-" + (layerThemes[slug] || "autre"), iconSize: [16, 16] });
+      // One colour per theme and one symbol per layer, the same as in the legend beside each checkbox:
+      // the symbol tells layers apart without colour.
+      var icon = L.divIcon({
+        className: "place-marker symbol theme-" + (layerThemes[slug] || "autre") + (props.outside ? " is-outside" : ""),
+        html: "<span>" + (layerSymbols[slug] || "").replace(/[<>&"]/g, "") + "</span>",
+        iconSize: [28, 22]
+      });
       var m = L.marker([c[1], c[0]], { icon: icon, title: props.name + " — " + (layerNames[slug] || slug), keyboard: false });
       var content = popupContent(props.name, null, (layerNames[slug] || slug) + (props.outside ? " (" + (container.dataset.labelOutside || "") + ")" : ""));
       props.label_phone = container.dataset.labelPhone || "";
@@ -89,6 +96,20 @@
     });
 
     var visible = {};
+    // The view holds the commune and every place of the ticked layers, the nearest ones outside included:
+    // what the page promises ("le plus proche à 32 km") is on screen.
+    function fit() {
+      var bounds = contour ? L.latLngBounds(contour.getBounds().getSouthWest(), contour.getBounds().getNorthEast()) : null;
+      Object.keys(groups).forEach(function (slug) {
+        if (!visible[slug]) return;
+        groups[slug].getLayers().forEach(function (m) {
+          if (bounds) bounds.extend(m.getLatLng()); else bounds = L.latLngBounds(m.getLatLng(), m.getLatLng());
+        });
+      });
+      if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 });
+      else if (data.centre) map.setView(data.centre, 13);
+      container.dataset.fitted = bounds ? bounds.toBBoxString() : "";
+    }
     function update() {
       var count = 0;
       Object.keys(groups).forEach(function (slug) {
@@ -96,6 +117,7 @@
         else map.removeLayer(groups[slug]);
       });
       container.dataset.visiblePlaces = String(count);
+      fit();
     }
 
     var fieldset = document.getElementById(container.dataset.controls);
@@ -109,8 +131,6 @@
       Object.keys(groups).forEach(function (slug) { visible[slug] = true; });
     }
     update();
-    if (contour) map.fitBounds(contour.getBounds(), { padding: [10, 10] });
-    else if (data.centre) map.setView(data.centre, 13);
   }
 
   function territoryMap(container) {

@@ -35,7 +35,7 @@
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         li.textContent = r.label;
-        li.addEventListener("mousedown", function (e) { e.preventDefault(); window.location.href = r.url; });
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(r); });
         list.appendChild(li);
       });
       var open = results.length > 0;
@@ -45,6 +45,18 @@
         // Translated sentences come from the template (data-label-*); "{n}" stands for the count.
         var text = !open ? input.dataset.labelNone : results.length > 1 ? input.dataset.labelMany : input.dataset.labelOne;
         status.textContent = (text || "").replace("{n}", String(results.length));
+      }
+    }
+
+    // A search box opens the commune's page; a form field (data-suggest-fill) takes "Name (code INSEE)",
+    // which the server reads without doubt.
+    function choose(r) {
+      if (input.dataset.suggestFill) {
+        input.value = r.name + " (" + r.code + ")";
+        lastQuery = input.value.trim();
+        close();
+      } else {
+        window.location.href = r.url;
       }
     }
 
@@ -68,7 +80,7 @@
       if (e.key === "ArrowDown") { e.preventDefault(); highlight((active + 1) % items.length); }
       else if (e.key === "ArrowUp") { e.preventDefault(); highlight(active <= 0 ? items.length - 1 : active - 1); }
       else if (e.key === "Escape") { close(); }
-      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); window.location.href = items[active].url; }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(items[active]); }
     });
     input.addEventListener("blur", function () { setTimeout(close, 100); });
   }

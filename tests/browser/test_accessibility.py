@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser]
 
 PAGES = {
     "accueil": "/",
-    "annuaire": "/communes/?q=troyes",
+    "annuaire": "/communes/?q=troy",
     "commune": "/communes/10081-la-chapelle-saint-luc/",
     "résultats du trouveur": "/trouver/?work_1=Troyes&km_1=30&ages=4%2C+9&gp_km=10",
     "trouveur avec erreurs": "/trouver/?ages=quatre",

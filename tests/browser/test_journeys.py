@@ -43,7 +43,7 @@ def test_search_without_javascript_reaches_the_commune(chromium, live_server, si
     page.goto(live_server.url + "/")
     page.get_by_role("combobox", name="Rechercher une commune par son nom ou son code postal").fill("10600")
     page.get_by_role("button", name="Rechercher").click()
-    page.get_by_role("link", name="La Chapelle-Saint-Luc").click()
+    # A postcode of one commune goes straight to its page.
     assert page.get_by_role("heading", level=1).inner_text() == "La Chapelle-Saint-Luc"
     # The places are there in text even with no map.
     assert page.get_by_text("École maternelle Jules Ferry (fictif)", exact=True).is_visible()
@@ -58,7 +58,7 @@ def test_finder_then_results_then_comparison(page, site):
     page.get_by_role("button", name="Voir les communes").click()
 
     assert "work_1=Troyes" in page.url  # a shareable address
-    status = page.locator("#results-title + p")
+    status = page.locator("#results-title ~ p[role=status]")
     assert status.inner_text() == "2 communes répondent à tous vos critères."
     first = page.locator(".result-list > li").first
     assert "École maternelle et élémentaire, médecin sur place" in first.inner_text()
@@ -74,7 +74,7 @@ def test_asking_for_support(page, site):
     page.goto(page.base + "/communes/10081-la-chapelle-saint-luc/")
     page.get_by_role("link", name="Demander un accompagnement").last.click()
     page.wait_for_url("**/demande/**")
-    assert page.get_by_label("Communes envisagées").input_value() == "10081"
+    assert page.get_by_label("Communes envisagées").input_value() == "La Chapelle-Saint-Luc"
 
     page.get_by_label("Prénom").fill("Camille")
     page.get_by_label("Nom", exact=True).fill("Exemple")
@@ -91,10 +91,12 @@ def test_asking_for_support(page, site):
     assert SupportRequest.objects.count() == 0
 
     page.get_by_label("Adresse électronique").fill("camille@exemple.fr")
+    page.get_by_label("Par courriel").check()  # no phone given: be written to rather than called
     page.get_by_label("J'accepte que l'équipe d'accueil").check()
     page.get_by_role("button", name="Envoyer ma demande").click()
-    page.wait_for_url("**/demande/envoyee/")
+    page.wait_for_url("**/demande/envoyee/**")
     assert page.get_by_role("heading", level=1).inner_text() == "Votre demande est bien envoyée"
     saved = SupportRequest.objects.get()
+    assert saved.reference in page.locator(".reference").inner_text()
     assert saved.email == "camille@exemple.fr"
     assert [c.code_insee for c in saved.communes_considered.all()] == ["10081"]

@@ -211,7 +211,7 @@ def test_an_approximate_nearest_place_says_so_and_is_not_drawn(client, territory
     html = text(page(client, territory["chapelle"]))
     row = re.search(r"<th scope=\"row\">Collèges</th>(.*?)</tr>", html, re.S)[1]
     assert (
-        'collège de Troyes (fictif) (Troyes), à 3 km <span class="position-note">(position approximative)'
+        'collège de Troyes (fictif) (Troyes), à 2,6 km <span class="position-note">(position approximative)'
         in row
     )
     assert "collège de Troyes (fictif)" not in map_places(html)

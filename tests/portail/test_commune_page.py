@@ -54,7 +54,7 @@ def test_each_layer_shows_counts_nearest_and_its_source_with_date(client, territ
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     assert cells[0] == "0"  # none in the commune
     assert cells[1:4] == ["1", "1", "1"]  # within 5/10/20 km
-    assert "collège de Troyes (fictif) (Troyes), à 3 km" in cells[4]
+    assert "collège de Troyes (fictif) (Troyes), à 2,6 km" in cells[4]  # as counted: one decimal
     date = timezone.localtime(territory["source"].last_success_at)  # shown in Paris time
     assert "Base permanente des équipements" in cells[5]
     assert f"mise à jour le {date.day}" in cells[5]
@@ -76,7 +76,7 @@ def test_places_are_listed_in_text_and_in_the_map_data(client, territory):
     assert names["École maternelle Jules Ferry (fictif)"]["layer"] == "ecoles-maternelles"
     # The nearest collège is in Troyes: it is on the map, marked as outside.
     assert names["collège de Troyes (fictif)"]["outside"] is True
-    assert {"slug": "colleges", "name": "Collèges", "theme": "ecole"} in data["layers"]
+    assert {"slug": "colleges", "name": "Collèges", "theme": "ecole", "symbol": "Co"} in data["layers"]
 
 
 def test_no_inline_script(client, territory):

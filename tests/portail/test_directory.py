@@ -11,13 +11,26 @@ def names(response):
     return [c.name for c in response.context["page"].object_list]
 
 
-@pytest.mark.parametrize("query", ["chapelle st luc", "CHAPELLE-SAINT-LUC", "la chapelle saint luc", "10600"])
-def test_search_by_name_or_postcode(client, territory, query):
+@pytest.mark.parametrize("query", ["chapelle st luc", "CHAPELLE-SAINT-LUC", "luc chapelle", "chapele st luc"])
+def test_search_by_name_words_or_typo_lists_the_commune(client, territory, query):
     assert names(client.get("/communes/", {"q": query})) == ["La Chapelle-Saint-Luc"]
 
 
+@pytest.mark.parametrize("query", ["la chapelle saint luc", "La Chapelle St Luc", "10600"])
+def test_an_unambiguous_name_or_postcode_goes_to_the_commune(client, territory, query):
+    response = client.get("/communes/", {"q": query})
+    assert response.status_code == 302
+    assert response["Location"] == "/communes/10081-la-chapelle-saint-luc/"
+
+
 def test_search_ignores_accents(client, territory):
-    assert names(client.get("/communes/", {"q": "aix villemaur palis"})) == ["Aix-Villemaur-Pâlis"]
+    # With another filter the directory lists rather than redirects.
+    response = client.get("/communes/", {"q": "aix villemaur palis", "sort": "name"})
+    assert names(response) == ["Aix-Villemaur-Pâlis"]
+    assert (
+        client.get("/communes/", {"q": "aix villemaur palis"})["Location"]
+        == "/communes/10003-aix-villemaur-palis/"
+    )
 
 
 def test_filter_by_epci_and_population(client, territory):

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 BANNER = "Données fictives de démonstration."
 PUBLIC_PAGES = [
-    "/", "/communes/", "/communes/?q=troyes", "/communes/10081-la-chapelle-saint-luc/", "/trouver/",
+    "/", "/communes/", "/communes/?q=troy", "/communes/10081-la-chapelle-saint-luc/", "/trouver/",
     "/trouver/?work_1=Troyes&km_1=30", "/comparer/?communes=10387,10081", "/fiches/", "/fiches/fiche-demo/",
     "/demande/", "/donnees/", "/confidentialite/", "/accessibilite/", "/communes/troye/", "/page-inconnue/",
 ]  # fmt: skip

@@ -141,7 +141,9 @@ def test_ambiguous_workplace_lists_the_candidates(client, territory):
     assert response.status_code == 400
     html = response.content.decode()
     assert "Plusieurs communes correspondent" in html
-    assert "Saint-Germain (10340)" in html and "Saint-Germain (10341)" in html
+    # Each candidate is a link that re-runs the search with it, told apart by its postcode.
+    assert "Choisir Saint-Germain (10120)" in html and "Choisir Saint-Germain (10190)" in html
+    assert "work_1=Saint-Germain+%2810341%29" in html
     # Picking one by its code then works.
     assert client.get("/trouver/", {"work_1": "Saint-Germain (10341)"}).status_code == 200
 

@@ -47,8 +47,9 @@ def test_a_valid_request_is_saved_signalled_after_commit_and_mailed(
         # Nothing is announced before the transaction commits.
         assert received == []
     assert callbacks  # the announcement ran as an on-commit callback
-    assert response.status_code == 302 and response["Location"] == "/demande/envoyee/"
+    assert response.status_code == 302 and response["Location"].startswith("/demande/envoyee/?demande=")
     saved = SupportRequest.objects.get()
+    assert saved.contact_preference == "phone"  # a phone given and no preference stated: a call
     assert saved.children == [{"birth_year": 2019}, {"birth_year": 2022}]
     assert saved.needs == ["logement", "ecole"]
     assert saved.consent_text_version == CONSENT_TEXT_VERSION
@@ -61,9 +62,13 @@ def test_a_valid_request_is_saved_signalled_after_commit_and_mailed(
     assert "Camille" not in to_advisors[0].body  # no personal data travels by e-mail to the team
     # The family gets the confirmation, and (from the family space) the link to its space.
     confirmations = [m for m in to_family if "/mon-espace/connexion/" not in m.body]
-    assert len(confirmations) == 1 and "Bonjour Camille" in confirmations[0].body
-    assert len(to_family) == 2
-    assert "Votre demande est bien envoyée" in client.get(response["Location"]).content.decode()
+    assert len(to_family) == 2 and len(confirmations) == 1
+    assert "Bonjour Camille" in confirmations[0].body
+    assert saved.reference in confirmations[0].subject and saved.reference in confirmations[0].body
+    assert "vous appelle au 06 00 00 00 00" in confirmations[0].body
+    done = client.get(response["Location"]).content.decode()
+    assert "Votre demande est bien envoyée" in done and saved.reference in done
+    assert "vous appelle au 06 00 00 00 00" in done
 
 
 def test_without_a_back_office_listener_the_site_mails_the_advisors(
@@ -109,7 +114,7 @@ def test_a_refused_request_keeps_what_was_typed_and_ties_errors_to_fields(client
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("children_birth_years", "deux mille", "n&#x27;est pas une année de naissance"),
+        ("children_birth_years", "deux mille", "n&#x27;est ni un âge ni une année de naissance"),
         ("adults", "0", "Indiquez un nombre d&#x27;adultes entre 1 et 6."),
         ("phone", "appelez-moi", "ne doit contenir que des chiffres"),
         ("arrival_horizon", "demain", "Sélectionnez un choix valide"),
@@ -153,7 +158,7 @@ def test_behind_the_proxy_the_limit_is_per_visitor_not_per_proxy(client, territo
 
 def test_commune_page_prefills_the_communes(client, territory):
     html = client.get("/demande/", {"communes": "10387"}).content.decode()
-    assert 'value="10387"' in html
+    assert 'value="Troyes"' in html  # the name, not the code INSEE
 
 
 def test_form_is_labelled(client, territory):
