@@ -57,7 +57,8 @@ def _finder_map_data(results, criteria):
     return {"points": points, "workplaces": workplaces}
 
 
-@cached_public(prefix="finder")
+# Every field of the form, the indicator criteria it adds at run time included.
+@cached_public(prefix="finder", query=(*FinderForm.base_fields, *finder.FIGURE_FIELDS))
 @require_GET
 def finder_view(request):
     index = finder.get_index()
@@ -79,7 +80,7 @@ def finder_view(request):
     return render(request, "portail/finder.html", context, status=status)
 
 
-@cached_public(prefix="compare")
+@cached_public(prefix="compare", query=("communes",))
 @require_GET
 def compare(request):
     codes = services.parse_codes(request.GET.getlist("communes"))
