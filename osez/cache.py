@@ -282,6 +282,55 @@ def _redis_errors():
     return (redis.exceptions.RedisError, OSError)
 
 
+def read_with_generation(key):
+    """(current generation, stored bytes) in one round trip; (None, None) when a tolerated cache is down.
+
+    For callers outside the page middleware (the API's answers) that store raw bytes with
+    ``store_bytes`` and check the generation themselves.
+    """
+    backend = caches["default"]
+    try:
+        _count, generation, stored = _lookup(backend, key, None, 0)
+    except _redis_errors():
+        if not getattr(backend, "_ignore_exceptions", False):
+            raise
+        return None, None
+    return generation, stored
+
+
+def store_bytes(key, value, timeout):
+    backend = caches["default"]
+    try:
+        _store(backend, key, value, timeout)
+    except _redis_errors():
+        if not getattr(backend, "_ignore_exceptions", False):
+            raise
+
+
+def count_in_window(key, period):
+    """Requests counted under ``key`` in a window of ``period`` seconds, this one included, in one round
+    trip (None when a tolerated cache is down: rather serve than refuse everyone)."""
+    backend = caches["default"]
+    redis = _redis_client(backend)
+    try:
+        if redis is not None:
+            counter = backend.make_key(key)
+            pipe = redis.pipeline(transaction=False)
+            pipe.set(counter, 0, ex=period, nx=True)
+            pipe.incr(counter)
+            return pipe.execute()[1]
+        backend.add(key, 0, period)
+        try:
+            return backend.incr(key)
+        except ValueError:  # the window expired between add() and incr()
+            backend.set(key, 1, period)
+            return 1
+    except _redis_errors():
+        if not getattr(backend, "_ignore_exceptions", False):
+            raise
+        return None
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response, backend=None):
         self.get_response = get_response

@@ -8,6 +8,7 @@ from rest_framework import throttling
 from rest_framework.settings import api_settings
 
 from .audit import client_address
+from .cache import count_in_window
 
 
 class AnonRateThrottle(throttling.AnonRateThrottle):
@@ -33,19 +34,14 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
 
         DRF's sliding window reads, appends to and writes back a list of timestamps on every call; at
         a few hundred requests a minute from one address, pickling that list costs more than the
-        answer itself. One atomic INCR in the shared cache does the same job.
+        answer itself. One atomic INCR in the shared cache does the same job, in one round trip.
         """
         if self.rate is None:
             return True
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        self.cache.add(self.key, 0, self.duration)
-        try:
-            count = self.cache.incr(self.key)
-        except ValueError:  # the window expired between add() and incr()
-            self.cache.set(self.key, 1, self.duration)
-            count = 1
+        count = count_in_window(self.key, self.duration)
         if count is None:  # the shared cache is down: serve rather than refuse everyone
             return True
         return count <= self.num_requests
