@@ -291,6 +291,7 @@ def main():
     wrk = ensure("wrk", "wrk")
     nginx = ensure("nginx", "nginx-light") if args.nginx else None
     work = Path(tempfile.mkdtemp(prefix="osez-load-"))
+    work.chmod(0o755)  # nginx's workers run as another user (nobody) when started by root
     static_root = work / "static"
     env = django_env(args, static_root)
     subprocess.run([str(PY), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
@@ -336,7 +337,7 @@ def main():
             )
             processes.append(proxy)
             port = args.nginx_port
-            wait_for(port, proxy, work / "nginx" / "stderr.log")
+            wait_for(port, proxy, work / "nginx" / "error.log")
         # Follow the commune redirect once to get the canonical page, then warm every path of the mix.
         final = urllib.request.urlopen(
             urllib.request.Request(
