@@ -123,9 +123,17 @@ def add_validators(request, response):
     return response
 
 
-def keep_answer(request, response):
+def keep_answer(request, response, known_params=None):
+    """Store a computed answer, unless its URL carries a parameter the view does not know.
+
+    The entry's key is the whole URL: without this check ``?x=<random>`` would store one copy per
+    value. An unknown parameter changes nothing in the answer, so such a request is simply answered
+    without being stored (``known_params=None``: no check).
+    """
     etag, _last_modified = getattr(request, "osez_validators", (None, None))
     if etag is None or response.status_code != 200 or response.streaming:
+        return
+    if known_params is not None and not set(request.GET) <= known_params:
         return
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
@@ -150,9 +158,22 @@ class ConditionalMixin:
             # DRF looks the handler up after initial(): answer with the shortcut instead.
             setattr(self, request.method.lower(), lambda *a, **kw: self.shortcut)
 
+    def known_query_params(self):
+        """The parameters this view reads: its filters and its paginator's (a view reading others by
+        hand names them in ``extra_query_params``); an answer to any other is not stored."""
+        known = set(getattr(self, "extra_query_params", ()))
+        filterset = getattr(self, "filterset_class", None)
+        if filterset is not None:
+            known |= set(filterset.base_filters)
+        paginator = getattr(self, "paginator", None)
+        for attribute in ("page_query_param", "page_size_query_param"):
+            if getattr(paginator, attribute, None):
+                known.add(getattr(paginator, attribute))
+        return known
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if self.shortcut is None:
             add_validators(request._request, response)
-            keep_answer(request._request, response)
+            keep_answer(request._request, response, self.known_query_params())
         return response

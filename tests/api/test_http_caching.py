@@ -142,3 +142,16 @@ def test_a_cached_answer_costs_the_version_query_the_throttle_and_one_cache_read
     assert round_trips == [["SET", "INCRBY"], ["MGET"]], (
         "the throttle's counter, then the generation and the entry"
     )
+
+
+def test_unknown_parameters_never_multiply_stored_answers(client, territory):
+    """An API answer is stored under its whole URL: one with a parameter the view does not read is
+    answered (the same answer) but not stored, so ?x=<random> cannot fill the cache."""
+    plain = client.get("/api/v1/communes/10387/").json()
+    for n in range(3):
+        response = client.get(f"/api/v1/communes/10387/?utm_source=probe{n}")
+        assert response.status_code == 200 and response.json() == plain
+        assert "X-Cache" not in client.get(f"/api/v1/communes/10387/?utm_source=probe{n}")
+    # Parameters the view declares (its filters, its pages) are stored as before.
+    client.get("/api/v1/places/?commune=10033&page=1")
+    assert client.get("/api/v1/places/?commune=10033&page=1")["X-Cache"] == "HIT"
