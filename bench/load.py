@@ -2,19 +2,26 @@
 """Load test of the public site: a realistic mix of pages and API calls against gunicorn, on loopback.
 
     .venv/bin/python bench/load.py [--database-url URL] [--redis-url URL] [--duration 60] [--connections 50]
+                                   [--runs 3] [--nginx] [--max-requests N]
 
 Starts gunicorn with the production settings (and gunicorn.conf.py) on 127.0.0.1, warms the cache,
-then runs wrk (installed from Debian's packages if missing) three times:
+then runs wrk (installed from Debian's packages if missing):
   1. a static file (the server's ceiling),
-  2. one cached commune page (to compare with the ceiling),
-  3. the public mix for --duration seconds with --connections clients: home, directory search,
-     commune pages, finder, comparison, API commune detail and places GeoJSON.
-It prints requests/s, errors and latency percentiles of each, and the commune/static ratio. The
-database must already hold the data (see README "Benchmarks": `bench/bench_import.py` loads it).
-Every request goes to 127.0.0.1 only; every run is bounded in time.
+  2. one cached commune page,
+  3. one cached API commune detail,
+  4. the public mix for --duration seconds with --connections clients (--runs times in a row): home,
+     directory search (typos included), commune pages, finder (with indicator criteria), comparison,
+     API commune detail and places GeoJSON.
+For each it prints requests/s, errors by kind (connect, read, write, timeout, non-2xx/3xx) and p50/p95/p99,
+the ratios of the cached page and the API detail to the static file, and how many gunicorn workers were
+started or stopped during the run (read from gunicorn's own log). With --nginx the same runs go through
+nginx (deploy/nginx/osez-proxy.conf, Debian's nginx-light) in front of the same gunicorn.
+The database must already hold the data (see README "Benchmarks"). Every request goes to 127.0.0.1
+only; every run is bounded in time.
 """
 
 import argparse
+import json
 import os
 import random
 import re
@@ -31,36 +38,71 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 
-LUA_MIX = r"""
+# Percentiles printed by the script itself: wrk's --latency table has no 95th.
+DONE = r"""
+done = function(summary, latency, requests)
+  io.write(string.format("PCT_US %d %d %d\n", latency:percentile(50.0), latency:percentile(95.0),
+    latency:percentile(99.0)))
+end
+"""
+
+LUA_MIX = (
+    r"""
 local paths = {}
 for line in io.lines(os.getenv("OSEZ_LOAD_PATHS")) do paths[#paths + 1] = line end
-local counter = 0
 request = function()
-  counter = counter + 1
   local path = paths[math.random(#paths)]
   return wrk.format("GET", path, {["Host"] = "127.0.0.1", ["X-Forwarded-Proto"] = "https"})
 end
-done = function(summary, latency, requests)
-  io.write(string.format("P95_US %d\n", latency:percentile(95.0)))
-end
 """
+    + DONE
+)
 
-LUA_ONE = r"""
+LUA_ONE = (
+    r"""
 request = function()
   return wrk.format("GET", os.getenv("OSEZ_LOAD_PATH"), {["Host"] = "127.0.0.1", ["X-Forwarded-Proto"] = "https"})
 end
-done = function(summary, latency, requests)
-  io.write(string.format("P95_US %d\n", latency:percentile(95.0)))
-end
+"""
+    + DONE
+)
+
+# The bench's nginx: the production proxy rules (deploy/nginx/osez-proxy.conf) on a plain-HTTP loopback
+# port, static files from the collected folder, no per-address limit (every wrk client is 127.0.0.1).
+NGINX_CONF = """
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  include /etc/nginx/mime.types;
+  access_log off;
+  client_body_temp_path {tmp}/body;
+  proxy_temp_path {tmp}/proxy;
+  fastcgi_temp_path {tmp}/fastcgi;
+  uwsgi_temp_path {tmp}/uwsgi;
+  scgi_temp_path {tmp}/scgi;
+  proxy_cache_path {tmp}/cache levels=1:2 keys_zone=osez_pages:10m max_size=256m inactive=10m use_temp_path=off;
+  upstream osez_app {{ server 127.0.0.1:{app_port}; keepalive 32; }}
+  server {{
+    listen 127.0.0.1:{port};
+    location /static/ {{
+      alias {static}/;
+      gzip_static on;
+      add_header Cache-Control "public, max-age=31536000, immutable";
+    }}
+    include {root}/deploy/nginx/osez-proxy.conf;
+  }}
+}}
 """
 
 
-def ensure_wrk():
-    if shutil.which("wrk"):
-        return shutil.which("wrk")
-    print("Installing wrk from Debian's packages…", flush=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
-    return shutil.which("wrk")
+def ensure(binary, package):
+    if shutil.which(binary) or Path(f"/usr/sbin/{binary}").exists():
+        return shutil.which(binary) or f"/usr/sbin/{binary}"
+    print(f"Installing {package} from Debian's packages…", flush=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, stdout=subprocess.DEVNULL)
+    return shutil.which(binary) or f"/usr/sbin/{binary}"
 
 
 def django_env(args, static_root):
@@ -75,9 +117,15 @@ def django_env(args, static_root):
         LOG_LEVEL="WARNING",
         OSEZ_STATIC_ROOT=str(static_root),
         AXES_ENABLED="false",
-        OSEZ_API_ANON_RATE="1000000/minute",
-        OSEZ_RATELIMIT_ENABLED="false",
+        # Every wrk client is 127.0.0.1: the limits stay on (their counters are part of the cost
+        # measured) with rates no run can reach.
+        OSEZ_API_ANON_RATE="100000000/minute",
+        OSEZ_PUBLIC_PAGE_RATE="100000000/m",
+        OSEZ_PROXY_COUNT="1" if args.nginx else "0",
+        GUNICORN_LOG_LEVEL="info",
     )
+    if args.max_requests is not None:
+        env["GUNICORN_MAX_REQUESTS"] = str(args.max_requests)
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
     if args.redis_url:
@@ -88,25 +136,27 @@ def django_env(args, static_root):
 
 
 def sample_paths(env, count=400):
-    """Pick real communes, layers and search terms from the database the server will use."""
+    """Pick real communes, layers, search terms and finder criteria from the database the server uses."""
     code = r"""
 import random, json
 from communes.models import Commune, Layer
+from portail import finder
 codes = list(Commune.objects.values_list("code_insee", "name", "slug")[:200000])
 random.seed(7)
 pick = random.sample(codes, min(len(codes), 300))
 layers = list(Layer.objects.filter(is_territory=False).values_list("slug", flat=True))
-print(json.dumps({"communes": pick, "layers": layers}))
+figures = {name: [c.key for c in criteria]
+           for name, criteria in finder.available_figure_fields(finder.get_index()).items()}
+print(json.dumps({"communes": pick, "layers": layers, "figures": figures}))
 """
     out = subprocess.run(
         [str(PY), "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if out.returncode != 0:
         sys.exit("Could not read communes from the database:\n" + out.stderr[-2000:])
-    import json
-
     data = json.loads(out.stdout.strip().splitlines()[-1])
     communes, layers = data["communes"], data["layers"] or ["medecins-generalistes"]
+    figures = data["figures"]
     if not communes:
         sys.exit("The database holds no commune: load data first (see README, Benchmarks).")
     rng = random.Random(11)
@@ -116,14 +166,25 @@ print(json.dumps({"communes": pick, "layers": layers}))
         code, name, slug = rng.choice(communes)
         if roll < 0.10:
             paths.append("/")
-        elif roll < 0.25:
+        elif roll < 0.20:
             term = urllib.request.quote(name.split("-")[0][:6])
             paths.append(f"/communes/?q={term}")
-        elif roll < 0.60:
+        elif roll < 0.25:
+            # A typo: two letters swapped (the typo-tolerant search of the open issues).
+            word = name.split("-")[0][:8].lower()
+            if len(word) > 3:
+                i = rng.randrange(1, len(word) - 2)
+                word = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            paths.append(f"/communes/?q={urllib.request.quote(word)}")
+        elif roll < 0.58:
             paths.append(f"/communes/{code}-{slug}/")
         elif roll < 0.72:
             work = rng.choice(communes)[0]
-            paths.append(f"/trouver/?work_1={work}&km_1={rng.choice([15, 25, 40])}&ages=4%2C9&gp_km=10")
+            path = f"/trouver/?work_1={work}&km_1={rng.choice([15, 25, 40])}&ages=4%2C9&gp_km=10"
+            if figures and rng.random() < 0.5:  # the finder with more criteria
+                for name in rng.sample(sorted(figures), min(2, len(figures))):
+                    path += f"&{name}={urllib.request.quote(rng.choice(figures[name]))}"
+            paths.append(path)
         elif roll < 0.80:
             other = rng.choice(communes)[0]
             paths.append(f"/comparer/?communes={code},{other}")
@@ -135,51 +196,76 @@ print(json.dumps({"communes": pick, "layers": layers}))
     return paths
 
 
-def run_wrk(wrk, script, env_extra, connections, duration, threads=2):
+def run_wrk(wrk, script, env_extra, port, connections, duration, threads):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(script)
         lua = fh.name
     env = dict(os.environ, **env_extra)
-    cmd = [
-        wrk,
-        "-t",
-        str(threads),
-        "-c",
-        str(connections),
-        "-d",
-        f"{duration}s",
-        "--latency",
-        "--timeout",
-        "10s",
-        "-s",
-        lua,
-        "http://127.0.0.1:{}".format(env_extra["OSEZ_PORT"]),
-    ]
+    cmd = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s"]
+    cmd += ["-s", lua, f"http://127.0.0.1:{port}"]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=duration + 60).stdout
     os.unlink(lua)
     return parse_wrk(out), out
 
 
 def parse_wrk(text):
-    def to_ms(value):
-        number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
-        return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-
-    result = {"rps": 0.0, "errors": 0, "p50": None, "p95": None, "p99": None, "requests": 0}
+    result = {"rps": 0.0, "requests": 0, "p50": None, "p95": None, "p99": None}
+    result.update(dict.fromkeys(("connect", "read", "write", "timeout", "status"), 0))
     if m := re.search(r"Requests/sec:\s+([\d.]+)", text):
         result["rps"] = float(m.group(1))
     if m := re.search(r"(\d+) requests in", text):
         result["requests"] = int(m.group(1))
-    for pct in ("50", "75", "90", "99"):
-        if m := re.search(rf"^\s+{pct}(?:\.000)?%\s+(\S+)", text, re.M):
-            result[f"p{pct}"] = to_ms(m.group(1))
-    if m := re.search(r"P95_US (\d+)", text):
-        result["p95"] = int(m.group(1)) / 1000
+    if m := re.search(r"PCT_US (\d+) (\d+) (\d+)", text):
+        result["p50"], result["p95"], result["p99"] = (int(x) / 1000 for x in m.groups())
     if m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text):
-        result["errors"] += int(m.group(1))
+        result["status"] = int(m.group(1))
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text):
-        result["errors"] += sum(int(x) for x in m.groups())
+        result["connect"], result["read"], result["write"], result["timeout"] = (int(x) for x in m.groups())
+    result["errors"] = sum(result[k] for k in ("connect", "read", "write", "timeout", "status"))
     return result
+
+
+class GunicornLog:
+    """gunicorn's own log, to count the workers it started and stopped during each run."""
+
+    EVENTS = {
+        "booted": "Booting worker",
+        "recycled": "Autorestarting worker",
+        "timed out": "WORKER TIMEOUT",
+        "exited": "Worker exiting",
+    }
+
+    def __init__(self, path):
+        self.path = path
+        self.offset = 0
+
+    def since_last(self):
+        text = self.path.read_text(errors="replace")
+        new, self.offset = text[self.offset :], len(text)
+        return {name: new.count(marker) for name, marker in self.EVENTS.items() if marker in new}
+
+
+def warm(port, paths):
+    for path in paths:
+        try:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
+            )
+            urllib.request.urlopen(request, timeout=30).read()
+        except Exception:  # a 4xx page of the sample is still warm
+            pass
+
+
+def wait_for(port, process, log):
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return
+        except Exception:
+            if process.poll() is not None:
+                break
+            time.sleep(0.2)
+    sys.exit(f"server on port {port} did not start:\n" + log.read_text(errors="replace")[-3000:])
 
 
 def main():
@@ -187,84 +273,136 @@ def main():
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/9"))
     parser.add_argument("--departements", default=os.environ.get("OSEZ_DEPARTEMENTS"))
-    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--duration", type=int, default=60, help="seconds of each mix run")
+    parser.add_argument("--short", type=int, default=15, help="seconds of each single-URL run")
+    parser.add_argument("--runs", type=int, default=1, help="mix runs in a row")
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--max-requests", type=int, help="gunicorn max_requests (default: gunicorn.conf.py's)"
+    )
+    parser.add_argument("--nginx", action="store_true", help="measure through nginx in front of gunicorn")
+    parser.add_argument("--nginx-port", type=int, default=8766)
     args = parser.parse_args()
-    if not 1 <= args.duration <= 600:
-        sys.exit("--duration must be between 1 and 600 seconds")
-    wrk = ensure_wrk()
-    static_root = Path(tempfile.mkdtemp(prefix="osez-static-"))
+    if not 1 <= args.duration <= 600 or not 1 <= args.short <= 600 or not 1 <= args.runs <= 10:
+        sys.exit("--duration and --short must be between 1 and 600 seconds, --runs between 1 and 10")
+    wrk = ensure("wrk", "wrk")
+    nginx = ensure("nginx", "nginx-light") if args.nginx else None
+    work = Path(tempfile.mkdtemp(prefix="osez-load-"))
+    work.chmod(0o755)  # nginx's workers run as another user (nobody) when started by root
+    static_root = work / "static"
     env = django_env(args, static_root)
     subprocess.run([str(PY), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     paths = sample_paths(env)
-    paths_file = static_root / "paths.txt"
+    paths_file = work / "paths.txt"
     paths_file.write_text("\n".join(paths) + "\n")
     commune_path = next(p for p in paths if re.fullmatch(r"/communes/[0-9AB]{5}-[-a-z0-9]+/", p))
+    api_path = next(p for p in paths if p.startswith("/api/v1/communes/"))
     env["GUNICORN_BIND"] = f"127.0.0.1:{args.port}"
     env["GUNICORN_WORKERS"] = str(args.workers)
-    server = subprocess.Popen(
-        [str(GUNICORN), "-c", "gunicorn.conf.py", "osez.wsgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    gunicorn_log = work / "gunicorn.log"
+    processes = []
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=2)
-                break
-            except Exception:
-                time.sleep(0.2)
-        else:
-            sys.exit("gunicorn did not start:\n" + server.stderr.read1().decode()[-3000:])
+        with gunicorn_log.open("w") as log_file:
+            server = subprocess.Popen(
+                [str(GUNICORN), "-c", "gunicorn.conf.py", "osez.wsgi:application"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+                start_new_session=True,
+            )
+        processes.append(server)
+        wait_for(args.port, server, gunicorn_log)
+        port = args.port
+        if nginx:
+            (work / "nginx").mkdir()
+            conf = work / "nginx" / "nginx.conf"
+            conf.write_text(
+                NGINX_CONF.format(
+                    tmp=work / "nginx",
+                    app_port=args.port,
+                    port=args.nginx_port,
+                    static=static_root,
+                    root=ROOT,
+                )
+            )
+            proxy = subprocess.Popen(
+                [nginx, "-c", str(conf), "-g", "daemon off;"],
+                stdout=subprocess.DEVNULL,
+                stderr=(work / "nginx" / "stderr.log").open("w"),
+                start_new_session=True,
+            )
+            processes.append(proxy)
+            port = args.nginx_port
+            wait_for(port, proxy, work / "nginx" / "error.log")
         # Follow the commune redirect once to get the canonical page, then warm every path of the mix.
         final = urllib.request.urlopen(
             urllib.request.Request(
-                f"http://127.0.0.1:{args.port}{commune_path}", headers={"X-Forwarded-Proto": "https"}
+                f"http://127.0.0.1:{port}{commune_path}", headers={"X-Forwarded-Proto": "https"}
             )
         ).geturl()
-        commune_page = final.replace(f"http://127.0.0.1:{args.port}", "")
-        for path in set(paths):
-            try:
-                urllib.request.urlopen(
-                    urllib.request.Request(
-                        f"http://127.0.0.1:{args.port}{path}", headers={"X-Forwarded-Proto": "https"}
-                    ),
-                    timeout=30,
-                ).read()
-            except Exception:
-                pass
-        static_path = "/static/css/osez.css"
-        base = {"OSEZ_PORT": str(args.port)}
-        short = min(args.duration, 15)
-        static, _ = run_wrk(wrk, LUA_ONE, {**base, "OSEZ_LOAD_PATH": static_path}, args.connections, short)
-        commune, _ = run_wrk(wrk, LUA_ONE, {**base, "OSEZ_LOAD_PATH": commune_page}, args.connections, short)
-        mix, mix_raw = run_wrk(
-            wrk, LUA_MIX, {**base, "OSEZ_LOAD_PATHS": str(paths_file)}, args.connections, args.duration
-        )
+        commune_page = final.replace(f"http://127.0.0.1:{port}", "")
+        warm(port, set(paths))
+        log = GunicornLog(gunicorn_log)
+        log.since_last()
+        base = {"OSEZ_PORT": str(port)}
+        one = [
+            ("static file", "/static/css/osez.css"),
+            ("cached commune page", commune_page),
+            ("cached API commune detail", api_path),
+        ]
+        results = []
+        for name, path in one:
+            result, _raw = run_wrk(
+                wrk,
+                LUA_ONE,
+                {**base, "OSEZ_LOAD_PATH": path},
+                port,
+                args.connections,
+                args.short,
+                args.wrk_threads,
+            )
+            results.append((f"{name} ({args.short}s)", result, log.since_last()))
+        for run in range(1, args.runs + 1):
+            result, _raw = run_wrk(
+                wrk,
+                LUA_MIX,
+                {**base, "OSEZ_LOAD_PATHS": str(paths_file)},
+                port,
+                args.connections,
+                args.duration,
+                args.wrk_threads,
+            )
+            results.append((f"public mix {run} ({args.duration}s)", result, log.since_last()))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        shutil.rmtree(static_root, ignore_errors=True)
+        for process in reversed(processes):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
 
-    def line(name, r):
-        return (
-            f"{name:<28} {r['rps']:>9.0f} req/s  errors {r['errors']:>5}  "
-            f"p50 {r['p50'] or 0:>7.1f} ms  p95 {r['p95'] or 0:>7.1f} ms  p99 {r['p99'] or 0:>7.1f} ms"
+    load = os.getloadavg()
+    via = f"nginx on :{args.nginx_port} → " if nginx else ""
+    print(
+        f"Load on 127.0.0.1: {via}gunicorn on :{args.port} ({args.workers} workers × threads of gunicorn.conf.py), "
+        f"{args.connections} connections, wrk {args.wrk_threads} threads; load average at the end "
+        f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
+    )
+    for name, r, events in results:
+        kinds = ", ".join(f"{k} {r[k]}" for k in ("connect", "read", "write", "timeout", "status") if r[k])
+        print(
+            f"{name:<32} {r['rps']:>8.0f} req/s  {r['requests']:>7} requests  errors {r['errors']:>4}"
+            f"{' (' + kinds + ')' if kinds else ''}  p50 {r['p50'] or 0:>6.1f} ms  p95 {r['p95'] or 0:>6.1f} ms  "
+            f"p99 {r['p99'] or 0:>6.1f} ms"
         )
-
-    print(f"Load on 127.0.0.1:{args.port}, {args.connections} connections, gunicorn {args.workers} workers")
-    print(line(f"static file ({short}s)", static))
-    print(line(f"cached commune page ({short}s)", commune))
-    print(line(f"public mix ({args.duration}s)", mix))
-    for detail in re.findall(r"^\s*(Socket errors:.*|Non-2xx or 3xx responses:.*)$", mix_raw, re.M):
-        print(f"  public mix: {detail.strip()}")
-    ratio = commune["rps"] / static["rps"] if static["rps"] else 0
-    print(f"commune page / static ceiling: {ratio:.2f}")
+        if events:
+            print(f"{'':<32} gunicorn workers: " + ", ".join(f"{k} {v}" for k, v in events.items()))
+    static = results[0][1]["rps"]
+    if static:
+        print(f"cached commune page / static file: {results[1][1]['rps'] / static:.2f}")
+        print(f"cached API commune detail / static file: {results[2][1]['rps'] / static:.2f}")
 
 
 if __name__ == "__main__":

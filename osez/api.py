@@ -2,11 +2,12 @@
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, throttling
+from rest_framework import exceptions
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .throttling import AnonRateThrottle  # noqa: F401 - its former home, still imported from here
 
 # One source to credit; kept inline so the pagination schema does not depend on a serializer being used.
 ATTRIBUTION_SCHEMA = {
@@ -84,45 +85,6 @@ class FirstRendererNegotiation(BaseContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
-
-
-class AnonRateThrottle(throttling.AnonRateThrottle):
-    """DRF's anonymous throttle, reading its rate when it runs rather than when the class was defined.
-
-    The stock class copies ``DEFAULT_THROTTLE_RATES`` at import time, so a changed setting (an
-    operator's environment read late, a test lowering the rate) would be ignored.
-    """
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    # Its own key: DRF's stock class (still the default for views that name none) keeps a list there.
-    cache_format = "throttle_%(scope)s_%(ident)s_count"
-
-    def allow_request(self, request, view):
-        """A counter per address and time window, rather than DRF's list of every request's time.
-
-        DRF's sliding window reads, appends to and writes back a list of timestamps on every call; at
-        a few hundred requests a minute from one address, pickling that list costs more than the
-        answer itself. One atomic INCR in the shared cache does the same job.
-        """
-        if self.rate is None:
-            return True
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return True
-        self.cache.add(self.key, 0, self.duration)
-        try:
-            count = self.cache.incr(self.key)
-        except ValueError:  # the window expired between add() and incr()
-            self.cache.set(self.key, 1, self.duration)
-            count = 1
-        if count is None:  # the shared cache is down: serve rather than refuse everyone
-            return True
-        return count <= self.num_requests
-
-    def wait(self):
-        return self.duration
 
 
 def exception_handler(exc, context):

@@ -1,42 +1,68 @@
 """Shared-cache layer for public pages and API responses, invalidated when the data behind them changes.
 
-Every cached entry's key carries a *data generation* number kept in the cache. Publishing anything that
-public pages show (an import, a territory file, a sheet, an annotation) bumps the generation, so every
-older entry is simply never read again and expires on its own: no key scanning, no stale page after a
-refresh.
+A *data generation* number lives in the cache. Publishing anything that public pages show (an import,
+a territory file, a sheet, an annotation) bumps it, so no entry stored before is ever served again: no
+key scanning, no stale page after a refresh.
 
 Two halves, like Django's own UpdateCache/FetchFromCache pair: views opt in with ``@cached_public``
-(which only *marks* a response as shareable), and ``PublicPageCacheMiddleware``, placed right after
-WhiteNoise, serves and stores the entries. Serving that early skips sessions, authentication, CSRF and
-the rest for a page that is the same for every anonymous visitor, and storing on the way out keeps
-the headers every inner middleware added (CSP, frame options). Only requests without a session or
-messages cookie are served from or stored into the cache, and never a response that sets a cookie or
-holds a CSRF token, so one visitor's personalised content can never be served to another.
+(which declares the query parameters the view reads and marks its response as shareable), and
+``PublicPageCacheMiddleware``, placed right after WhiteNoise, serves and stores the entries. Serving
+that early skips sessions, authentication, CSRF and the rest for a page that is the same for every
+anonymous visitor, and storing on the way out keeps the headers every inner middleware added (CSP,
+frame options). Only requests without a session or messages cookie are served from or stored into the
+cache, and never a response that sets a cookie or holds a CSRF token, so one visitor's personalised
+content can never be served to another.
+
+Cost of a cached page: one round trip to Redis. The page's entry is one raw bytes value (the
+generation it was rendered under, its status and headers, then its body: no pickling), read with the
+current generation in a single pipeline that also counts the visitor's requests for the public rate
+limit. An entry whose generation is not the current one is a miss, so a bump is seen at once by every
+worker and process, with nothing remembered per process. Its key does not hold the generation either:
+a new rendering overwrites the old one instead of piling up beside it.
+
+The key keeps only the query parameters the view declared (``query=``), and the view itself is handed
+only those: a campaign tag (``?utm_source=…``) or any unknown parameter can neither multiply entries
+nor change what the view renders.
 """
 
 import hashlib
+import json
 import logging
-from functools import wraps
+import time
+from functools import lru_cache, wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
 
 GENERATION_KEY = "osez:data-generation"
+PAGE_KEY_PREFIX = "osez:page:"
+RATE_KEY_PREFIX = "osez:rate:public:"
 DEFAULT_TIMEOUT = 3600
 BROWSER_MAX_AGE = 300
 MARKER = "_osez_public_cache"
+_REQUIRED = object()
+
+
+def _fresh_generation():
+    """Milliseconds since the epoch: a generation created again (the key was evicted, Redis restarted)
+    is larger than any number handed out before, so an entry stored under an old one never matches."""
+    return int(time.time() * 1000)
 
 
 def data_generation():
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         # add() so that two processes starting together agree on one value.
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY) or 1
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY) or _fresh_generation()
     return generation
 
 
@@ -45,33 +71,56 @@ def bump_data_generation(reason=""):
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # the key was missing (evicted, or the cache restarted)
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
     log.debug("public cache invalidated", extra={"reason": reason})
 
 
-def _anonymous_by_cookies(request):
-    """Decided from cookies alone, before sessions and authentication have run."""
-    if request.method not in ("GET", "HEAD"):
-        return False
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+# --- Which query parameters a cached view reads
 
 
-def page_key(request):
-    raw = f"{request.get_host()}|{request.get_full_path()}"
-    return f"osez:page:{data_generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+def declared_query_string(query_dict, names):
+    """The declared parameters only, in declaration order, every value kept (``?communes=a&communes=b``)."""
+    return urlencode([(name, value) for name in names for value in query_dict.getlist(name)])
 
 
-def cached_public(timeout=DEFAULT_TIMEOUT, prefix="page", max_age=BROWSER_MAX_AGE):
+def keep_declared_query(request, names):
+    """Hand the view only the parameters it declared: what it renders then depends on nothing else.
+
+    Both ``request.GET`` and the query string change, so a template's ``request.get_full_path`` (the
+    finder's "link to these results") cannot copy a campaign tag into a shared page either.
+    """
+    if getattr(request, "_osez_declared_query", None) == names:
+        return
+    kept = declared_query_string(request.GET, names)
+    if kept != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = kept
+        request.GET = QueryDict(kept, encoding=request.encoding)
+    request._osez_declared_query = names
+
+
+def cached_public(*, query=_REQUIRED, prefix="page", timeout=DEFAULT_TIMEOUT, max_age=BROWSER_MAX_AGE):
     """Mark an anonymous view's 200 response as shareable; PublicPageCacheMiddleware stores and serves it.
 
-    ``prefix`` only names the kind of page in logs and tests; every page shares one key space so the
-    middleware can find an entry before knowing which view would answer.
+    ``query`` names every GET parameter the view (its form, its template) reads, ``query=()`` when it
+    reads none. It is required, so forgetting it fails at import time; the view receives only these
+    parameters (others are dropped from ``request.GET`` and the query string), so a view reading an
+    undeclared one sees it empty and its own tests fail. ``prefix`` only names the kind of page in logs
+    and tests; every page shares one key space so the middleware can find an entry before the view runs.
     """
+    if query is _REQUIRED:
+        raise ImproperlyConfigured(
+            "@cached_public needs query=(…): the GET parameters the view reads, or query=() for none."
+        )
+    if isinstance(query, str) or not all(isinstance(name, str) and name for name in query):
+        raise ImproperlyConfigured(
+            f"@cached_public(query=…) takes a tuple of parameter names, not {query!r}."
+        )
+    names = tuple(dict.fromkeys(query))
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            keep_declared_query(request, names)
             response = view(request, *args, **kwargs)
             user = getattr(request, "user", None)
             if (
@@ -86,30 +135,229 @@ def cached_public(timeout=DEFAULT_TIMEOUT, prefix="page", max_age=BROWSER_MAX_AG
                 patch_cache_control(response, public=True, max_age=max_age)
             return response
 
-        wrapped.osez_public_cache = True
+        wrapped.osez_public_cache = names
+        wrapped.osez_public_cache_prefix = prefix
         return wrapped
 
     return decorator
 
 
-def _is_cached_view(request):
-    """Only pages whose view opted in are looked up: the API and staff pages cost no cache round trip."""
+def _anonymous_by_cookies(request):
+    """Decided from cookies alone, before sessions and authentication have run."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _declared_query(request):
+    """The declared parameters of the view that will answer, or None when it is not a cached view
+    (the API and staff pages cost no cache round trip)."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return getattr(match.func, "osez_public_cache", False)
+        return None
+    return getattr(match.func, "osez_public_cache", None)
+
+
+def page_key(request):
+    """Host, path and the declared parameters (``keep_declared_query`` has already run): nothing else."""
+    raw = f"{request.get_host()}|{request.path}|{request.META.get('QUERY_STRING', '')}"
+    return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- Stored form of a page: one bytes value, no pickling
+
+
+def _generation_bytes(value):
+    if value is None:
+        return None
+    return value if isinstance(value, bytes) else str(value).encode()
+
+
+def encode_page(generation, response):
+    head = json.dumps([response.status_code, list(response.items())], separators=(",", ":"))
+    return b"".join((_generation_bytes(generation), b"\n", head.encode(), b"\n", response.content))
+
+
+def decode_page(stored, generation):
+    """The stored response when it was rendered under ``generation``, else None."""
+    if not stored or generation is None:
+        return None
+    stored_generation, head, body = stored.split(b"\n", 2)
+    if stored_generation != _generation_bytes(generation):
+        return None
+    status, headers = json.loads(head)
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+# --- Per-address rate limit on public pages
+
+
+@lru_cache(maxsize=8)
+def _parse_rate(rate):
+    """``"600/m"`` → (600, 60); empty, ``0`` or ``off`` → None (no limit)."""
+    rate = (rate or "").strip().lower()
+    if rate in ("", "0", "off", "none"):
+        return None
+    count, _sep, unit = rate.partition("/")
+    seconds = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
+    try:
+        return int(count), seconds[unit or "m"]
+    except (KeyError, ValueError):
+        raise ImproperlyConfigured(
+            f"OSEZ_PUBLIC_PAGE_RATE={rate!r}: expected a rate like 600/m, or off."
+        ) from None
+
+
+def _rate_key(request, period):
+    from .audit import client_address
+
+    window = int(time.time() // period)
+    return f"{RATE_KEY_PREFIX}{client_address(request) or '-'}:{window}"
+
+
+def too_many_requests(period):
+    text = _("Trop de pages demandées depuis votre connexion. Réessayez dans une minute.")
+    title = _("Trop de demandes")
+    body = (
+        f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+        f"<body><main><h1>{title}</h1><p>{text}</p></main></body></html>"
+    )
+    response = HttpResponse(body, status=429)
+    response["Retry-After"] = str(period)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- One round trip: rate counter, generation and entry
+
+
+def _redis_client(backend):
+    """The raw client of a django-redis cache, or None for any other backend (locmem in development)."""
+    client = getattr(backend, "client", None)
+    return client.get_client(write=True) if hasattr(client, "get_client") else None
+
+
+def _lookup(backend, key, rate_key, period):
+    """(requests counted in this window or None, current generation or None, stored bytes or None)."""
+    redis = _redis_client(backend)
+    generation_key = backend.make_key(GENERATION_KEY)
+    if redis is not None:
+        pipe = redis.pipeline(transaction=False)
+        if rate_key:
+            counter = backend.make_key(rate_key)
+            pipe.incr(counter)
+            pipe.expire(counter, period + 1)
+        pipe.mget(generation_key, backend.make_key(key))
+        results = pipe.execute()
+        generation, stored = results[-1]
+        return (results[0] if rate_key else None), generation, stored
+    count = None
+    if rate_key:
+        backend.add(rate_key, 0, period + 1)
+        try:
+            count = backend.incr(rate_key)
+        except ValueError:
+            count = None
+    found = backend.get_many([GENERATION_KEY, key])
+    return count, found.get(GENERATION_KEY), found.get(key)
+
+
+def _store(backend, key, value, timeout):
+    redis = _redis_client(backend)
+    if redis is not None:
+        redis.set(backend.make_key(key), value, ex=timeout)
+    else:
+        backend.set(key, value, timeout)
+
+
+def _redis_errors():
+    import redis
+
+    return (redis.exceptions.RedisError, OSError)
+
+
+def read_with_generation(key):
+    """(current generation, stored bytes) in one round trip; (None, None) when a tolerated cache is down.
+
+    For callers outside the page middleware (the API's answers) that store raw bytes with
+    ``store_bytes`` and check the generation themselves.
+    """
+    backend = caches["default"]
+    try:
+        _count, generation, stored = _lookup(backend, key, None, 0)
+    except _redis_errors():
+        if not getattr(backend, "_ignore_exceptions", False):
+            raise
+        return None, None
+    return generation, stored
+
+
+def store_bytes(key, value, timeout):
+    backend = caches["default"]
+    try:
+        _store(backend, key, value, timeout)
+    except _redis_errors():
+        if not getattr(backend, "_ignore_exceptions", False):
+            raise
+
+
+def count_in_window(key, period):
+    """Requests counted under ``key`` in a window of ``period`` seconds, this one included, in one round
+    trip (None when a tolerated cache is down: rather serve than refuse everyone)."""
+    backend = caches["default"]
+    redis = _redis_client(backend)
+    try:
+        if redis is not None:
+            counter = backend.make_key(key)
+            pipe = redis.pipeline(transaction=False)
+            pipe.set(counter, 0, ex=period, nx=True)
+            pipe.incr(counter)
+            return pipe.execute()[1]
+        backend.add(key, 0, period)
+        try:
+            return backend.incr(key)
+        except ValueError:  # the window expired between add() and incr()
+            backend.set(key, 1, period)
+            return 1
+    except _redis_errors():
+        if not getattr(backend, "_ignore_exceptions", False):
+            raise
+        return None
 
 
 class PublicPageCacheMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response, backend=None):
         self.get_response = get_response
+        # Tests give two middlewares two cache clients to stand for two worker processes.
+        self.backend = backend
 
     def __call__(self, request):
-        if not _anonymous_by_cookies(request) or not _is_cached_view(request):
+        if not _anonymous_by_cookies(request):
             return self.get_response(request)
+        names = _declared_query(request)
+        if names is None:
+            return self.get_response(request)
+        keep_declared_query(request, names)
+        backend = self.backend or caches["default"]
         key = page_key(request)
-        hit = cache.get(key)
+        rate = _parse_rate(getattr(settings, "OSEZ_PUBLIC_PAGE_RATE", ""))
+        rate_key = _rate_key(request, rate[1]) if rate else None
+        try:
+            count, generation, stored = _lookup(backend, key, rate_key, rate[1] if rate else 0)
+        except _redis_errors():
+            if not getattr(backend, "_ignore_exceptions", False):
+                raise
+            log.warning("public page cache unreachable: serving uncached", exc_info=True)
+            return self.get_response(request)
+        if rate and count is not None and count > rate[0]:
+            return too_many_requests(rate[1])
+        hit = decode_page(stored, generation)
         if hit is not None:
             hit["X-Cache"] = "HIT"
             return hit
@@ -121,6 +369,11 @@ class PublicPageCacheMiddleware:
             response.render()
         if not response.cookies:
             delattr(response, MARKER)
-            cache.set(key, response, marker[0])
+            try:
+                _store(backend, key, encode_page(generation or data_generation(), response), marker[0])
+            except _redis_errors():
+                if not getattr(backend, "_ignore_exceptions", False):
+                    raise
+                log.warning("public page cache unreachable: page not stored", exc_info=True)
         response["X-Cache"] = "MISS"
         return response

@@ -6,14 +6,15 @@ the time of the latest refresh, read from the database, together with the site's
 (osez.cache, bumped on every such edit), is a version of the whole dataset:
 
 - a client that asks again after a refresh-free night gets a 304 without the server doing any work;
-- an answer computed once is kept in the shared cache under that version and served as is to the
-  next client, until a refresh or an edit changes the version.
+- an answer computed once is kept in the shared cache and served as is to the next client, until a
+  refresh or an edit changes the version. The entry is raw bytes (its ETag, content type, body) under
+  a key of its URL, read together with the data generation in one round trip: serving it costs the
+  version query, that round trip and the throttle's counter, never an unpickling.
 """
 
 import hashlib
 from datetime import UTC
 
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
 
 from communes.models import ImportRecord, Proximity, Source, TerritoryUpload
-from osez.cache import data_generation
+from osez.cache import data_generation, read_with_generation, store_bytes
 
 # Browsers and proxies may reuse an answer this long, then revalidate it with its ETag (a cheap 304).
 MAX_AGE_SECONDS = 600
@@ -64,28 +65,50 @@ def data_version():
     return value
 
 
-def validators(request, version):
+def validators(request, version, generation=None):
     """(ETag, Last-Modified timestamp) of this URL for this data version."""
     if version is None:
         return None, None
+    if generation is None:
+        generation = data_generation()
+    if isinstance(generation, bytes):
+        generation = generation.decode()
     # The full URL, host and scheme included: answers carry absolute links (next page, public page).
-    raw = f"{version.isoformat()}|{data_generation()}|{request.build_absolute_uri()}"
+    raw = f"{version.isoformat()}|{generation}|{request.build_absolute_uri()}"
     etag = quote_etag(hashlib.sha256(raw.encode()).hexdigest()[:32])
     return etag, int(version.timestamp())
 
 
-def not_modified(request):
-    """A 304 answer when the client's copy is current, else None; remembers the validators on the request."""
+def _entry_key(request):
+    raw = f"{request.method == 'HEAD'}|{request.build_absolute_uri()}"
+    return "osez:api:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def shortcut(request):
+    """A 304, or the answer computed earlier for this URL and data version, or None (then compute it).
+
+    Remembers the validators on the request for ``add_validators`` and ``keep_answer``.
+    """
     if request.method not in ("GET", "HEAD"):
         return None
-    etag, last_modified = validators(request, data_version())
+    version = data_version()
+    generation, stored = read_with_generation(_entry_key(request))
+    etag, last_modified = validators(request, version, generation)
     request.osez_validators = (etag, last_modified)
     if etag is None:
         return None
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is not None:
         patch_cache_control(response, public=True, max_age=MAX_AGE_SECONDS)
-    return response
+        return response
+    if not stored:
+        return None
+    stored_etag, content_type, content = stored.split(b"\n", 2)
+    if stored_etag.decode() != etag:  # another data version: compute it again
+        return None
+    response = HttpResponse(content, content_type=content_type.decode())
+    response["X-Cache"] = "HIT"
+    return add_validators(request, response)
 
 
 def add_validators(request, response):
@@ -100,31 +123,23 @@ def add_validators(request, response):
     return response
 
 
-def _cache_key(request):
+def keep_answer(request, response, known_params=None):
+    """Store a computed answer, unless its URL carries a parameter the view does not know.
+
+    The entry's key is the whole URL: without this check ``?x=<random>`` would store one copy per
+    value. An unknown parameter changes nothing in the answer, so such a request is simply answered
+    without being stored (``known_params=None``: no check).
+    """
     etag, _last_modified = getattr(request, "osez_validators", (None, None))
-    return f"osez:api:{request.method == 'HEAD'}:{etag}" if etag else None
-
-
-def cached_answer(request):
-    """The answer computed earlier for this URL and data version, or None."""
-    key = _cache_key(request)
-    found = cache.get(key) if key else None
-    if found is None:
-        return None
-    content, content_type = found
-    response = HttpResponse(content, content_type=content_type)
-    response["X-Cache"] = "HIT"
-    return add_validators(request, response)
-
-
-def keep_answer(request, response):
-    key = _cache_key(request)
-    if key is None or response.status_code != 200 or response.streaming:
+    if etag is None or response.status_code != 200 or response.streaming:
+        return
+    if known_params is not None and not set(request.GET) <= known_params:
         return
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
     if len(response.content) <= SERVER_CACHE_MAX_BYTES:
-        cache.set(key, (response.content, response["Content-Type"]), SERVER_CACHE_SECONDS)
+        value = b"\n".join((etag.encode(), response["Content-Type"].encode(), response.content))
+        store_bytes(_entry_key(request), value, SERVER_CACHE_SECONDS)
 
 
 class ConditionalMixin:
@@ -138,14 +153,27 @@ class ConditionalMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.shortcut = not_modified(request._request) or cached_answer(request._request)
+        self.shortcut = shortcut(request._request)
         if self.shortcut is not None:
             # DRF looks the handler up after initial(): answer with the shortcut instead.
             setattr(self, request.method.lower(), lambda *a, **kw: self.shortcut)
+
+    def known_query_params(self):
+        """The parameters this view reads: its filters and its paginator's (a view reading others by
+        hand names them in ``extra_query_params``); an answer to any other is not stored."""
+        known = set(getattr(self, "extra_query_params", ()))
+        filterset = getattr(self, "filterset_class", None)
+        if filterset is not None:
+            known |= set(filterset.base_filters)
+        paginator = getattr(self, "paginator", None)
+        for attribute in ("page_query_param", "page_size_query_param"):
+            if getattr(paginator, attribute, None):
+                known.add(getattr(paginator, attribute))
+        return known
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if self.shortcut is None:
             add_validators(request._request, response)
-            keep_answer(request._request, response)
+            keep_answer(request._request, response, self.known_query_params())
         return response

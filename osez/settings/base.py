@@ -229,10 +229,14 @@ OSEZ_DVF_MIN_SALES = env.int("OSEZ_DVF_MIN_SALES", default=5)
 OSEZ_PROXIMITY_RADII_KM = (5, 10, 20)
 
 # --- Celery: Redis as broker; with REDIS_URL unset, tasks run in-process (eager).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# The cache's Redis may evict keys under memory pressure (allkeys-lru in the production recipe): the
+# broker's queues must live where nothing is ever evicted, so production points REDIS_BROKER_URL at a
+# second Redis instance with noeviction (docker-compose.yml). Unset, the broker shares REDIS_URL.
+REDIS_BROKER_URL = redis_url("REDIS_BROKER_URL") or REDIS_URL
+CELERY_BROKER_URL = REDIS_BROKER_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_BROKER_URL or None
 CELERY_RESULT_EXPIRES = timedelta(days=1)
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not REDIS_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -247,7 +251,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Ours: it counts with one INCR and finds the visitor's address as axes and the forms do (osez.audit).
+    "DEFAULT_THROTTLE_CLASSES": ["osez.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("OSEZ_API_ANON_RATE", default="600/minute")},
     "EXCEPTION_HANDLER": "osez.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
@@ -323,8 +328,13 @@ RATELIMIT_USE_CACHE = "default"
 OSEZ_PROXY_COUNT = env.int("OSEZ_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "osez.audit.client_address"
 RATELIMIT_IP_META_KEY = "osez.audit.client_address"
-# DRF's throttle trusts the whole X-Forwarded-For header unless told how many proxies to trust.
+# DRF's stock throttle trusts the whole X-Forwarded-For header unless told how many proxies to trust;
+# ours (osez.api.AnonRateThrottle) asks osez.audit.client_address, this only covers a stock one.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": OSEZ_PROXY_COUNT}
+# Public pages (the views marked @cached_public): requests per address and window, counted in the same
+# Redis round trip that reads the page. Generous: a family clicking through the site never meets it;
+# a client walking the site with random parameters does. "off" switches it off.
+OSEZ_PUBLIC_PAGE_RATE = env.str("OSEZ_PUBLIC_PAGE_RATE", default="600/m")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

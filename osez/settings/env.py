@@ -54,8 +54,8 @@ def database_config(default="sqlite:///db.sqlite3"):
     return config
 
 
-def redis_url():
-    raw = env.str("REDIS_URL", default="").strip()
+def redis_url(variable="REDIS_URL"):
+    raw = env.str(variable, default="").strip()
     if not raw:
         return ""
     expected = "a URL like redis://127.0.0.1:6379/0, or nothing to run tasks in-process"
@@ -63,9 +63,9 @@ def redis_url():
         parts = urlsplit(raw)
         parts.port  # noqa: B018 - raises ValueError on a non-numeric port
     except ValueError:
-        raise ConfigurationError("REDIS_URL", expected, raw) from None
+        raise ConfigurationError(variable, expected, raw) from None
     if parts.scheme not in REDIS_SCHEMES or not parts.hostname:
-        raise ConfigurationError("REDIS_URL", expected, raw)
+        raise ConfigurationError(variable, expected, raw)
     return raw
 
 

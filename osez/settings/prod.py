@@ -1,7 +1,7 @@
 """Production behind a TLS-terminating proxy: secrets from the environment, HTTPS everywhere, 2FA for staff."""
 
 from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, MIDDLEWARE, REST_FRAMEWORK
+from .base import CONTENT_SECURITY_POLICY, DATABASES, MIDDLEWARE, REST_FRAMEWORK
 from .env import env, fail
 
 DEBUG = False
@@ -10,6 +10,12 @@ if not SECRET_KEY or SECRET_KEY.startswith("insecure") or len(SECRET_KEY) < 40:
     fail(
         "Configuration error: SECRET_KEY must be set to a random value of at least 40 characters in production."
     )
+
+# Keep database connections across requests: opening one per request (PostgreSQL forks a backend for
+# each) cost more than the cached API answer it served. Checked before reuse, so a restarted database
+# costs one failed request per worker, not an error page.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -20,6 +20,7 @@ else:
     CACHES["default"]["LOCATION"] = f"osez-test-{_worker}"
 # Throttles would make the suite depend on its own speed; dedicated tests switch them on.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}  # noqa: F405
+OSEZ_PUBLIC_PAGE_RATE = "off"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -22,12 +22,12 @@ PAGE_SIZE = 50
 SUGGESTIONS = 8
 
 
-@cached_public(prefix="home")
+@cached_public(prefix="home", query=())
 def home(request):
     return render(request, "portail/home.html", {"map_options": leaflet_options()})
 
 
-@cached_public(prefix="directory")
+@cached_public(prefix="directory", query=(*DirectoryForm.base_fields, "page"))
 @require_GET
 def directory(request):
     form = DirectoryForm(request.GET or None)
@@ -91,7 +91,7 @@ def detail_code(request, code):
     return _not_found(request, code)
 
 
-@cached_public(prefix="commune")
+@cached_public(prefix="commune", query=())
 def detail(request, code, slug):
     commune = Commune.objects.active().select_related("epci", "departement").filter(pk=code.upper()).first()
     if commune is None:
@@ -103,7 +103,7 @@ def detail(request, code, slug):
     return render(request, "portail/commune.html", context)
 
 
-@cached_public(prefix="suggestions")
+@cached_public(prefix="suggestions", query=("q",))
 @require_GET
 def suggestions(request):
     """JSON suggestions while typing in a search field: exact names, then prefixes, words, look-alikes
@@ -134,7 +134,7 @@ def suggestions(request):
     return response
 
 
-@cached_public(prefix="communes-map")
+@cached_public(prefix="communes-map", query=())
 @require_GET
 def map_points(request):
     """The centres of the territory's communes for the home page map (about 20 kB for the Aube)."""

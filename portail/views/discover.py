@@ -94,9 +94,8 @@ def _understood(request, form):
     return lines
 
 
-# Query parameters (cached per full URL by @cached_public): work_1, km_1, work_2, km_2, ages, extra (several),
-# gp_km, pharmacy_km, dentist_km, vet_km, sport (several), size, the figure fields, page.
-@cached_public(prefix="finder")
+# Every field of the form (the indicator criteria it adds at run time included) and the page.
+@cached_public(prefix="finder", query=(*FinderForm.base_fields, *finder.FIGURE_FIELDS, "page"))
 @require_GET
 def finder_view(request):
     index = finder.get_index()
@@ -172,7 +171,7 @@ def _compared(values):
 
 
 # Query parameters (cached per full URL): communes (one or several, each a name, postcode or code INSEE).
-@cached_public(prefix="compare")
+@cached_public(prefix="compare", query=("communes",))
 @require_GET
 def compare(request):
     asked = "communes" in request.GET

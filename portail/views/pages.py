@@ -25,7 +25,7 @@ def _layer_sources():
     return mapping
 
 
-@cached_public(prefix="donnees")
+@cached_public(prefix="donnees", query=())
 def data_sources(request):
     """Per source: the data's own date, the import date, whether it is up to date, whether it is fictional."""
     now = timezone.now()
@@ -53,17 +53,17 @@ def data_sources(request):
     return render(request, "portail/donnees.html", context)
 
 
-@cached_public(prefix="static")
+@cached_public(prefix="static", query=())
 def privacy(request):
     return render(request, "portail/confidentialite.html", {"advisors_email": settings.OSEZ_ADVISORS_EMAIL})
 
 
-@cached_public(prefix="static")
+@cached_public(prefix="static", query=())
 def accessibility(request):
     return render(request, "portail/accessibilite.html", {"advisors_email": settings.OSEZ_ADVISORS_EMAIL})
 
 
-@cached_public(prefix="static")
+@cached_public(prefix="static", query=())
 def contact(request):
     """The welcome service's phone, postal address, hours and e-mail (settings, via the context processor)."""
     return render(request, "portail/contact.html")

@@ -14,7 +14,7 @@ from osez.cache import cached_public
 from ..models import Sheet, SheetAttachment, SheetTheme
 
 
-@cached_public(prefix="sheets")
+@cached_public(prefix="sheets", query=())
 def sheets(request):
     published = list(Sheet.objects.published())
     themes = []
@@ -31,7 +31,7 @@ def render_markdown(text):
     return nh3.clean(html, tags=nh3.ALLOWED_TAGS - {"img"}, link_rel="noopener noreferrer")
 
 
-@cached_public(prefix="sheet")
+@cached_public(prefix="sheet", query=())
 def sheet(request, slug):
     sheet = get_object_or_404(Sheet.objects.published().prefetch_related("attachments"), slug=slug)
     return render(request, "portail/sheet.html", {"sheet": sheet, "body": render_markdown(sheet.body)})

@@ -111,3 +111,47 @@ def test_an_import_changes_the_cached_answer(client, territory):
     )
 
     assert client.get(url).json()["count"] == 0
+
+
+@pytest.mark.needs_redis
+def test_a_cached_answer_costs_the_version_query_the_throttle_and_one_cache_read(
+    client, territory, monkeypatch, django_assert_num_queries
+):
+    import pickle
+
+    import redis
+
+    client.get("/api/v1/communes/10387/")
+    round_trips = []
+    real_execute, real_command = redis.client.Pipeline.execute, redis.Redis.execute_command
+
+    def execute(self, *args, **kwargs):
+        round_trips.append([command[0][0] for command in self.command_stack])
+        return real_execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", execute)
+    monkeypatch.setattr(
+        redis.Redis,
+        "execute_command",
+        lambda self, *a, **k: round_trips.append(a[0]) or real_command(self, *a, **k),
+    )
+    monkeypatch.setattr(pickle, "loads", lambda *a, **k: pytest.fail("a cached answer must not be unpickled"))
+    with django_assert_num_queries(1):  # the data version
+        hit = client.get("/api/v1/communes/10387/")
+    assert hit["X-Cache"] == "HIT" and "10387" in hit.content.decode()
+    assert round_trips == [["SET", "INCRBY"], ["MGET"]], (
+        "the throttle's counter, then the generation and the entry"
+    )
+
+
+def test_unknown_parameters_never_multiply_stored_answers(client, territory):
+    """An API answer is stored under its whole URL: one with a parameter the view does not read is
+    answered (the same answer) but not stored, so ?x=<random> cannot fill the cache."""
+    plain = client.get("/api/v1/communes/10387/").json()
+    for n in range(3):
+        response = client.get(f"/api/v1/communes/10387/?utm_source=probe{n}")
+        assert response.status_code == 200 and response.json() == plain
+        assert "X-Cache" not in client.get(f"/api/v1/communes/10387/?utm_source=probe{n}")
+    # Parameters the view declares (its filters, its pages) are stored as before.
+    client.get("/api/v1/places/?commune=10033&page=1")
+    assert client.get("/api/v1/places/?commune=10033&page=1")["X-Cache"] == "HIT"

@@ -13,13 +13,13 @@ from tests.helpers import clear_worker_cache
 calls = []
 
 
-@cached_public()
+@cached_public(query=("q",))
 def page(request):
     calls.append(1)
     return HttpResponse(f"render {len(calls)}")
 
 
-@cached_public()
+@cached_public(query=())
 def page_with_form(request):
     calls.append(1)
     return HttpResponse(f"token {get_token(request)}")
@@ -87,3 +87,183 @@ def test_saving_a_public_model_bumps_the_generation():
     before = data_generation()
     PlaceFactory()
     assert data_generation() > before
+
+
+# --- Only the declared query parameters make the key, and only they reach the view
+
+seen = []
+
+
+@cached_public(query=("q", "communes"))
+def echo(request):
+    seen.append(request.GET.urlencode())
+    return HttpResponse(f"{request.GET.urlencode()} | {request.get_full_path()}")
+
+
+urlpatterns.append(path("echo", echo))
+
+
+def _page_entries():
+    from django.core.cache import cache
+
+    from osez.cache import PAGE_KEY_PREFIX
+
+    if hasattr(cache, "keys"):  # django-redis
+        return len(cache.keys(PAGE_KEY_PREFIX + "*"))
+    return sum(PAGE_KEY_PREFIX in key for key in cache._cache)
+
+
+def test_campaign_and_unknown_parameters_never_multiply_entries(client):
+    seen.clear()
+    for n in range(25):
+        response = client.get(f"/echo?utm_source=news{n}&fbclid=x{n}&q=troyes&zz={n}")
+        assert response.status_code == 200
+    assert len(seen) == 1, "one rendering served every campaign variant"
+    assert _page_entries() == 1
+    # The view never saw the undeclared parameters, nor could a template copy them into the page.
+    assert response.content == b"q=troyes | /echo?q=troyes"
+
+
+def test_declared_parameters_keep_every_value_in_order(client):
+    seen.clear()
+    assert client.get("/echo?communes=10387&utm=1&communes=10362").content.startswith(
+        b"communes=10387&communes=10362 |"
+    )
+    assert client.get("/echo?communes=10362&communes=10387").content.startswith(
+        b"communes=10362&communes=10387"
+    )
+    assert len(seen) == 2, "a different comparison is a different page"
+
+
+def test_staff_requests_also_get_only_the_declared_parameters(client):
+    client.force_login(UserFactory())
+    assert client.get("/echo?q=a&secret=b").content == b"q=a | /echo?q=a"
+
+
+def test_a_cached_view_must_declare_its_parameters_at_import_time():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="query="):
+        cached_public(prefix="forgot")
+    with pytest.raises(ImproperlyConfigured):
+        cached_public(query="q")  # a bare string would be read as the names "q"… one letter each
+
+
+def test_every_cached_view_of_the_site_declares_its_parameters():
+    from django.urls import get_resolver
+
+    def walk(resolver):
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from walk(pattern)
+            else:
+                yield pattern.callback
+
+    cached = [view for view in walk(get_resolver("osez.urls")) if hasattr(view, "osez_public_cache")]
+    assert len(cached) >= 10
+    for view in cached:
+        assert isinstance(view.osez_public_cache, tuple), view
+
+
+# --- One round trip, exact invalidation across processes
+
+
+def test_a_refresh_is_seen_at_once_by_every_worker(rf):
+    """Two middlewares with two cache clients of their own stand for two gunicorn workers."""
+    from django.core.cache import caches
+
+    from osez.cache import PublicPageCacheMiddleware
+
+    renders = []
+
+    def view_response(request):
+        renders.append(1)
+        response = HttpResponse(f"render {len(renders)}")
+        response._osez_public_cache = (60, "test")
+        return response
+
+    worker_a = PublicPageCacheMiddleware(view_response, backend=caches.create_connection("default"))
+    worker_b = PublicPageCacheMiddleware(view_response, backend=caches.create_connection("default"))
+
+    def get(worker):
+        return worker(rf.get("/p", HTTP_HOST="testserver"))
+
+    assert get(worker_a).content == b"render 1"
+    assert get(worker_b)["X-Cache"] == "HIT", "worker B serves what worker A stored"
+    assert get(worker_a)["X-Cache"] == "HIT"
+    # A publication in a third process (a Celery worker, a management command).
+    caches.create_connection("default").incr("osez:data-generation")
+    assert get(worker_b).content == b"render 2", "worker B renders again at once"
+    assert get(worker_a).content == b"render 2", "and worker A serves the new page at once"
+    assert len(renders) == 2
+
+
+def test_a_lost_generation_never_brings_back_an_old_page(client):
+    from django.core.cache import cache
+
+    from osez.cache import GENERATION_KEY
+
+    assert client.get("/p").content == b"render 1"
+    cache.delete(GENERATION_KEY)  # evicted under memory pressure, or Redis restarted
+    assert client.get("/p").content == b"render 2"
+    assert client.get("/p")["X-Cache"] == "HIT"
+
+
+@pytest.mark.needs_redis
+def test_a_cached_page_costs_one_redis_round_trip_and_no_unpickling(client, monkeypatch):
+    import pickle
+
+    import redis
+
+    client.get("/p?q=one")
+    round_trips = []
+    real_execute, real_command = redis.client.Pipeline.execute, redis.Redis.execute_command
+    monkeypatch.setattr(
+        redis.client.Pipeline,
+        "execute",
+        lambda self, *a, **k: round_trips.append("pipeline") or real_execute(self, *a, **k),
+    )
+    monkeypatch.setattr(
+        redis.Redis,
+        "execute_command",
+        lambda self, *a, **k: round_trips.append(a[0]) or real_command(self, *a, **k),
+    )
+    monkeypatch.setattr(pickle, "loads", lambda *a, **k: pytest.fail("a cached page must not be unpickled"))
+    hit = client.get("/p?q=one")
+    assert hit["X-Cache"] == "HIT" and hit.content == b"render 1"
+    assert "public" in hit["Cache-Control"]
+    assert round_trips == ["pipeline"]
+
+
+@pytest.mark.needs_redis
+def test_one_entry_per_page_rewritten_rather_than_one_per_generation(client):
+    for _ in range(3):
+        client.get("/p")
+        bump_data_generation("test")
+    assert _page_entries() == 1
+
+
+# --- Public rate limit per visitor
+
+
+def test_public_pages_have_a_per_address_rate_limit(client, settings):
+    settings.OSEZ_PUBLIC_PAGE_RATE = "3/m"
+    statuses = [client.get("/p", REMOTE_ADDR="198.51.100.20").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = client.get("/p", REMOTE_ADDR="198.51.100.20")
+    assert "Trop de pages demandées" in limited.content.decode()
+    assert limited["Retry-After"] == "60" and "no-store" in limited["Cache-Control"]
+    assert client.get("/p", REMOTE_ADDR="198.51.100.21").status_code == 200, "another visitor is not limited"
+
+
+def test_public_rate_limit_cannot_be_dodged_with_forged_forwarded_headers(client, settings):
+    settings.OSEZ_PUBLIC_PAGE_RATE = "3/m"
+    settings.OSEZ_PROXY_COUNT = 1
+    statuses = [
+        # The proxy (10.0.0.1) appends the real address after whatever the client wrote.
+        client.get(
+            "/p", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 198.51.100.30"
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]

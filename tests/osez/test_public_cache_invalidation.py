@@ -93,3 +93,21 @@ def test_a_cache_that_is_down_degrades_to_uncached_pages(client, commune_page, s
         response = client.get(path)
         assert response.status_code == 200, path
     assert "Village-Témoin" in client.get(url).content.decode()
+
+
+def test_campaign_tags_on_real_pages_reuse_one_entry(client, commune_page):
+    """The probe of issue 19: random ?utm= values on a commune page stored one copy each."""
+    from django.core.cache import cache
+
+    from osez.cache import PAGE_KEY_PREFIX
+
+    url, _place = commune_page
+    assert client.get(url)["X-Cache"] == "MISS"
+    for n in range(20):
+        response = client.get(f"{url}?utm_source=probe{n}&utm_campaign={n}")
+        assert response["X-Cache"] == "HIT"
+    assert client.get("/communes/?q=village&utm_medium=mail")["X-Cache"] == "MISS"
+    assert client.get("/communes/?q=village&fbclid=abc")["X-Cache"] == "HIT"
+    assert client.get("/communes/?q=autre")["X-Cache"] == "MISS", "a declared parameter is a different page"
+    if hasattr(cache, "keys"):  # Redis: count what is really stored
+        assert len(cache.keys(PAGE_KEY_PREFIX + "*")) == 3
