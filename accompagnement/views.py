@@ -17,7 +17,7 @@ from communes.models import Commune, Place
 from osez import roles
 from osez.audit import Action, record
 from osez.exports import csv_response
-from osez.locking import STALE_MESSAGE, StaleVersionError, lock_refusal
+from osez.locking import StaleVersionError
 from osez.roles import has_role, role_required
 from osez.staff import render_staff
 from osez.state_machine import TransitionRefused
@@ -198,14 +198,16 @@ def dossier_edit(request, pk):
                     if household.advisor_id != previous_advisor_id:
                         services.reassign_open_tasks(household, previous_advisor_id)
             except StaleVersionError:
-                # The form already carries the error; everything typed is shown again.
-                messages.error(request, STALE_MESSAGE)
+                pass  # the form now carries the conflict screen; everything typed is shown again
             else:
-                record(request, Action.CHANGE, household)
+                detail = "enregistré par-dessus une version plus récente" if form.overwrote else ""
+                record(request, Action.CHANGE, household, detail=detail)
                 messages.success(request, _("Dossier enregistré."))
                 return redirect(household)
-        elif refusal := lock_refusal(form):
-            messages.error(request, refusal)
+        if form.lock_conflict:
+            # The members' forms were loaded from the database now: their differences belong on the screen.
+            form.lock_conflict.add_formset(adults, _("Adulte"))
+            form.lock_conflict.add_formset(children, _("Enfant"))
     else:
         form = HouseholdForm(instance=household, can_reassign=can_reassign)
         adults = AdultFormSet(instance=household, prefix="adults")
