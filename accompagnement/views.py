@@ -51,9 +51,29 @@ def _households():
     )
 
 
+def refusal_reason(household):
+    """Why a dossier is refused and who can open the door, for the 403 page (names the people concerned)."""
+    leads = ", ".join(
+        u.get_full_name() or u.username for u in roles.users_with_role(roles.TEAM_LEAD).order_by("last_name")
+    )
+    if household.advisor_id:
+        advisor = household.advisor.get_full_name() or household.advisor.username
+        reason = _(
+            "Le dossier %(ref)s est suivi par %(advisor)s : seuls son ou sa conseiller·ère et les "
+            "responsables d'équipe peuvent l'ouvrir ou le modifier."
+        ) % {"ref": household.reference, "advisor": advisor}
+    else:
+        reason = _("Votre rôle ne permet pas d'ouvrir ou de modifier le dossier %(ref)s.") % {
+            "ref": household.reference
+        }
+    if leads:
+        reason += " " + _("Pour qu'il vous soit attribué, adressez-vous à : %(leads)s.") % {"leads": leads}
+    return reason
+
+
 def _editable_or_403(request, household):
     if not request.user.has_perm("accompagnement.edit_dossier", household):
-        raise PermissionDenied
+        raise PermissionDenied(refusal_reason(household))
     return household
 
 
@@ -124,7 +144,7 @@ def dossier(request, pk):
     user = request.user
     if not user.has_perm("accompagnement.read_dossier", household):
         if not user.has_perm("accompagnement.read_dossier_summary", household):
-            raise PermissionDenied
+            raise PermissionDenied(refusal_reason(household))
         record(request, Action.VIEW, household, detail="résumé RH")
         return render_staff(
             request,
@@ -393,7 +413,7 @@ def welcome_pack(request, pk):
     """The printable welcome pack: the family's commune, the places kept for them, their contacts."""
     household = get_object_or_404(_households(), pk=pk)
     if not request.user.has_perm("accompagnement.read_dossier", household):
-        raise PermissionDenied
+        raise PermissionDenied(refusal_reason(household))
     record(request, Action.VIEW, household, detail="livret d'accueil")
     pinned = household.pinned_places.select_related("place__layer", "place__commune").defer(
         "place__commune__contour"

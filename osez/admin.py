@@ -68,3 +68,32 @@ def _with_security_urls(get_urls):
 admin.site.get_urls = _with_security_urls(admin.site.get_urls)
 admin.site.site_header = "Osez — espace des équipes"
 admin.site.site_title = "Osez — espace des équipes"
+
+
+# --- Third-party admin pages ------------------------------------------------------------------------
+# django-otp's device pages read the device with ``objects.get()``: an unknown id answered 500. The same
+# pages, with the role check first (a refusal says nothing of which ids exist) and a 404 for an unknown id.
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.shortcuts import get_object_or_404  # noqa: E402
+from django_otp.plugins.otp_totp import admin as totp_admin  # noqa: E402  (registers TOTPDeviceAdmin first)
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+
+class TOTPDeviceAdmin(totp_admin.TOTPDeviceAdmin):
+    def _device_or_404(self, request, pk):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(TOTPDevice, pk=pk)
+
+    def config_view(self, request, pk):
+        self._device_or_404(request, pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        self._device_or_404(request, pk)
+        return super().qrcode_view(request, pk)
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, TOTPDeviceAdmin)

@@ -430,3 +430,119 @@ def test_advisor_cannot_read_a_colleague_dossier(client, world):
     client.force_login(world["users"]["advisor"])
     url = reverse("accompagnement:dossier", kwargs=world["kwargs"]["colleague dossier"])
     assert _answer(client, url) in ("403", "404")
+
+
+# --- Admin add and change forms with a colleague's object chosen --------------------------------------
+
+
+def _colleague_dossier(world):
+    return acc.Household.objects.get(advisor__username="matrix-colleague")
+
+
+def test_admin_task_add_with_a_colleague_dossier_is_refused_in_words(client, world):
+    client.force_login(world["users"]["advisor"])
+    other = _colleague_dossier(world)
+    before = acc.Task.objects.filter(household=other).count()
+    response = client.post(
+        reverse("admin:accompagnement_task_add"),
+        {"household": other.pk, "title": "Écrit chez une collègue", "kind": "autre",
+         "due_date": timezone.localdate().isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "suivi par un·e collègue" in response.content.decode()
+    assert "Écrit chez une collègue" in response.content.decode()  # what was typed is kept
+    assert acc.Task.objects.filter(household=other).count() == before
+
+
+def test_admin_task_add_on_own_dossier_works(client, world):
+    client.force_login(world["users"]["advisor"])
+    own = acc.Household.objects.get(advisor=world["users"]["advisor"])
+    response = client.post(
+        reverse("admin:accompagnement_task_add"),
+        {"household": own.pk, "title": "Rappeler la mairie", "kind": "autre",
+         "due_date": timezone.localdate().isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert own.tasks.filter(title="Rappeler la mairie").exists()
+
+
+def test_admin_task_list_and_pages_show_only_what_the_advisor_may_see(client, world):
+    client.force_login(world["users"]["advisor"])
+    other = _colleague_dossier(world)
+    listing = client.get(reverse("admin:accompagnement_task_changelist")).content.decode()
+    assert other.reference not in listing
+    assert world["samples"]["own task"].household.reference in listing
+    colleague_task = other.tasks.get()
+    for page in ("change", "history", "delete"):
+        response = client.get(reverse(f"admin:accompagnement_task_{page}", args=[colleague_task.pk]))
+        assert response.status_code in (302, 403, 404), page  # never the colleague's task itself
+        assert "Rappeler" not in response.content.decode() or response.status_code == 302
+    # The team lead still sees the whole team's tasks.
+    client.force_login(world["users"]["lead"])
+    assert other.reference in client.get(reverse("admin:accompagnement_task_changelist")).content.decode()
+
+
+def test_admin_advisor_field_follows_the_dossier_page_rule(client, world):
+    advisor = world["users"]["advisor"]
+    own = acc.Household.objects.get(advisor=advisor)
+    colleague = acc.Household.objects.get(advisor__username="matrix-colleague").advisor
+    client.force_login(advisor)
+    url = reverse("admin:accompagnement_household_change", args=[own.pk])
+    page = client.get(url).content.decode()
+    assert "Seul·e un·e responsable d'équipe peut réattribuer un dossier" in page.replace("&#x27;", "'")
+    data = {"reference": own.reference, "email": own.email, "origin": "Lyon", "channel": "",
+            "advisor": colleague.pk, "version": own.version}  # fmt: skip
+    for prefix in ("adults", "children", "needs", "tasks", "interactions", "pinned_places", "transitions"):
+        data[f"{prefix}-TOTAL_FORMS"] = 0
+        data[f"{prefix}-INITIAL_FORMS"] = 0
+    client.post(url, data)
+    own.refresh_from_db()
+    assert own.advisor == advisor  # the advisor's POST did not hand the dossier to a colleague
+    # A team lead reassigns from the same form.
+    client.force_login(world["users"]["lead"])
+    data["version"] = own.version
+    assert client.post(url, data).status_code == 302
+    own.refresh_from_db()
+    assert own.advisor == colleague
+
+
+def test_admin_household_added_by_an_advisor_is_theirs(client, world):
+    advisor = world["users"]["advisor"]
+    client.force_login(advisor)
+    data = {"reference": "", "email": "nouvelle@example.org", "origin": "Nantes", "channel": "",
+            "advisor": _colleague_dossier(world).advisor_id}  # fmt: skip
+    for prefix in ("adults", "children", "needs", "tasks", "interactions", "pinned_places", "transitions"):
+        data[f"{prefix}-TOTAL_FORMS"] = 0
+        data[f"{prefix}-INITIAL_FORMS"] = 0
+    assert client.post(reverse("admin:accompagnement_household_add"), data).status_code == 302
+    assert acc.Household.objects.get(email="nouvelle@example.org").advisor == advisor
+
+
+def test_a_refused_dossier_says_why_and_who_can_help_in_french(client, world):
+    lead = world["users"]["lead"]
+    lead.first_name, lead.last_name = "Responsable", "Fictive"
+    lead.save()
+    client.force_login(world["users"]["advisor"])
+    response = client.get(reverse("accompagnement:dossier", kwargs=world["kwargs"]["colleague dossier"]))
+    page = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 403
+    assert "Vous n’avez pas accès à cette page" in page
+    assert "est suivi par" in page and "Responsable Fictive" in page
+    assert "Qui peut vous aider" in page
+    assert "Forbidden" not in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/otp_totp/totpdevice/999999/config/",
+        "/admin/otp_totp/totpdevice/999999/qrcode/",
+        "/admin/accompagnement/household/999999/change/",
+        "/admin/accompagnement/task/abc/change/",
+        "/admin/accompagnement/task/add/?household=abc",
+    ],
+)
+@pytest.mark.parametrize("role", ["advisor", "lead", "admin"])
+def test_admin_urls_with_unknown_ids_never_answer_500(client, world, role, url):
+    client.force_login(world["users"][role])
+    assert client.get(url).status_code in (200, 302, 403, 404)
