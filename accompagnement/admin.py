@@ -5,7 +5,6 @@ on dossiers, HR specialists see partners, marketing sees nothing here (figures o
 """
 
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
