@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from osez.locking import VersionedModel
 from osez.state_machine import TransitionLog
+from portail.enums import ArrivalHorizon
 
 from .enums import (
     Channel,
+    IntakeChannel,
     InteractionKind,
     Need,
     NeedState,
@@ -157,6 +159,30 @@ class Household(VersionedModel):
         null=True,
         blank=True,
         help_text=_("Prévue tant que la famille n'est pas arrivée, réelle ensuite. Format JJ/MM/AAAA."),
+    )
+    arrival_horizon = models.CharField(
+        _("arrivée envisagée"),
+        max_length=10,
+        choices=ArrivalHorizon.choices,
+        blank=True,
+        help_text=_("L'horizon donné par la famille, tant qu'aucune date n'est connue."),
+    )
+    intake_channel = models.CharField(
+        _("dossier ouvert après"), max_length=20, choices=IntakeChannel.choices, blank=True, default=""
+    )
+    # The intake form's idempotency key: the same form sent twice (double click, retry) opens one dossier.
+    intake_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("fusionné dans"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_from",
+    )
+    possible_duplicates = models.ManyToManyField(
+        "self", verbose_name=_("doublons possibles"), blank=True, symmetrical=True
     )
     support_request = models.OneToOneField(
         "portail.SupportRequest",
@@ -403,6 +429,9 @@ class Task(models.Model):
         blank=True,
         related_name="+",
     )
+    done_note = models.TextField(_("note en la marquant faite"), blank=True, max_length=2000)
+    # A milestone's short checklist: [{"key", "label", "answer"}], answers in CHECKLIST_ANSWERS (kept as given).
+    checklist = models.JSONField(_("liste de vérification"), default=list, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     objects = TaskQuerySet.as_manager()
@@ -422,6 +451,50 @@ class Task(models.Model):
         today = today or timezone.localdate()
         return (today - self.due_date).days if not self.is_done else 0
 
+    @property
+    def checklist_items(self):
+        """The checklist with each answer's label, for the pages."""
+        labels = dict(CHECKLIST_ANSWERS)
+        return [
+            {**item, "answer_label": labels.get(item.get("answer", ""), "")} for item in self.checklist or []
+        ]
+
+
+CHECKLIST_ANSWERS = [
+    ("oui", _("Oui")),
+    ("en_cours", _("En cours")),
+    ("non", _("Non")),
+    ("sans_objet", _("Sans objet")),
+]
+
+
+class TaskLog(models.Model):
+    """What happened to a task after it was created: changed, postponed (why), done, reopened."""
+
+    class Action(models.TextChoices):
+        EDITED = "modifiee", _("Modifiée")
+        POSTPONED = "reportee", _("Reportée")
+        DONE = "faite", _("Faite")
+        REOPENED = "rouverte", _("Rouverte")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="log")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    from_due = models.DateField(_("ancienne échéance"), null=True, blank=True)
+    to_due = models.DateField(_("nouvelle échéance"), null=True, blank=True)
+    reason = models.TextField(_("pourquoi"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("historique de tâche")
+        verbose_name_plural = _("historique des tâches")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.task} — {self.get_action_display()}"
+
 
 class Interaction(models.Model):
     """A call, e-mail, meeting, event or note on a dossier; all of them appear on its timeline."""
@@ -436,6 +509,7 @@ class Interaction(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL, null=True, blank=True
     )
     created_at = models.DateTimeField(_("saisi le"), default=timezone.now)
+    edited_at = models.DateTimeField(_("corrigé le"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("échange")
@@ -450,6 +524,40 @@ class Interaction(models.Model):
             raise ValidationError(
                 {"happened_on": _("Un échange ne peut pas être daté dans le futur : créez plutôt une tâche.")}
             )
+
+
+# How long the author of a note may still correct it.
+NOTE_EDIT_WINDOW = datetime.timedelta(days=1)
+
+
+def can_correct(interaction, user, now=None):
+    """The author corrects their own note for a day after writing it; never a family's message."""
+    now = now or timezone.now()
+    return (
+        interaction.author_id is not None
+        and interaction.author_id == getattr(user, "pk", None)
+        and interaction.kind != InteractionKind.REQUEST
+        and now - interaction.created_at <= NOTE_EDIT_WINDOW
+    )
+
+
+class InteractionRevision(models.Model):
+    """The text of a note before its author corrected it (the history keeps every version)."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="revisions")
+    text = models.TextField(_("texte avant correction"))
+    edited_at = models.DateTimeField(_("corrigé le"), default=timezone.now)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("version antérieure d'un échange")
+        verbose_name_plural = _("versions antérieures des échanges")
+        ordering = ["-edited_at"]
+
+    def __str__(self):
+        return f"{self.interaction} ({self.edited_at:%d/%m/%Y %H:%M})"
 
 
 class PinnedPlace(models.Model):
@@ -485,3 +593,27 @@ class PinnedPlace(models.Model):
 
     def __str__(self):
         return str(self.place)
+
+
+class DossierMerge(models.Model):
+    """The trace of a merge: which dossier went into which, who did it, and what moved (nothing is deleted)."""
+
+    source = models.ForeignKey(
+        Household, verbose_name=_("dossier rattaché"), on_delete=models.CASCADE, related_name="merges_out"
+    )
+    target = models.ForeignKey(
+        Household, verbose_name=_("dossier conservé"), on_delete=models.CASCADE, related_name="merges_in"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    moved = models.JSONField(_("éléments déplacés"), default=dict)
+
+    class Meta:
+        verbose_name = _("fusion de dossiers")
+        verbose_name_plural = _("fusions de dossiers")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.source} → {self.target}"

@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -23,21 +23,34 @@ from osez.staff import render_staff
 from osez.state_machine import TransitionRefused
 from portail.models import Sheet, SheetTheme
 
-from . import figures, nearby, services, stages, timeline
+from . import duplicates, figures, nearby, services, stages, timeline
 from .enums import Need, Outcome, Stage
 from .forms import (
     AddNeedForm,
     AdultFormSet,
     ChildFormSet,
     HouseholdForm,
+    IntakeForm,
     InteractionForm,
+    MergeForm,
     NeedForm,
+    NoteCorrectionForm,
     PinForm,
+    TaskDoneForm,
+    TaskEditForm,
     TaskForm,
     TransitionForm,
 )
-from .models import Household, HouseholdNeed, PinnedPlace, Task
+from .models import Household, HouseholdNeed, Interaction, PinnedPlace, Task, can_correct
 from .panels import dossier_panels
+
+# The triage queue's sort orders: the column a person clicks → the order of the queryset.
+TRIAGE_SORTS = {
+    "age": "created_at",
+    "-age": "-created_at",
+    "horizon": "arrival_horizon",
+    "reference": "reference",
+}
 
 DOSSIER_ROLES = (roles.ADVISOR, roles.TEAM_LEAD)
 HOME_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.HR, roles.MARKETING)
@@ -100,13 +113,38 @@ def home(request):
     tasks = Task.objects.due_by(today + datetime.timedelta(days=7)).of_user(user).select_related("household")
     context = {
         "columns": columns,
-        "unassigned": _households().unassigned().prefetch_related("needs")[:50],
+        "unassigned": _triage(request),
+        "triage_sort": request.GET.get("tri", "age") if request.GET.get("tri") in TRIAGE_SORTS else "age",
+        "sort_choices": [
+            ("age", _("la plus ancienne")),
+            ("-age", _("la plus récente")),
+            ("horizon", _("arrivée la plus proche")),
+            ("reference", _("référence")),
+        ],
         "tasks": tasks,
         "today": today,
         "is_lead": has_role(user, roles.TEAM_LEAD),
         "team_open": _households().open().exclude(advisor=user).count(),
     }
     return render_staff(request, "accompagnement/home.html", context)
+
+
+def _triage(request):
+    """The new requests to assign, with what an advisor needs to pick one up; sortable by ``?tri=``."""
+    order = TRIAGE_SORTS.get(request.GET.get("tri", "age"), "created_at")
+    queue = (
+        _households()
+        .unassigned()
+        .filter(merged_into__isnull=True)
+        .prefetch_related("needs", "adults", "possible_duplicates")
+        .prefetch_related(models.Prefetch("communes_considered", queryset=Commune.objects.only("pk", "name")))
+        .order_by(order, "pk")[:100]
+    )
+    today = timezone.localdate()
+    rows = list(queue)
+    for household in rows:
+        household.age_days = (today - timezone.localdate(household.created_at)).days
+    return rows
 
 
 def hr_home(request):
@@ -166,10 +204,33 @@ def _refused(request, household, message, **forms):
     return render_staff(request, "accompagnement/dossier.html", context, status=400)
 
 
+TIMELINE_FILTERS = {
+    "tout": None,
+    "echanges": {"interaction"},
+    "etapes": {"stage", "merge"},
+    "taches": {"task"},
+    "besoins": {"need"},
+    "lieux": {"pin"},
+}
+
+
 def _dossier_context(request, household, **overrides):
     can_edit = request.user.has_perm("accompagnement.edit_dossier", household)
     nxt = stages.next_stage(household.stage)
-    pinned_ids = set(household.pinned_places.values_list("place_id", flat=True))
+    pinned = list(
+        household.pinned_places.select_related("place__layer", "place__commune").defer(
+            "place__commune__contour"
+        )
+    )
+    tasks = list(household.tasks.select_related("owner").order_by("done_at", "due_date", "pk"))
+    today = timezone.localdate()
+    timeline_filter = request.GET.get("fil", "tout")
+    if timeline_filter not in TIMELINE_FILTERS:
+        timeline_filter = "tout"
+    kinds = TIMELINE_FILTERS[timeline_filter]
+    events = timeline.build(household, user=request.user)
+    if kinds is not None:
+        events = [e for e in events if e.kind in kinds]
     context = {
         "household": household,
         "can_edit": can_edit,
@@ -177,10 +238,21 @@ def _dossier_context(request, household, **overrides):
         "children": household.children.all(),
         "needs": _need_forms(household),
         "add_need_form": AddNeedForm(),
-        "tasks": household.tasks.select_related("owner").order_by("done_at", "due_date"),
+        "tasks": tasks,
+        "open_tasks": [t for t in tasks if not t.is_done],
+        "today": today,
         "task_form": TaskForm(),
         "interaction_form": InteractionForm(),
-        "events": timeline.build(household),
+        "events": events,
+        "timeline_filter": timeline_filter,
+        "timeline_filters": [
+            ("tout", _("tout")),
+            ("echanges", _("échanges et notes")),
+            ("etapes", _("étapes")),
+            ("taches", _("tâches")),
+            ("besoins", _("besoins")),
+            ("lieux", _("lieux")),
+        ],
         "next_stage": nxt if nxt and not household.is_closed else None,
         "next_stage_help": stages.STAGE_HELP.get(nxt, ""),
         "transition_form": TransitionForm(initial={"to_stage": nxt, "arrival_date": household.arrival_date}),
@@ -188,13 +260,13 @@ def _dossier_context(request, household, **overrides):
         "outcomes": Outcome.choices,
         "stages": [(s, s == household.stage) for s in Stage],
         "nearby": nearby.nearby_for_household(household),
-        "pinned": household.pinned_places.select_related("place__layer", "place__commune").defer(
-            "place__commune__contour"
-        ),
-        "pinned_ids": pinned_ids,
+        "pinned": pinned,
+        "pinned_ids": {p.place_id for p in pinned},
+        "pinned_open": "lieux" in request.GET,
         "communes_considered": household.communes_considered.defer("contour"),
         "Stage": Stage,
         "panels": dossier_panels(request, household),
+        "duplicate_matches": duplicates.duplicates_of(household) if can_edit else [],
     }
     context.update(overrides)
     return context
@@ -361,14 +433,101 @@ def task_add(request, pk):
 @require_POST
 @role_required(*DOSSIER_ROLES)
 def task_done(request, pk, task_pk):
+    """ "Marquer comme fait" from a list: done at once, with a way back (reopen) named in the message."""
     household = _editable_or_403(request, get_object_or_404(Household, pk=pk))
     task = get_object_or_404(Task, pk=task_pk, household=household)
     services.complete_task(task, by=request.user)
-    messages.success(request, _("« %(title)s » est fait.") % {"title": task.title})
+    messages.success(
+        request,
+        _("« %(title)s » est fait. Une erreur ? Rouvrez-la depuis sa fiche : « %(link)s ».")
+        % {"title": task.title, "link": _("Rouvrir ou corriger")},
+    )
     nxt = request.POST.get("next", "")
     if nxt == "tasks":
         return redirect("accompagnement:tasks")
-    return redirect(household)
+    return redirect(f"{household.get_absolute_url()}#task-{task.pk}")
+
+
+@role_required(*DOSSIER_ROLES)
+def task_edit(request, pk, task_pk):
+    """One task: change or postpone it (why), mark it done with a note and its checklist, or reopen it."""
+    household = _editable_or_403(request, get_object_or_404(_households(), pk=pk))
+    task = get_object_or_404(Task.objects.select_related("owner"), pk=task_pk, household=household)
+    edit_form = TaskEditForm(instance=task, prefix="edit")
+    done_form = TaskDoneForm(task=task, prefix="done", initial={"done_note": task.done_note})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if household.is_closed:
+            messages.error(request, _("Ce suivi est terminé : ses tâches ne se modifient plus."))
+            return redirect(household)
+        if action == "edit":
+            edit_form = TaskEditForm(request.POST, instance=Task.objects.get(pk=task.pk), prefix="edit")
+            if edit_form.is_valid():
+                services.change_task(
+                    task,
+                    title=edit_form.cleaned_data["title"],
+                    due_date=edit_form.cleaned_data["due_date"],
+                    reason=edit_form.cleaned_data["reason"],
+                    by=request.user,
+                )
+                messages.success(request, _("Tâche « %(title)s » enregistrée.") % {"title": task.title})
+                return redirect(f"{household.get_absolute_url()}#task-{task.pk}")
+        elif action == "done":
+            done_form = TaskDoneForm(request.POST, task=task, prefix="done")
+            if done_form.is_valid():
+                services.complete_task(
+                    task,
+                    by=request.user,
+                    note=done_form.cleaned_data["done_note"],
+                    checklist=done_form.checklist_answers(),
+                )
+                messages.success(request, _("« %(title)s » est fait.") % {"title": task.title})
+                return redirect(f"{household.get_absolute_url()}#task-{task.pk}")
+        elif action == "reopen":
+            services.reopen_task(task, by=request.user)
+            messages.success(request, _("« %(title)s » est rouverte.") % {"title": task.title})
+            return redirect(f"{household.get_absolute_url()}#task-{task.pk}")
+        else:
+            messages.error(request, _("Choisissez ce que vous voulez faire de cette tâche."))
+    return render_staff(
+        request,
+        "accompagnement/task_edit.html",
+        {
+            "household": household,
+            "task": task,
+            "edit_form": edit_form,
+            "done_form": done_form,
+            "log": task.log.select_related("by"),
+            "today": timezone.localdate(),
+        },
+        status=400 if edit_form.errors or done_form.errors else 200,
+    )
+
+
+@role_required(*DOSSIER_ROLES)
+def interaction_edit(request, pk, interaction_pk):
+    """The author corrects their note within a day; the former text stays in the note's history."""
+    household = _editable_or_403(request, get_object_or_404(_households(), pk=pk))
+    interaction = get_object_or_404(Interaction, pk=interaction_pk, household=household)
+    if not can_correct(interaction, request.user):
+        raise PermissionDenied(
+            _(
+                "Seul·e l'auteur·rice d'une note peut la corriger, et seulement le jour qui suit sa saisie. "
+                "Ajoutez plutôt une nouvelle note au fil du dossier."
+            )
+        )
+    form = NoteCorrectionForm(request.POST or None, instance=interaction)
+    if request.method == "POST" and form.is_valid():
+        services.correct_note(interaction, form.cleaned_data["text"], by=request.user)
+        record(request, Action.CHANGE, household, detail="note corrigée")
+        messages.success(request, _("Note corrigée ; la version précédente reste dans son historique."))
+        return redirect(f"{household.get_absolute_url()}#fil")
+    return render_staff(
+        request,
+        "accompagnement/note_edit.html",
+        {"household": household, "interaction": interaction, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -396,7 +555,7 @@ def pin_place(request, pk):
         )
         record(request, Action.CHANGE, household, detail="lieu retenu")
         messages.success(request, _("« %(name)s » est retenu pour la famille.") % {"name": place.name})
-    return redirect(f"{household.get_absolute_url()}#lieux")
+    return redirect(f"{household.get_absolute_url()}?lieux=1#lieux")
 
 
 @require_POST
@@ -405,7 +564,7 @@ def unpin_place(request, pk, pin_pk):
     household = _editable_or_403(request, get_object_or_404(Household, pk=pk))
     PinnedPlace.objects.filter(pk=pin_pk, household=household).delete()
     messages.success(request, _("Lieu retiré du dossier."))
-    return redirect(f"{household.get_absolute_url()}#lieux")
+    return redirect(f"{household.get_absolute_url()}?lieux=1#lieux")
 
 
 @role_required(*DOSSIER_ROLES)
@@ -475,3 +634,77 @@ def figures_csv(request):
     data = figures.compute()
     record(request, Action.EXPORT, None, detail="chiffres accompagnement (CSV, agrégés)")
     return csv_response(f"osez-chiffres-{timezone.localdate():%Y-%m-%d}.csv", figures.csv_rows(data))
+
+
+# --- Intake and duplicates --------------------------------------------------------------------------
+
+
+@role_required(*DOSSIER_ROLES)
+def intake(request):
+    """Open a dossier after a call, a fair or an e-mail (not the admin's raw form): assigned to its author."""
+    import uuid
+
+    from portail.models import CONSENT_TEXT_VERSION
+
+    can_assign_others = has_role(request.user, roles.TEAM_LEAD)
+    form = IntakeForm(
+        request.POST or None,
+        author=request.user,
+        can_assign_others=can_assign_others,
+        initial={"intake_key": uuid.uuid4(), "intake_channel": "telephone"},
+    )
+    if request.method == "POST" and form.is_valid():
+        household, created = services.open_from_intake(
+            form.cleaned_data, by=request.user, consent_text_version=CONSENT_TEXT_VERSION
+        )
+        if created:
+            record(request, Action.CREATE, household, detail="ouverture après un échange")
+            messages.success(request, _("Dossier %(ref)s ouvert.") % {"ref": household.reference})
+        else:
+            messages.info(
+                request,
+                _("Ce formulaire avait déjà été envoyé : voici le dossier %(ref)s qu'il a ouvert.")
+                % {"ref": household.reference},
+            )
+        return redirect(household)
+    return render_staff(request, "accompagnement/intake.html", {"form": form})
+
+
+@role_required(*DOSSIER_ROLES)
+def merge(request, pk):
+    """Merge another dossier (``?autre=`` / POST ``other``) into this one, after a page saying what moves."""
+    target = _editable_or_403(request, get_object_or_404(_households(), pk=pk))
+    form = MergeForm(request.POST or {"other": request.GET.get("autre", "")})
+    if not form.is_valid():
+        messages.error(request, _("Choisissez le dossier à rattacher à celui-ci."))
+        return redirect(target)
+    source = get_object_or_404(_households(), pk=form.cleaned_data["other"])
+    refusal = duplicates.merge_refusal(request.user, source, target)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if request.method == "POST":
+        try:
+            duplicates.merge(source, target, by=request.user)
+        except duplicates.MergeRefused as error:
+            raise PermissionDenied(str(error)) from None
+        record(request, Action.CHANGE, target, detail=f"fusion de {source.reference}")
+        record(request, Action.CHANGE, source, detail=f"fusionné dans {target.reference}")
+        messages.success(
+            request,
+            _("Le dossier %(src)s est rattaché à %(dst)s ; il reste consultable, clos « sans suite ».")
+            % {"src": source.reference, "dst": target.reference},
+        )
+        return redirect(target)
+    counts = {
+        _("adultes"): source.adults.count(),
+        _("enfants"): source.children.count(),
+        _("besoins"): source.needs.count(),
+        _("tâches"): source.tasks.count(),
+        _("échanges du fil"): source.interactions.count(),
+        _("lieux retenus"): source.pinned_places.count(),
+    }
+    return render_staff(
+        request,
+        "accompagnement/merge.html",
+        {"household": target, "source": source, "counts": counts, "form": form},
+    )

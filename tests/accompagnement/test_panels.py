@@ -21,7 +21,8 @@ def test_a_registered_panel_appears_in_the_dossier_and_can_hide_itself(
     client, panel_registry, tmp_path, settings
 ):
     (tmp_path / "panel.html").write_text("<section>Recherche d'emploi : {{ panel.stage }}</section>")
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], str(tmp_path)]
+    # A new TEMPLATES value (not an in-place change) so that Django rebuilds its template engines.
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], str(tmp_path)]}]
     advisor = UserFactory(roles=["installation advisor"])
     shown = HouseholdFactory(advisor=advisor)
     hidden = HouseholdFactory(advisor=advisor)

@@ -60,6 +60,13 @@ accompagnement:figures-csv            |                   | login | 200  | 403 |
 accompagnement:dossier                | own dossier       | login | 200  | 200 | 403 | 200 | 200
 accompagnement:dossier                | colleague dossier | login | 403  | 200 | 403 | 200 | 200
 accompagnement:dossier-edit           | own dossier       | login | 200  | 403 | 403 | 200 | 200
+accompagnement:intake                 |                   | login | 200  | 403 | 403 | 200 | 200
+accompagnement:merge                  | own dossier       | login | 302  | 403 | 403 | 302 | 302
+accompagnement:merge                  | colleague dossier | login | 403  | 403 | 403 | 302 | 302
+accompagnement:task-edit              | own task          | login | 200  | 403 | 403 | 200 | 200
+accompagnement:task-edit              | colleague task    | login | 403  | 403 | 403 | 200 | 200
+accompagnement:interaction-edit       | own note          | login | 200  | 403 | 403 | 403 | 403
+accompagnement:interaction-edit       | colleague note    | login | 403  | 403 | 403 | 403 | 403
 accompagnement:dossier-edit           | colleague dossier | login | 403  | 403 | 403 | 200 | 200
 accompagnement:welcome-pack           | own dossier       | login | 200  | 403 | 403 | 200 | 200
 accompagnement:welcome-pack           | colleague dossier | login | 403  | 403 | 403 | 200 | 200
@@ -235,6 +242,8 @@ def world(client, settings):
 
     own, own_adult, own_need, own_task, own_pin = dossier(users["advisor"], "Camille")
     other, other_adult, other_need, other_task, other_pin = dossier(colleague, "Dominique")
+    own_note = acc.Interaction.objects.create(household=own, text="Appel", author=users["advisor"])
+    other_note = acc.Interaction.objects.create(household=other, text="Appel", author=colleague)
     # Through the service, as the pages do: it writes the first line of the timeline.
     candidate = stages.open_candidate(
         Candidate(adult=own_adult, hr_specialist=users["hr"], home_commune=commune)
@@ -281,6 +290,8 @@ def world(client, settings):
         "own task": {"pk": own.pk, "task_pk": own_task.pk},
         "colleague task": {"pk": other.pk, "task_pk": other_task.pk},
         "own pin": {"pk": own.pk, "pin_pk": own_pin.pk},
+        "own note": {"pk": own.pk, "interaction_pk": own_note.pk},
+        "colleague note": {"pk": other.pk, "interaction_pk": other_note.pk},
         "colleague pin": {"pk": other.pk, "pin_pk": other_pin.pk},
         "own candidate": {"pk": candidate.pk},
         "colleague candidate": {"pk": other_candidate.pk},
