@@ -119,7 +119,7 @@ class AdultInline(RoleInlineMixin, admin.TabularInline):
 class ChildInline(RoleInlineMixin, admin.TabularInline):
     model = Child
     extra = 0
-    fields = ["first_name", "birth_year", "school_level_label"]
+    fields = ["first_name", "birth_year", "expected_on", "school_level_label"]
     readonly_fields = ["school_level_label"]
 
     @admin.display(description=_("niveau scolaire"))

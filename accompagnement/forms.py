@@ -30,6 +30,21 @@ from .models import (
 # A call or meeting note of a few pages at most: a 480,000-character paste is a mistake, not a note.
 NOTE_MAX_LENGTH = 5000
 
+
+class CommunePicker(forms.SelectMultiple):
+    """The communes as chips with the public site's suggestions (static/js/staff/commune_picker.js); without
+    JavaScript, the plain multiple select."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"size": 8, "data-commune-picker": "", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        attrs = {**(attrs or {}), "data-suggest-url": reverse("portail:suggestions")}
+        return super().get_context(name, value, attrs)
+
+
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
@@ -66,10 +81,12 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {
             "arrival_date": DATE_WIDGET,
-            "communes_considered": forms.SelectMultiple(attrs={"size": 8}),
+            "communes_considered": CommunePicker(),
         }
         help_texts = {
-            "communes_considered": _("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+            "communes_considered": _(
+                "Tapez un nom ou un code postal puis choisissez ; retirez une commune par sa croix."
+            ),
             "email": _("Adresse de contact principale de la famille."),
         }
 
@@ -87,7 +104,8 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
             # 431 options hide the chosen ones: say plainly which are selected now.
             current = ", ".join(c.name for c in self.instance.communes_considered.all()) or "—"
             self.fields["communes_considered"].help_text = _(
-                "Actuellement : %(current)s. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."
+                "Actuellement : %(current)s. Tapez un nom ou un code postal puis choisissez ; retirez une commune "
+                "par sa croix (sans JavaScript : Ctrl ou Cmd pour en choisir plusieurs)."
             ) % {"current": current}
         self.fields["commune_chosen"].queryset = communes
 
@@ -128,8 +146,11 @@ class AdultForm(forms.ModelForm):
 class ChildForm(forms.ModelForm):
     class Meta:
         model = Child
-        fields = ["first_name", "birth_year"]
-        widgets = {"birth_year": forms.NumberInput(attrs={"min": 1990, "max": 2100, "inputmode": "numeric"})}
+        fields = ["first_name", "birth_year", "expected_on"]
+        widgets = {
+            "birth_year": forms.NumberInput(attrs={"min": 1990, "max": 2100, "inputmode": "numeric"}),
+            "expected_on": DATE_WIDGET,
+        }
 
 
 AdultFormSet = inlineformset_factory(Household, Adult, form=AdultForm, extra=1, can_delete=True)
@@ -236,7 +257,10 @@ class IntakeForm(forms.Form):
         label=_("Date d'arrivée prévue (si connue)"), required=False, widget=DATE_WIDGET
     )
     communes_considered = forms.ModelMultipleChoiceField(
-        label=_("Communes envisagées"), queryset=Commune.objects.none(), required=False
+        label=_("Communes envisagées"),
+        queryset=Commune.objects.none(),
+        required=False,
+        widget=CommunePicker(),
     )
     note = forms.CharField(
         label=_("Compte rendu de l'échange"),
@@ -262,7 +286,6 @@ class IntakeForm(forms.Form):
         self.fields["communes_considered"].queryset = Commune.objects.filter(is_active=True).only(
             "code_insee", "name"
         )
-        self.fields["communes_considered"].widget.attrs.update({"data-commune-picker": "", "size": 6})
         self.fields["advisor"].queryset = advisors_queryset()
         self.fields["advisor"].initial = author.pk
         self.fields["advisor"].empty_label = _("— non attribué —")

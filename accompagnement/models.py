@@ -302,7 +302,21 @@ class Child(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="children")
     first_name = models.CharField(_("prénom"), max_length=100)
     birth_year = models.PositiveSmallIntegerField(
-        _("année de naissance"), help_text=_("Sur quatre chiffres, par exemple 2019.")
+        _("année de naissance"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Sur quatre chiffres, par exemple 2019. Pour un enfant à naître, indiquez plutôt la date prévue."
+        ),
+    )
+    # Crèche applications start during pregnancy: an expected child is recorded with its expected date.
+    expected_on = models.DateField(
+        _("naissance prévue le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Pour un enfant à naître (format JJ/MM/AAAA) : son besoin de garde est ajouté au dossier."
+        ),
     )
 
     class Meta:
@@ -312,29 +326,67 @@ class Child(models.Model):
         return self.first_name
 
     def clean(self):
-        this_year = timezone.localdate().year
-        if self.birth_year is not None:
-            if self.birth_year > this_year:
+        today = timezone.localdate()
+        this_year = today.year
+        if self.expected_on is not None:
+            if self.expected_on < today - datetime.timedelta(days=31):
                 raise ValidationError(
                     {
-                        "birth_year": _("Un enfant ne peut pas être né dans le futur (après %(y)s).")
-                        % {"y": this_year}
+                        "expected_on": _(
+                            "Cette date est passée : l'enfant est né, indiquez son année de naissance."
+                        )
                     }
                 )
-            if self.birth_year < this_year - 30:
+            if self.expected_on > today + datetime.timedelta(days=300):
                 raise ValidationError(
                     {
-                        "birth_year": _("Cette année de naissance semble erronée (avant %(y)s).")
-                        % {"y": this_year - 30}
+                        "expected_on": _(
+                            "Une naissance se prévoit au plus dix mois à l'avance : vérifiez la date."
+                        )
                     }
                 )
+            self.birth_year = self.expected_on.year
+            return
+        if self.birth_year is None:
+            raise ValidationError(
+                {"birth_year": _("Indiquez l'année de naissance, ou la date prévue pour un enfant à naître.")}
+            )
+        if self.birth_year > this_year:
+            raise ValidationError(
+                {
+                    "birth_year": _(
+                        "Un enfant ne peut pas être né après %(y)s : pour un enfant à naître, indiquez la "
+                        "date de naissance prévue."
+                    )
+                    % {"y": this_year}
+                }
+            )
+        if self.birth_year < this_year - 30:
+            raise ValidationError(
+                {
+                    "birth_year": _("Cette année de naissance semble erronée (avant %(y)s).")
+                    % {"y": this_year - 30}
+                }
+            )
+
+    @property
+    def is_expected(self):
+        return self.expected_on is not None and self.expected_on > timezone.localdate()
 
     @property
     def school_level(self):
+        if self.birth_year is None or self.is_expected:
+            return "petite_enfance"
         return school_level(self.birth_year)[0]
 
     @property
     def school_level_label(self):
+        if self.is_expected:
+            return _("À naître le %(d)s (demande de crèche dès la grossesse)") % {
+                "d": f"{self.expected_on:%d/%m/%Y}"
+            }
+        if self.birth_year is None:
+            return "—"
         return school_level(self.birth_year)[1]
 
 

@@ -34,6 +34,12 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
+def ensure_childcare_need_for_expected_children(household):
+    """An expected child brings its childcare need (crèche applications start during pregnancy)."""
+    if household.children.filter(expected_on__isnull=False).exists():
+        HouseholdNeed.objects.get_or_create(household=household, kind=Need.CHILDCARE)
+
+
 def reassign_open_tasks(household, previous_advisor_id):
     """A dossier changed hands: its open tasks that the former advisor held follow it to the new one."""
     return household.tasks.open().filter(owner_id=previous_advisor_id).update(owner=household.advisor)

@@ -214,6 +214,15 @@ TIMELINE_FILTERS = {
 }
 
 
+def _nearby_with_childcare(household):
+    """[(commune, {layer: places}, CNAF capacity rows or None)]: the capacity only for a family with a baby."""
+    around = nearby.nearby_for_household(household)
+    if not nearby.has_baby(household):
+        return [(commune, layers, None) for commune, layers in around]
+    capacity = nearby.childcare_capacity([commune for commune, _layers in around])
+    return [(commune, layers, capacity.get(commune.pk, [])) for commune, layers in around]
+
+
 def _dossier_context(request, household, **overrides):
     can_edit = request.user.has_perm("accompagnement.edit_dossier", household)
     nxt = stages.next_stage(household.stage)
@@ -259,7 +268,7 @@ def _dossier_context(request, household, **overrides):
         "close_form": TransitionForm(initial={"to_stage": Stage.CLOSED}),
         "outcomes": Outcome.choices,
         "stages": [(s, s == household.stage) for s in Stage],
-        "nearby": nearby.nearby_for_household(household),
+        "nearby": _nearby_with_childcare(household),
         "pinned": pinned,
         "pinned_ids": {p.place_id for p in pinned},
         "pinned_open": "lieux" in request.GET,
@@ -289,6 +298,7 @@ def dossier_edit(request, pk):
                     children.save()
                     if household.advisor_id != previous_advisor_id:
                         services.reassign_open_tasks(household, previous_advisor_id)
+                    services.ensure_childcare_need_for_expected_children(household)
             except StaleVersionError:
                 pass  # the form now carries the conflict screen; everything typed is shown again
             else:
