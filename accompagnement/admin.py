@@ -390,10 +390,29 @@ class OrganisationAdmin(RoleAdminMixin, admin.ModelAdmin):
         return has_role(request.user, *self.change_roles)
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("retard")
+    parameter_name = "retard"
+
+    def lookups(self, request, model_admin):
+        return [("oui", _("En retard")), ("non", _("À l'heure ou faites"))]
+
+    def queryset(self, request, queryset):
+        from django.utils import timezone
+
+        late = {"done_at__isnull": True, "due_date__lt": timezone.localdate()}
+        if self.value() == "oui":
+            return queryset.filter(**late)
+        if self.value() == "non":
+            return queryset.exclude(**late)
+        return queryset
+
+
 @admin.register(Task)
 class TaskAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = ["title", "household", "due_date", "owner", "done_at"]
     list_filter = [
+        OverdueFilter,
         "kind",
         ("owner", admin.RelatedOnlyFieldListFilter),
         ("done_at", admin.EmptyFieldListFilter),

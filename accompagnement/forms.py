@@ -382,3 +382,24 @@ class NoteCorrectionForm(forms.ModelForm):
         self.fields["text"].error_messages["max_length"] = _(
             "Le compte rendu est limité à %(limit_value)d caractères (il en compte %(show_value)d)."
         )
+
+
+class BulkReassignForm(forms.Form):
+    """The team lead hands several dossiers to one advisor at once (an absence, a rebalancing)."""
+
+    dossiers = forms.ModelMultipleChoiceField(
+        label=_("Dossiers"),
+        queryset=Household.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins un dossier à réattribuer.")},
+    )
+    advisor = AdvisorChoiceField(
+        label=_("Nouveau ou nouvelle conseiller·ère"),
+        queryset=None,
+        error_messages={"required": _("Choisissez à qui confier les dossiers cochés.")},
+    )
+
+    def __init__(self, *args, dossiers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dossiers"].queryset = dossiers
+        self.fields["advisor"].queryset = advisors_queryset()

@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +39,22 @@ def ensure_childcare_need_for_expected_children(household):
     """An expected child brings its childcare need (crèche applications start during pregnancy)."""
     if household.children.filter(expected_on__isnull=False).exists():
         HouseholdNeed.objects.get_or_create(household=household, kind=Need.CHILDCARE)
+
+
+def bulk_reassign(households, advisor, *, by):
+    """Hand ``households`` to ``advisor`` with their open tasks; returns how many changed hands."""
+    moved = 0
+    with transaction.atomic():
+        for household in households:
+            previous = household.advisor_id
+            if previous == advisor.pk:
+                continue
+            # The version moves too: an edit form open on one of these dossiers is now stale.
+            Household.objects.filter(pk=household.pk).update(advisor=advisor, version=F("version") + 1)
+            household.advisor = advisor
+            reassign_open_tasks(household, previous)
+            moved += 1
+    return moved
 
 
 def reassign_open_tasks(household, previous_advisor_id):

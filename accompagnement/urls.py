@@ -9,6 +9,7 @@ app_name = "accompagnement"
 urlpatterns = [
     path("", views.home, name="home"),
     path("taches/", views.my_tasks, name="tasks"),
+    path("equipe/", views.team, name="team"),
     path("chiffres/", views.figures_page, name="figures"),
     path("chiffres.csv", views.figures_csv, name="figures-csv"),
     path("dossiers/nouveau/", views.intake, name="intake"),

@@ -169,6 +169,7 @@ def my_tasks(request):
         "due_today": base.filter(due_date=today),
         "upcoming": base.filter(due_date__gt=today, due_date__lte=today + datetime.timedelta(days=30)),
         "today": today,
+        "is_lead": has_role(request.user, roles.TEAM_LEAD),
     }
     return render_staff(request, "accompagnement/tasks.html", context)
 
@@ -717,4 +718,118 @@ def merge(request, pk):
         request,
         "accompagnement/merge.html",
         {"household": target, "source": source, "counts": counts, "form": form},
+    )
+
+
+# --- Team view (team leads) -------------------------------------------------------------------------
+
+
+def _next_reminders_run():
+    """When the beat schedule next sends the advisors' reminders (None when it cannot tell)."""
+    from osez.celery import app
+
+    entry = next(
+        (e for e in app.conf.beat_schedule.values() if e.get("task") == "accompagnement.send_reminders"), None
+    )
+    if entry is None:
+        return None
+    try:
+        now = timezone.localtime()
+        due = now + entry["schedule"].remaining_estimate(now)
+        return (due + datetime.timedelta(seconds=30)).replace(second=0, microsecond=0)  # 07:29:59.9 → 07:30
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+@role_required(roles.TEAM_LEAD)
+def team(request):
+    """The team lead's view: workload per advisor, dossiers by stage, unassigned queue, overdue tasks,
+    bulk reassignment, and when the reminders last ran and run next."""
+    from osez.models import JobRun
+
+    from .forms import BulkReassignForm
+    from .tasks import REMINDERS_JOB
+
+    today = timezone.localdate()
+    advisors = list(roles.users_with_role(roles.ADVISOR, roles.TEAM_LEAD).order_by("first_name", "username"))
+    open_stages = [s for s in Stage if s != Stage.CLOSED]
+    by_stage = {}
+    for advisor_id, stage, n in (
+        Household.objects.open()
+        .filter(merged_into__isnull=True)
+        .values_list("advisor_id", "stage")
+        .annotate(n=Count("pk"))
+    ):
+        by_stage[(advisor_id, stage)] = n
+    open_tasks = Task.objects.open().exclude(household__stage=Stage.CLOSED)
+    task_counts = {
+        row["owner_id"]: row
+        for row in open_tasks.values("owner_id").annotate(
+            n=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today))
+        )
+    }
+    rows = []
+    for advisor in [*advisors, None]:
+        key = advisor.pk if advisor else None
+        counts = [by_stage.get((key, stage), 0) for stage in open_stages]
+        tasks = task_counts.get(key, {})
+        rows.append(
+            {
+                "advisor": advisor,
+                "stages": counts,
+                "total": sum(counts),
+                "open_tasks": tasks.get("n", 0),
+                "overdue": tasks.get("late", 0),
+            }
+        )
+    overdue_filter = request.GET.get("conseiller", "")
+    overdue = open_tasks.filter(due_date__lt=today).select_related("household", "owner").order_by("due_date")
+    if overdue_filter.isdigit():
+        overdue = overdue.filter(owner_id=int(overdue_filter))
+    overdue = list(overdue[:200])
+    for task in overdue:
+        task.late_days = (today - task.due_date).days
+
+    source_filter = request.GET.get("de", "")
+    candidates = _households().open().filter(merged_into__isnull=True).order_by("reference")
+    if source_filter.isdigit():
+        candidates = candidates.filter(advisor_id=int(source_filter))
+    else:
+        candidates = candidates.filter(advisor__isnull=True)
+    form = BulkReassignForm(request.POST if request.method == "POST" else None, dossiers=candidates)
+    if request.method == "POST":
+        if form.is_valid():
+            chosen = list(form.cleaned_data["dossiers"])
+            moved = services.bulk_reassign(chosen, form.cleaned_data["advisor"], by=request.user)
+            for household in chosen:
+                record(request, Action.CHANGE, household, detail="réattribution groupée")
+            messages.success(
+                request,
+                _("%(n)d dossier(s) confiés à %(name)s.")
+                % {
+                    "n": moved,
+                    "name": form.cleaned_data["advisor"].get_full_name() or form.cleaned_data["advisor"],
+                },
+            )
+            return redirect(f"{request.path}?de={source_filter}")
+        messages.error(request, _("Rien n'a été réattribué : voyez les champs signalés."))
+    last_run = JobRun.objects.filter(name=REMINDERS_JOB).order_by("-started_at").first()
+    return render_staff(
+        request,
+        "accompagnement/team.html",
+        {
+            "rows": rows,
+            "stages": open_stages,
+            "unassigned": _triage(request),
+            "overdue": overdue,
+            "overdue_filter": overdue_filter,
+            "advisors": advisors,
+            "form": form,
+            "source_filter": source_filter,
+            "candidates": form.fields["dossiers"].queryset,
+            "last_run": last_run,
+            "next_run": _next_reminders_run(),
+            "today": today,
+        },
+        status=400 if form.errors else 200,
     )

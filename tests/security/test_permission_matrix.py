@@ -60,6 +60,7 @@ accompagnement:figures-csv            |                   | login | 200  | 403 |
 accompagnement:dossier                | own dossier       | login | 200  | 200 | 403 | 200 | 200
 accompagnement:dossier                | colleague dossier | login | 403  | 200 | 403 | 200 | 200
 accompagnement:dossier-edit           | own dossier       | login | 200  | 403 | 403 | 200 | 200
+accompagnement:team                   |                   | login | 403  | 403 | 403 | 200 | 200
 accompagnement:intake                 |                   | login | 200  | 403 | 403 | 200 | 200
 accompagnement:merge                  | own dossier       | login | 302  | 403 | 403 | 302 | 302
 accompagnement:merge                  | colleague dossier | login | 403  | 403 | 403 | 302 | 302
