@@ -20,6 +20,7 @@ from .enums import Stage
 from .forms import HouseholdForm
 from .models import (
     Adult,
+    AdvisorProfile,
     Child,
     Contact,
     Household,
@@ -420,3 +421,13 @@ class TaskAdmin(RoleAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "household__reference"]
     date_hierarchy = "due_date"
     raw_id_fields = ["household"]
+
+
+@admin.register(AdvisorProfile)
+class AdvisorProfileAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """Administrators record each advisor's work phone, printed on what is sent to the families."""
+
+    view_roles = ()
+    change_roles = ()
+    list_display = ["user", "phone"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]

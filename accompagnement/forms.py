@@ -403,3 +403,28 @@ class BulkReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["dossiers"].queryset = dossiers
         self.fields["advisor"].queryset = advisors_queryset()
+
+
+class LetterForm(forms.Form):
+    """An e-mail to the family from the dossier: which letter, to which address, an optional personal word."""
+
+    letter = forms.ChoiceField(label=_("Courriel"), widget=forms.RadioSelect)
+    to = forms.ChoiceField(
+        label=_("Destinataire"),
+        error_messages={"required": _("Ce dossier n'a pas d'adresse courriel : ajoutez-en une au dossier.")},
+    )
+    message = forms.CharField(
+        label=_("Un mot personnel (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        help_text=_("Ajouté au texte du courriel, avant votre signature."),
+    )
+
+    def __init__(self, *args, household, **kwargs):
+        from .letters import LETTERS
+
+        super().__init__(*args, **kwargs)
+        self.fields["letter"].choices = [(k, v.label) for k, v in LETTERS.items()]
+        addresses = [household.email, *(a.email for a in household.adults.all())]
+        self.fields["to"].choices = [(a, a) for a in dict.fromkeys(a for a in addresses if a)]

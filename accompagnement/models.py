@@ -669,3 +669,29 @@ class DossierMerge(models.Model):
 
     def __str__(self):
         return f"{self.source} → {self.target}"
+
+
+class AdvisorProfile(models.Model):
+    """What a family needs to reach their advisor, printed on everything sent to them (letters, e-mails)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.CASCADE,
+        related_name="advisor_profile",
+    )
+    phone = models.CharField(
+        _("téléphone professionnel"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "Donné aux familles sur le livret d'accueil et les courriels envoyés depuis les dossiers."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("coordonnées de conseiller·ère")
+        verbose_name_plural = _("coordonnées des conseiller·ère·s")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()

@@ -28,4 +28,6 @@ urlpatterns = [
     path("dossiers/<int:pk>/lieux/", views.pin_place, name="pin"),
     path("dossiers/<int:pk>/lieux/<int:pin_pk>/retirer/", views.unpin_place, name="unpin"),
     path("dossiers/<int:pk>/livret/", views.welcome_pack, name="welcome-pack"),
+    path("dossiers/<int:pk>/livret.pdf", views.welcome_pack_pdf, name="welcome-pack-pdf"),
+    path("dossiers/<int:pk>/courriel/", views.send_letter, name="send-letter"),
 ]

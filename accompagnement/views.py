@@ -578,6 +578,27 @@ def unpin_place(request, pk, pin_pk):
     return redirect(f"{household.get_absolute_url()}?lieux=1#lieux")
 
 
+def _welcome_pack_context(request, household):
+    from . import letters
+
+    pinned = household.pinned_places.select_related("place__layer", "place__commune").defer(
+        "place__commune__contour"
+    )
+    groups = {}
+    for pin in pinned:
+        groups.setdefault(pin.place.layer, []).append(pin)
+    return {
+        "household": household,
+        "commune": household.main_commune,
+        "groups": groups.items(),
+        "sheets": _sheets_for(household, pinned),
+        "advisors_email": settings.OSEZ_ADVISORS_EMAIL,
+        "advisor": letters.advisor_contact(household, fallback=request.user),
+        "service": letters.service_contact(),
+        "today": timezone.localdate(),
+    }
+
+
 @role_required(*DOSSIER_ROLES)
 def welcome_pack(request, pk):
     """The printable welcome pack: the family's commune, the places kept for them, their contacts."""
@@ -585,23 +606,73 @@ def welcome_pack(request, pk):
     if not request.user.has_perm("accompagnement.read_dossier", household):
         raise PermissionDenied(refusal_reason(household))
     record(request, Action.VIEW, household, detail="livret d'accueil")
-    pinned = household.pinned_places.select_related("place__layer", "place__commune").defer(
-        "place__commune__contour"
+    return render_staff(
+        request, "accompagnement/welcome_pack.html", _welcome_pack_context(request, household)
     )
-    groups = {}
-    for pin in pinned:
-        groups.setdefault(pin.place.layer, []).append(pin)
+
+
+def _welcome_pack_html(request, household):
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "accompagnement/welcome_pack.html",
+        {**_welcome_pack_context(request, household), "pdf": True},
+        request,
+    )
+
+
+@role_required(*DOSSIER_ROLES)
+def welcome_pack_pdf(request, pk):
+    """The same welcome pack as a PDF (WeasyPrint), to download or attach to an e-mail."""
+    from django.http import HttpResponse
+
+    from . import letters
+
+    household = get_object_or_404(_households(), pk=pk)
+    if not request.user.has_perm("accompagnement.read_dossier", household):
+        raise PermissionDenied(refusal_reason(household))
+    record(request, Action.EXPORT, household, detail="livret d'accueil (PDF)")
+    response = HttpResponse(
+        letters.welcome_pack_pdf(_welcome_pack_html(request, household)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="livret-accueil-{household.reference}.pdf"'
+    return response
+
+
+@role_required(*DOSSIER_ROLES)
+def send_letter(request, pk):
+    """Write to the family from the dossier: a letter model, an optional personal word; kept in the history."""
+    from . import letters
+    from .forms import LetterForm
+
+    household = _editable_or_403(request, get_object_or_404(_households(), pk=pk))
+    form = LetterForm(
+        request.POST if request.method == "POST" else None,
+        household=household,
+        initial={"letter": request.GET.get("courriel", "bienvenue")},
+    )
+    if request.method == "POST" and form.is_valid():
+        letter = letters.LETTERS[form.cleaned_data["letter"]]
+        pack_html = _welcome_pack_html(request, household) if letter.attach_pack else None
+        letters.send_letter(
+            household,
+            letter,
+            to=form.cleaned_data["to"],
+            by=request.user,
+            message=form.cleaned_data["message"],
+            pack_html=pack_html,
+        )
+        record(request, Action.CHANGE, household, detail=f"courriel {letter.key}")
+        messages.success(
+            request,
+            _("Courriel « %(l)s » envoyé à %(to)s.") % {"l": letter.label, "to": form.cleaned_data["to"]},
+        )
+        return redirect(f"{household.get_absolute_url()}#fil")
     return render_staff(
         request,
-        "accompagnement/welcome_pack.html",
-        {
-            "household": household,
-            "commune": household.main_commune,
-            "groups": groups.items(),
-            "sheets": _sheets_for(household, pinned),
-            "advisors_email": settings.OSEZ_ADVISORS_EMAIL,
-            "today": timezone.localdate(),
-        },
+        "accompagnement/letter.html",
+        {"household": household, "form": form, "advisor": letters.advisor_contact(household, request.user)},
+        status=400 if form.errors else 200,
     )
 
 

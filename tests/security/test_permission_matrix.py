@@ -61,6 +61,10 @@ accompagnement:dossier                | own dossier       | login | 200  | 200 |
 accompagnement:dossier                | colleague dossier | login | 403  | 200 | 403 | 200 | 200
 accompagnement:dossier-edit           | own dossier       | login | 200  | 403 | 403 | 200 | 200
 accompagnement:team                   |                   | login | 403  | 403 | 403 | 200 | 200
+accompagnement:welcome-pack-pdf       | own dossier       | login | 200  | 403 | 403 | 200 | 200
+accompagnement:welcome-pack-pdf       | colleague dossier | login | 403  | 403 | 403 | 200 | 200
+accompagnement:send-letter            | own dossier       | login | 200  | 403 | 403 | 200 | 200
+accompagnement:send-letter            | colleague dossier | login | 403  | 403 | 403 | 200 | 200
 accompagnement:intake                 |                   | login | 200  | 403 | 403 | 200 | 200
 accompagnement:merge                  | own dossier       | login | 302  | 403 | 403 | 302 | 302
 accompagnement:merge                  | colleague dossier | login | 403  | 403 | 403 | 302 | 302
@@ -169,6 +173,7 @@ communes.communeindicator     | figure        | v    | -  | v  | v    | v
 accompagnement.household      | own dossier   | vac  | -  | -  | vac  | vacd
 accompagnement.organisation   | organisation  | vac  | vac | - | vac  | vacd
 accompagnement.task           | own task      | vac  | -  | -  | vac  | vacd
+accompagnement.advisorprofile | -             | -    | -  | -  | -    | vacd
 emploi_conjoint.candidate     | own candidate | -    | -  | -  | -    | vacd
 emploi_conjoint.opportunity   | opportunity   | -    | -  | -  | -    | vacd
 emploi_conjoint.introduction  | introduction  | -    | -  | -  | -    | vacd
