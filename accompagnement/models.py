@@ -247,7 +247,9 @@ class Household(VersionedModel):
 
 
 class Adult(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="adults")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="adults"
+    )
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
@@ -299,7 +301,9 @@ def school_level(birth_year, today=None):
 
 
 class Child(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="children")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="children"
+    )
     first_name = models.CharField(_("prénom"), max_length=100)
     birth_year = models.PositiveSmallIntegerField(
         _("année de naissance"),
@@ -393,7 +397,9 @@ class Child(models.Model):
 class HouseholdNeed(models.Model):
     """One need of a household (school, doctor…) with its own state, resolution date and note."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="needs")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="needs"
+    )
     kind = models.CharField(_("besoin"), max_length=20, choices=Need.choices)
     state = models.CharField(_("état"), max_length=20, choices=NeedState.choices, default=NeedState.TO_DO)
     opened_on = models.DateField(_("exprimé le"), default=timezone.localdate)
@@ -443,7 +449,9 @@ class HouseholdNeed(models.Model):
 class StageTransition(TransitionLog):
     """The log of a dossier's stages: who moved it, when, from where to where, and why (and how it ended)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="transitions")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_stage = models.CharField(_("de"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("vers"), max_length=20, choices=Stage.choices)
     outcome = models.CharField(_("issue"), max_length=20, choices=Outcome.choices, blank=True)
@@ -459,7 +467,9 @@ class StageTransition(TransitionLog):
 class Task(models.Model):
     """Something to do for a dossier by a date: the first-year milestones and any other reminder."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tasks")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="tasks"
+    )
     kind = models.CharField(_("type"), max_length=10, choices=TaskKind.choices, default=TaskKind.OTHER)
     title = models.CharField(_("intitulé"), max_length=200)
     due_date = models.DateField(_("échéance"))
@@ -529,7 +539,7 @@ class TaskLog(models.Model):
         DONE = "faite", _("Faite")
         REOPENED = "rouverte", _("Rouverte")
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="log")
+    task = models.ForeignKey(Task, verbose_name=_("tâche"), on_delete=models.CASCADE, related_name="log")
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     at = models.DateTimeField(_("le"), default=timezone.now)
     by = models.ForeignKey(
@@ -551,7 +561,9 @@ class TaskLog(models.Model):
 class Interaction(models.Model):
     """A call, e-mail, meeting, event or note on a dossier; all of them appear on its timeline."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="interactions")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="interactions"
+    )
     kind = models.CharField(
         _("type"), max_length=20, choices=InteractionKind.choices, default=InteractionKind.CALL
     )
@@ -596,7 +608,9 @@ def can_correct(interaction, user, now=None):
 class InteractionRevision(models.Model):
     """The text of a note before its author corrected it (the history keeps every version)."""
 
-    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="revisions")
+    interaction = models.ForeignKey(
+        Interaction, verbose_name=_("échange"), on_delete=models.CASCADE, related_name="revisions"
+    )
     text = models.TextField(_("texte avant correction"))
     edited_at = models.DateTimeField(_("corrigé le"), default=timezone.now)
     edited_by = models.ForeignKey(
@@ -615,7 +629,9 @@ class InteractionRevision(models.Model):
 class PinnedPlace(models.Model):
     """A place from the open-data layers the advisor keeps for this family (printed in the welcome pack)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="pinned_places")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="pinned_places"
+    )
     place = models.ForeignKey(
         "communes.Place", verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="+"
     )

@@ -64,6 +64,15 @@ def _households():
     )
 
 
+def errors_in_words(form):
+    """ "Date d'arrivée : Saisissez une date valide." rather than "* arrival_date * …" (labels, not code names)."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.extend(f"{label} : {e}" if label else str(e) for e in errors)
+    return " ".join(parts)
+
+
 def refusal_reason(household):
     """Why a dossier is refused and who can open the door, for the 403 page (names the people concerned)."""
     leads = ", ".join(
@@ -247,12 +256,12 @@ def _dossier_context(request, household, **overrides):
         "adults": household.adults.all(),
         "children": household.children.all(),
         "needs": _need_forms(household),
-        "add_need_form": AddNeedForm(),
+        "add_need_form": AddNeedForm(auto_id="id_need_%s"),
         "tasks": tasks,
         "open_tasks": [t for t in tasks if not t.is_done],
         "today": today,
         "task_form": TaskForm(),
-        "interaction_form": InteractionForm(),
+        "interaction_form": InteractionForm(auto_id="id_interaction_%s"),
         "events": events,
         "timeline_filter": timeline_filter,
         "timeline_filters": [
@@ -329,7 +338,8 @@ def dossier_transition(request, pk):
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(
-            request, _("Changement d'étape incomplet : %(errors)s") % {"errors": form.errors.as_text()}
+            request,
+            _("Changement d'étape incomplet : %(errors)s") % {"errors": errors_in_words(form)},
         )
         return redirect(household)
     data = form.cleaned_data
@@ -407,7 +417,7 @@ def need_add(request, pk):
 @role_required(*DOSSIER_ROLES)
 def interaction_add(request, pk):
     household = _editable_or_403(request, get_object_or_404(Household, pk=pk))
-    form = InteractionForm(request.POST)
+    form = InteractionForm(request.POST, auto_id="id_interaction_%s")
     if form.is_valid():
         interaction = form.save(commit=False)
         interaction.household = household

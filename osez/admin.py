@@ -97,3 +97,22 @@ class TOTPDeviceAdmin(totp_admin.TOTPDeviceAdmin):
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, TOTPDeviceAdmin)
+
+
+# --- French names for the third-party apps' admin sections ----------------------------------------------
+# Their AppConfigs name themselves in English ("AXES", "AUDIT LOG", "OTP_STATIC"); the index and the
+# breadcrumbs read ``verbose_name`` at each request, so naming them here is enough.
+from django.apps import apps as _apps  # noqa: E402
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+THIRD_PARTY_APP_NAMES = {
+    "axes": _("Tentatives de connexion"),
+    "auditlog": _("Journal des modifications"),
+    "otp_totp": _("Double authentification : applications"),
+    "otp_static": _("Double authentification : codes de secours"),
+    "django_otp": _("Double authentification"),
+    "auth": _("Comptes et groupes"),
+}
+for _label, _name in THIRD_PARTY_APP_NAMES.items():
+    if _apps.is_installed(_apps.get_app_config(_label).name if _label in _apps.app_configs else _label):
+        _apps.get_app_config(_label).verbose_name = _name

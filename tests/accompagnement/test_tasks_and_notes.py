@@ -166,3 +166,25 @@ def test_author_corrects_a_note_within_a_day_and_history_keeps_the_old_text(clie
     assert "seulement le jour qui suit" in text(response)
     note.refresh_from_db()
     assert note.text == "Rendez-vous mercredi"
+
+
+def test_dossier_page_has_no_duplicate_ids(client, advisor, household):
+    import re
+    from collections import Counter
+
+    client.force_login(advisor)
+    page = client.get(household.get_absolute_url()).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_a_bad_arrival_date_names_the_field_in_words(client, advisor, household):
+    client.force_login(advisor)
+    response = client.post(
+        reverse("accompagnement:dossier-transition", args=[household.pk]),
+        {"to_stage": Stage.ARRIVED, "arrival_date": "32/13/2026"},
+        follow=True,
+    )
+    page = text(response)
+    assert "Date d'arrivée : Saisissez une date valide." in page
+    assert "arrival_date" not in page.split("<main")[-1].split("</main>")[0] or "* arrival_date" not in page

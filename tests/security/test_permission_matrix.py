@@ -563,3 +563,26 @@ def test_a_refused_dossier_says_why_and_who_can_help_in_french(client, world):
 def test_admin_urls_with_unknown_ids_never_answer_500(client, world, role, url):
     client.force_login(world["users"][role])
     assert client.get(url).status_code in (200, 302, 403, 404)
+
+
+def test_admin_index_names_third_party_sections_in_french(client, world):
+    client.force_login(world["users"]["admin"])
+    page = client.get(reverse("admin:index")).content.decode()
+    for english in (">Axes<", ">Audit log<", ">Otp_Static<", ">OTP_STATIC<", ">AXES<"):
+        assert english not in page
+    assert "Tentatives de connexion" in page and "Journal des modifications" in page
+
+
+def test_admin_task_list_column_is_in_french(client, world):
+    client.force_login(world["users"]["lead"])
+    page = client.get(reverse("admin:accompagnement_task_changelist")).content.decode()
+    assert "column-household" in page and ">Household<" not in page and ">Dossier<" in page
+
+
+def test_source_rhythm_is_in_words(client, world):
+    source = world["samples"]["source"]
+    source.published_every = datetime.timedelta(days=7)
+    source.save()
+    client.force_login(world["users"]["admin"])
+    page = client.get(reverse("admin:communes_source_change", args=[source.pk])).content.decode()
+    assert "1 semaine" in page and "7 days" not in page
