@@ -214,6 +214,8 @@ def _refused(request, household, message, **forms):
     return render_staff(request, "accompagnement/dossier.html", context, status=400)
 
 
+TIMELINE_PAGE = 50
+
 TIMELINE_FILTERS = {
     "tout": None,
     "echanges": {"interaction"},
@@ -250,6 +252,11 @@ def _dossier_context(request, household, **overrides):
     events = timeline.build(household, user=request.user)
     if kinds is not None:
         events = [e for e in events if e.kind in kinds]
+    # The newest entries first; a long history is shown whole on demand (it reads better, renders faster).
+    show_all = request.GET.get("fil_complet") == "1"
+    hidden = 0 if show_all else max(0, len(events) - TIMELINE_PAGE)
+    if hidden:
+        events = events[:TIMELINE_PAGE]
     context = {
         "household": household,
         "can_edit": can_edit,
@@ -264,6 +271,7 @@ def _dossier_context(request, household, **overrides):
         "interaction_form": InteractionForm(auto_id="id_interaction_%s"),
         "events": events,
         "timeline_filter": timeline_filter,
+        "timeline_hidden": hidden,
         "timeline_filters": [
             ("tout", _("tout")),
             ("echanges", _("échanges et notes")),
@@ -908,6 +916,8 @@ def team(request):
             "form": form,
             "source_filter": source_filter,
             "candidates": form.fields["dossiers"].queryset,
+            "chosen": request.POST.getlist("dossiers"),
+            "chosen_advisor": request.POST.get("advisor", ""),
             "last_run": last_run,
             "next_run": _next_reminders_run(),
             "today": today,
