@@ -65,7 +65,7 @@ def fictional_data():
                     email=f"bench{a}-{d}@example.org",
                     advisor=advisor,
                     stage=stages[d % len(stages)],
-                )  # fmt: skip
+                )
                 for d in range(40)
             )
             Task.objects.bulk_create(

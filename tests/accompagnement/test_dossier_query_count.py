@@ -30,7 +30,7 @@ def fill(household, advisor, *, history, tasks):
             author=advisor,
             text=f"Échange fictif {i}",
             happened_on=today - datetime.timedelta(days=i % 300),
-        )  # fmt: skip
+        )
         for i in range(history)
     )
     made = Task.objects.bulk_create(
@@ -40,7 +40,7 @@ def fill(household, advisor, *, history, tasks):
             title=f"Tâche fictive {i}",
             due_date=today + datetime.timedelta(days=i - tasks // 2),
             done_at=timezone.now() if i % 3 == 0 else None,
-        )  # fmt: skip
+        )
         for i in range(tasks)
     )
     TaskLog.objects.bulk_create(TaskLog(task=t, action=TaskLog.Action.POSTPONED, by=advisor,
