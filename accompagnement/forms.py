@@ -236,7 +236,14 @@ class IntakeForm(forms.Form):
     retry after a timeout) finds the dossier the first one opened instead of opening another.
     """
 
-    intake_key = forms.UUIDField(widget=forms.HiddenInput)
+    intake_key = forms.UUIDField(
+        label=_("Identifiant du formulaire"),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Ce formulaire est incomplet : rechargez la page (vos saisies restent affichées)."),
+            "invalid": _("Ce formulaire est incomplet : rechargez la page (vos saisies restent affichées)."),
+        },
+    )
     intake_channel = forms.ChoiceField(
         label=_("Dossier ouvert après"), choices=[c for c in IntakeChannel.choices if c[0] != "formulaire"]
     )

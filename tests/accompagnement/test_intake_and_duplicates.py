@@ -202,3 +202,32 @@ def test_triage_is_sortable_by_age(client, advisor):
     page = text(client.get(reverse("accompagnement:home"), {"tri": "-age"}))
     assert page.index(new.reference) < page.index(old.reference)
     assert client.get(reverse("accompagnement:home"), {"tri": "'; drop"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"intake_key": "pas-un-uuid"},
+        {"intake_key": ""},
+        {"adults": "-3"},
+        {"arrival_date": "31/02/2026"},
+        {"needs": ["inconnu"]},
+        {"communes_considered": ["99999"]},
+        {"intake_channel": "pigeon"},
+        {"note": "x" * 6000},
+    ],
+)
+def test_intake_odd_input_is_refused_in_words_and_keeps_the_rest(client, advisor, overrides):
+    client.force_login(advisor)
+    response = client.post(reverse("accompagnement:intake"), intake_data(**overrides))
+    page = text(response)
+    assert response.status_code == 200
+    assert "Le dossier n’a pas été ouvert" in page and 'value="Martin"' in page
+    assert not Household.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["HR specialist", "marketing"])
+def test_intake_is_refused_to_other_roles(client, role):
+    client.force_login(UserFactory(roles=[role]))
+    assert client.post(reverse("accompagnement:intake"), intake_data()).status_code == 403
+    assert not Household.objects.exists()
