@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run serve test quality fix install browser-deps demo-data clean help mutation
+.PHONY: run serve test quality fix install browser-deps pdf-deps demo-data clean help mutation
 
 help:
 	@echo "make run      set up (.venv, database, open data, demo) and serve on http://$(HOST):$(PORT)/"
@@ -26,7 +26,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) pdf-deps
+
+# Pango and fonts for WeasyPrint (the welcome pack as a PDF), from Debian when they are missing.
+pdf-deps:
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then \
+	  echo "Installing Pango and fonts for WeasyPrint (PDF letters)…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	   libharfbuzz-subset0 fonts-dejavu-core >/dev/null) \
+	  || echo "WARNING: could not install Pango: the welcome pack PDF will not be generated"; fi
 
 # Debian's Chromium and ChromeDriver for the browser tests, axe-core from npm for the accessibility checks.
 browser-deps:

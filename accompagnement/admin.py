@@ -5,7 +5,6 @@ on dossiers, HR specialists see partners, marketing sees nothing here (figures o
 """
 
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +20,7 @@ from .enums import Stage
 from .forms import HouseholdForm
 from .models import (
     Adult,
+    AdvisorProfile,
     Child,
     Contact,
     Household,
@@ -36,19 +36,67 @@ DOSSIER_ROLES = (roles.ADVISOR, roles.TEAM_LEAD)
 PARTNER_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.HR)
 
 
+def _household_of(obj):
+    if isinstance(obj, Household):
+        return obj
+    return getattr(obj, "household", None)
+
+
 class RoleAdminMixin(BaseRoleAdminMixin):
-    """Dossier roles by default; a dossier and the rows it holds are changed only by who may edit it."""
+    """Dossier roles by default; a dossier and the rows it holds (tasks, needs, exchanges, pins) are seen and
+    changed only by who may see and change the dossier on its own page: lists, add forms and change forms
+    alike (the household choice of an add form offers only those dossiers).
+    """
 
     view_roles = DOSSIER_ROLES
     change_roles = DOSSIER_ROLES
     delete_roles = ()  # only admins (has_role always lets them through)
 
+    def has_view_permission(self, request, obj=None):
+        household = _household_of(obj)
+        if household is not None:
+            return has_role(request.user, *self.view_roles) and request.user.has_perm(
+                "accompagnement.read_dossier", household
+            )
+        return super().has_view_permission(request, obj)
+
     def has_change_permission(self, request, obj=None):
-        if isinstance(obj, Household):
-            return request.user.has_perm("accompagnement.edit_dossier", obj)
-        if obj is not None and hasattr(obj, "household"):
-            return request.user.has_perm("accompagnement.edit_dossier", obj.household)
+        household = _household_of(obj)
+        if household is not None:
+            return has_role(request.user, *self.change_roles) and request.user.has_perm(
+                "accompagnement.edit_dossier", household
+            )
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        household = _household_of(obj)
+        if household is not None and not request.user.has_perm("accompagnement.edit_dossier", household):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not has_role(request.user, *self.view_roles):
+            return queryset  # refused by the permission checks with a 403, not hidden behind a redirect
+        if queryset.model is Household:
+            return queryset.filter(pk__in=Household.objects.editable_by(request.user).values("pk"))
+        if any(f.name == "household" for f in queryset.model._meta.get_fields()):
+            return queryset.filter(household__in=Household.objects.editable_by(request.user).values("pk"))
+        return queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Household:
+            kwargs["queryset"] = Household.objects.editable_by(request.user)
+            kwargs.setdefault(
+                "error_messages",
+                {
+                    "invalid_choice": _(
+                        "Ce dossier n'existe pas ou il est suivi par un·e collègue : vous ne pouvez pas y "
+                        "ajouter d'élément. Demandez à votre responsable d'équipe de vous l'attribuer."
+                    )
+                },
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class RoleInlineMixin(RoleAdminMixin):
@@ -72,7 +120,7 @@ class AdultInline(RoleInlineMixin, admin.TabularInline):
 class ChildInline(RoleInlineMixin, admin.TabularInline):
     model = Child
     extra = 0
-    fields = ["first_name", "birth_year", "school_level_label"]
+    fields = ["first_name", "birth_year", "expected_on", "school_level_label"]
     readonly_fields = ["school_level_label"]
 
     @admin.display(description=_("niveau scolaire"))
@@ -125,9 +173,15 @@ class PinnedInline(RoleInlineMixin, admin.TabularInline):
 
 
 class HouseholdAdminForm(HouseholdForm):
+    can_reassign = True  # set per request by HouseholdAdmin.get_form
+    author = None
+
     def __init__(self, *args, **kwargs):
-        kwargs.pop("can_reassign", None)
+        kwargs["can_reassign"] = self.can_reassign
         super().__init__(*args, **kwargs)
+        if not self.instance.pk and self.author is not None and not self.can_reassign:
+            # An advisor opening a dossier here becomes its advisor (they cannot pick a colleague).
+            self.fields["advisor"].initial = self.author.pk
 
 
 @admin.register(Household)
@@ -228,11 +282,14 @@ class HouseholdAdmin(RoleAdminMixin, admin.ModelAdmin):
             self.delete_model(request, household)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).prefetch_related("adults").defer("commune_chosen__contour")
-        if has_role(request.user, roles.TEAM_LEAD) or not has_role(request.user, roles.ADVISOR):
-            return queryset  # leads and admins see all; other roles are refused by the permission checks
-        # Advisors see their own dossiers and the unassigned requests only (issue 8).
-        return queryset.filter(Q(advisor=request.user) | Q(advisor__isnull=True))
+        # Advisors see their own dossiers and the unassigned requests only (issue 8): RoleAdminMixin.
+        return super().get_queryset(request).prefetch_related("adults").defer("commune_chosen__contour")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The advisor field follows the dossier page's rule: only a team lead (or an admin) reassigns.
+        form = super().get_form(request, obj, change, **kwargs)
+        can_reassign = request.user.has_perm("accompagnement.reassign_dossier", obj)
+        return type(form.__name__, (form,), {"can_reassign": can_reassign, "author": request.user})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -334,10 +391,43 @@ class OrganisationAdmin(RoleAdminMixin, admin.ModelAdmin):
         return has_role(request.user, *self.change_roles)
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("retard")
+    parameter_name = "retard"
+
+    def lookups(self, request, model_admin):
+        return [("oui", _("En retard")), ("non", _("À l'heure ou faites"))]
+
+    def queryset(self, request, queryset):
+        from django.utils import timezone
+
+        late = {"done_at__isnull": True, "due_date__lt": timezone.localdate()}
+        if self.value() == "oui":
+            return queryset.filter(**late)
+        if self.value() == "non":
+            return queryset.exclude(**late)
+        return queryset
+
+
 @admin.register(Task)
 class TaskAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = ["title", "household", "due_date", "owner", "done_at"]
-    list_filter = ["kind", "owner", ("done_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        OverdueFilter,
+        "kind",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        ("done_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["title", "household__reference"]
     date_hierarchy = "due_date"
     raw_id_fields = ["household"]
+
+
+@admin.register(AdvisorProfile)
+class AdvisorProfileAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """Administrators record each advisor's work phone, printed on what is sent to the families."""
+
+    view_roles = ()
+    change_roles = ()
+    list_display = ["user", "phone"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]

@@ -35,6 +35,7 @@ class AccompagnementConfig(AppConfig):
             "accompagnement:home", _("Familles (emploi du conjoint)"), roles=[roles.HR], order=20
         )
         staff.add_nav_link("accompagnement:tasks", _("Mes tâches"), roles=dossiers, order=30)
+        staff.add_nav_link("accompagnement:team", _("Équipe"), roles=[roles.TEAM_LEAD], order=35)
         staff.add_nav_link(
             "admin:accompagnement_household_changelist", _("Tous les dossiers"), roles=dossiers, order=40
         )

@@ -9,6 +9,7 @@ from portail.enums import ArrivalHorizon, Need
 __all__ = [
     "ArrivalHorizon",
     "Channel",
+    "IntakeChannel",
     "InteractionKind",
     "Need",
     "NeedState",
@@ -47,6 +48,17 @@ class Channel(models.TextChoices):
     EVENT = "evenement", _("Événement")
     OTHER = "autre", _("Autre")
     UNKNOWN = "", _("Non renseigné")
+
+
+class IntakeChannel(models.TextChoices):
+    """How the dossier was opened (not how the family heard of the service: that is ``Channel``)."""
+
+    WEB_FORM = "formulaire", _("Demande sur le site")
+    PHONE = "telephone", _("Appel téléphonique")
+    FAIR = "salon", _("Salon ou forum")
+    EMAIL = "courriel", _("Courriel")
+    MEETING = "rendez_vous", _("Rendez-vous ou visite")
+    OTHER = "autre", _("Autre")
 
 
 class Stage(models.TextChoices):

@@ -18,6 +18,16 @@ class HouseholdQuerySet(models.QuerySet):
     def unassigned(self):
         return self.filter(advisor__isnull=True).open()
 
+    def editable_by(self, user):
+        """The dossiers ``user`` may read and change (the rule of accompagnement/rules.py, as a query)."""
+        from osez import roles
+
+        if roles.is_administrator(user) or roles.has_role(user, roles.TEAM_LEAD):
+            return self
+        if roles.has_role(user, roles.ADVISOR):
+            return self.filter(models.Q(advisor=user) | models.Q(advisor__isnull=True))
+        return self.none()
+
     def with_spouse_job_need(self):
         return self.filter(needs__kind=Need.SPOUSE_JOB).distinct()
 

@@ -21,6 +21,36 @@ def milestone_label(days):
     return _("Point à %(n)d mois") % {"n": months}
 
 
+# The short checklist each milestone carries (answers kept on the task): what an advisor checks by then.
+CHECKLISTS = {
+    14: [
+        ("logement", _("Logement trouvé et emménagement fait")),
+        ("inscriptions", _("Démarches d'inscription des enfants lancées")),
+    ],
+    30: [
+        ("enfants_inscrits", _("Enfants inscrits (école, crèche ou assistante maternelle)")),
+        ("medecin", _("Médecin traitant trouvé")),
+        ("conjoint", _("Situation du conjoint ou de la conjointe (emploi)")),
+    ],
+    91: [
+        ("conjoint", _("Situation du conjoint ou de la conjointe (emploi)")),
+        ("vie_locale", _("Premiers contacts avec la vie locale (associations, voisinage)")),
+    ],
+    182: [
+        ("satisfaction", _("La famille se sent bien installée")),
+        ("conjoint", _("Situation du conjoint ou de la conjointe (emploi)")),
+    ],
+    365: [
+        ("reste", _("La famille compte rester dans le département")),
+        ("temoignage", _("Accepte de témoigner ou de parrainer une famille")),
+    ],
+}
+
+
+def checklist_for(days):
+    return [{"key": key, "label": str(label), "answer": ""} for key, label in CHECKLISTS.get(days, [])]
+
+
 def create_milestones(household, *, owner=None):
     """The first-year follow-up tasks, from the arrival date (setting OSEZ_FOLLOWUP_MILESTONES_DAYS)."""
     household.refresh_from_db()
@@ -34,6 +64,7 @@ def create_milestones(household, *, owner=None):
                 "title": milestone_label(days),
                 "due_date": household.arrival_date + datetime.timedelta(days=days),
                 "owner": owner,
+                "checklist": checklist_for(days),
             },
         )
         if made:

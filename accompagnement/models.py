@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from osez.locking import VersionedModel
 from osez.state_machine import TransitionLog
+from portail.enums import ArrivalHorizon
 
 from .enums import (
     Channel,
+    IntakeChannel,
     InteractionKind,
     Need,
     NeedState,
@@ -158,6 +160,30 @@ class Household(VersionedModel):
         blank=True,
         help_text=_("Prévue tant que la famille n'est pas arrivée, réelle ensuite. Format JJ/MM/AAAA."),
     )
+    arrival_horizon = models.CharField(
+        _("arrivée envisagée"),
+        max_length=10,
+        choices=ArrivalHorizon.choices,
+        blank=True,
+        help_text=_("L'horizon donné par la famille, tant qu'aucune date n'est connue."),
+    )
+    intake_channel = models.CharField(
+        _("dossier ouvert après"), max_length=20, choices=IntakeChannel.choices, blank=True, default=""
+    )
+    # The intake form's idempotency key: the same form sent twice (double click, retry) opens one dossier.
+    intake_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("fusionné dans"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_from",
+    )
+    possible_duplicates = models.ManyToManyField(
+        "self", verbose_name=_("doublons possibles"), blank=True, symmetrical=True
+    )
     support_request = models.OneToOneField(
         "portail.SupportRequest",
         verbose_name=_("demande d'origine"),
@@ -221,7 +247,9 @@ class Household(VersionedModel):
 
 
 class Adult(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="adults")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="adults"
+    )
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
@@ -273,10 +301,26 @@ def school_level(birth_year, today=None):
 
 
 class Child(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="children")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="children"
+    )
     first_name = models.CharField(_("prénom"), max_length=100)
     birth_year = models.PositiveSmallIntegerField(
-        _("année de naissance"), help_text=_("Sur quatre chiffres, par exemple 2019.")
+        _("année de naissance"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Sur quatre chiffres, par exemple 2019. Pour un enfant à naître, indiquez plutôt la date prévue."
+        ),
+    )
+    # Crèche applications start during pregnancy: an expected child is recorded with its expected date.
+    expected_on = models.DateField(
+        _("naissance prévue le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Pour un enfant à naître (format JJ/MM/AAAA) : son besoin de garde est ajouté au dossier."
+        ),
     )
 
     class Meta:
@@ -286,36 +330,76 @@ class Child(models.Model):
         return self.first_name
 
     def clean(self):
-        this_year = timezone.localdate().year
-        if self.birth_year is not None:
-            if self.birth_year > this_year:
+        today = timezone.localdate()
+        this_year = today.year
+        if self.expected_on is not None:
+            if self.expected_on < today - datetime.timedelta(days=31):
                 raise ValidationError(
                     {
-                        "birth_year": _("Un enfant ne peut pas être né dans le futur (après %(y)s).")
-                        % {"y": this_year}
+                        "expected_on": _(
+                            "Cette date est passée : l'enfant est né, indiquez son année de naissance."
+                        )
                     }
                 )
-            if self.birth_year < this_year - 30:
+            if self.expected_on > today + datetime.timedelta(days=300):
                 raise ValidationError(
                     {
-                        "birth_year": _("Cette année de naissance semble erronée (avant %(y)s).")
-                        % {"y": this_year - 30}
+                        "expected_on": _(
+                            "Une naissance se prévoit au plus dix mois à l'avance : vérifiez la date."
+                        )
                     }
                 )
+            self.birth_year = self.expected_on.year
+            return
+        if self.birth_year is None:
+            raise ValidationError(
+                {"birth_year": _("Indiquez l'année de naissance, ou la date prévue pour un enfant à naître.")}
+            )
+        if self.birth_year > this_year:
+            raise ValidationError(
+                {
+                    "birth_year": _(
+                        "Un enfant ne peut pas être né après %(y)s : pour un enfant à naître, indiquez la "
+                        "date de naissance prévue."
+                    )
+                    % {"y": this_year}
+                }
+            )
+        if self.birth_year < this_year - 30:
+            raise ValidationError(
+                {
+                    "birth_year": _("Cette année de naissance semble erronée (avant %(y)s).")
+                    % {"y": this_year - 30}
+                }
+            )
+
+    @property
+    def is_expected(self):
+        return self.expected_on is not None and self.expected_on > timezone.localdate()
 
     @property
     def school_level(self):
+        if self.birth_year is None or self.is_expected:
+            return "petite_enfance"
         return school_level(self.birth_year)[0]
 
     @property
     def school_level_label(self):
+        if self.is_expected:
+            return _("À naître le %(d)s (demande de crèche dès la grossesse)") % {
+                "d": f"{self.expected_on:%d/%m/%Y}"
+            }
+        if self.birth_year is None:
+            return "—"
         return school_level(self.birth_year)[1]
 
 
 class HouseholdNeed(models.Model):
     """One need of a household (school, doctor…) with its own state, resolution date and note."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="needs")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="needs"
+    )
     kind = models.CharField(_("besoin"), max_length=20, choices=Need.choices)
     state = models.CharField(_("état"), max_length=20, choices=NeedState.choices, default=NeedState.TO_DO)
     opened_on = models.DateField(_("exprimé le"), default=timezone.localdate)
@@ -365,7 +449,9 @@ class HouseholdNeed(models.Model):
 class StageTransition(TransitionLog):
     """The log of a dossier's stages: who moved it, when, from where to where, and why (and how it ended)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="transitions")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_stage = models.CharField(_("de"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("vers"), max_length=20, choices=Stage.choices)
     outcome = models.CharField(_("issue"), max_length=20, choices=Outcome.choices, blank=True)
@@ -381,7 +467,9 @@ class StageTransition(TransitionLog):
 class Task(models.Model):
     """Something to do for a dossier by a date: the first-year milestones and any other reminder."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tasks")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="tasks"
+    )
     kind = models.CharField(_("type"), max_length=10, choices=TaskKind.choices, default=TaskKind.OTHER)
     title = models.CharField(_("intitulé"), max_length=200)
     due_date = models.DateField(_("échéance"))
@@ -403,6 +491,9 @@ class Task(models.Model):
         blank=True,
         related_name="+",
     )
+    done_note = models.TextField(_("note en la marquant faite"), blank=True, max_length=2000)
+    # A milestone's short checklist: [{"key", "label", "answer"}], answers in CHECKLIST_ANSWERS (kept as given).
+    checklist = models.JSONField(_("liste de vérification"), default=list, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     objects = TaskQuerySet.as_manager()
@@ -422,11 +513,57 @@ class Task(models.Model):
         today = today or timezone.localdate()
         return (today - self.due_date).days if not self.is_done else 0
 
+    @property
+    def checklist_items(self):
+        """The checklist with each answer's label, for the pages."""
+        labels = dict(CHECKLIST_ANSWERS)
+        return [
+            {**item, "answer_label": labels.get(item.get("answer", ""), "")} for item in self.checklist or []
+        ]
+
+
+CHECKLIST_ANSWERS = [
+    ("oui", _("Oui")),
+    ("en_cours", _("En cours")),
+    ("non", _("Non")),
+    ("sans_objet", _("Sans objet")),
+]
+
+
+class TaskLog(models.Model):
+    """What happened to a task after it was created: changed, postponed (why), done, reopened."""
+
+    class Action(models.TextChoices):
+        EDITED = "modifiee", _("Modifiée")
+        POSTPONED = "reportee", _("Reportée")
+        DONE = "faite", _("Faite")
+        REOPENED = "rouverte", _("Rouverte")
+
+    task = models.ForeignKey(Task, verbose_name=_("tâche"), on_delete=models.CASCADE, related_name="log")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    from_due = models.DateField(_("ancienne échéance"), null=True, blank=True)
+    to_due = models.DateField(_("nouvelle échéance"), null=True, blank=True)
+    reason = models.TextField(_("pourquoi"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("historique de tâche")
+        verbose_name_plural = _("historique des tâches")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.task} — {self.get_action_display()}"
+
 
 class Interaction(models.Model):
     """A call, e-mail, meeting, event or note on a dossier; all of them appear on its timeline."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="interactions")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="interactions"
+    )
     kind = models.CharField(
         _("type"), max_length=20, choices=InteractionKind.choices, default=InteractionKind.CALL
     )
@@ -436,6 +573,7 @@ class Interaction(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL, null=True, blank=True
     )
     created_at = models.DateTimeField(_("saisi le"), default=timezone.now)
+    edited_at = models.DateTimeField(_("corrigé le"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("échange")
@@ -452,10 +590,48 @@ class Interaction(models.Model):
             )
 
 
+# How long the author of a note may still correct it.
+NOTE_EDIT_WINDOW = datetime.timedelta(days=1)
+
+
+def can_correct(interaction, user, now=None):
+    """The author corrects their own note for a day after writing it; never a family's message."""
+    now = now or timezone.now()
+    return (
+        interaction.author_id is not None
+        and interaction.author_id == getattr(user, "pk", None)
+        and interaction.kind != InteractionKind.REQUEST
+        and now - interaction.created_at <= NOTE_EDIT_WINDOW
+    )
+
+
+class InteractionRevision(models.Model):
+    """The text of a note before its author corrected it (the history keeps every version)."""
+
+    interaction = models.ForeignKey(
+        Interaction, verbose_name=_("échange"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    text = models.TextField(_("texte avant correction"))
+    edited_at = models.DateTimeField(_("corrigé le"), default=timezone.now)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("version antérieure d'un échange")
+        verbose_name_plural = _("versions antérieures des échanges")
+        ordering = ["-edited_at"]
+
+    def __str__(self):
+        return f"{self.interaction} ({self.edited_at:%d/%m/%Y %H:%M})"
+
+
 class PinnedPlace(models.Model):
     """A place from the open-data layers the advisor keeps for this family (printed in the welcome pack)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="pinned_places")
+    household = models.ForeignKey(
+        Household, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="pinned_places"
+    )
     place = models.ForeignKey(
         "communes.Place", verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="+"
     )
@@ -485,3 +661,53 @@ class PinnedPlace(models.Model):
 
     def __str__(self):
         return str(self.place)
+
+
+class DossierMerge(models.Model):
+    """The trace of a merge: which dossier went into which, who did it, and what moved (nothing is deleted)."""
+
+    source = models.ForeignKey(
+        Household, verbose_name=_("dossier rattaché"), on_delete=models.CASCADE, related_name="merges_out"
+    )
+    target = models.ForeignKey(
+        Household, verbose_name=_("dossier conservé"), on_delete=models.CASCADE, related_name="merges_in"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    moved = models.JSONField(_("éléments déplacés"), default=dict)
+
+    class Meta:
+        verbose_name = _("fusion de dossiers")
+        verbose_name_plural = _("fusions de dossiers")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.source} → {self.target}"
+
+
+class AdvisorProfile(models.Model):
+    """What a family needs to reach their advisor, printed on everything sent to them (letters, e-mails)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.CASCADE,
+        related_name="advisor_profile",
+    )
+    phone = models.CharField(
+        _("téléphone professionnel"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "Donné aux familles sur le livret d'accueil et les courriels envoyés depuis les dossiers."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("coordonnées de conseiller·ère")
+        verbose_name_plural = _("coordonnées des conseiller·ère·s")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()

@@ -10,7 +10,12 @@ from communes.models import Layer, Place
 
 # Layers worth showing for a child of each school level (slugs fixed by the data catalogue).
 LEVEL_LAYERS = {
-    "petite_enfance": ["creches", "maisons-assistantes-maternelles", "relais-petite-enfance"],
+    "petite_enfance": [
+        "creches",
+        "assistantes-maternelles",
+        "maisons-assistantes-maternelles",
+        "relais-petite-enfance",
+    ],
     "maternelle": ["ecoles-maternelles", "ecoles-elementaires"],  # écoles primaires sit in "élémentaires"
     "elementaire": ["ecoles-elementaires"],
     "college": ["colleges"],
@@ -85,3 +90,26 @@ def nearby_for_household(household):
     )
     slugs = layers_for_household(household)
     return [(commune, nearest_places(commune, slugs)) for commune in communes]
+
+
+# The CNAF's childcare capacity of a commune, shown next to the places when a family has a baby.
+CHILDCARE_INDICATORS = ["caf-places-total", "caf-places-assistantes-maternelles", "caf-taux-couverture"]
+
+
+def has_baby(household):
+    return any(child.school_level == "petite_enfance" for child in household.children.all())
+
+
+def childcare_capacity(communes):
+    """{commune pk: [CommuneIndicator]} of the CNAF capacity figures (one query for all communes)."""
+    from communes.models import CommuneIndicator
+
+    rows = (
+        CommuneIndicator.objects.filter(commune__in=communes, indicator__slug__in=CHILDCARE_INDICATORS)
+        .select_related("indicator")
+        .order_by("indicator__slug")
+    )
+    result = {}
+    for row in rows:
+        result.setdefault(row.commune_id, []).append(row)
+    return result

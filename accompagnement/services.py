@@ -8,7 +8,8 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,10 +18,43 @@ from django.utils.translation import ngettext
 from osez import roles
 
 from . import stages
-from .enums import Channel, InteractionKind, Need, Stage
-from .models import Adult, Child, Household, HouseholdNeed, Interaction, Organisation, Task
+from .duplicates import flag_duplicates
+from .enums import Channel, IntakeChannel, InteractionKind, Need, Stage
+from .models import (
+    Adult,
+    Child,
+    Household,
+    HouseholdNeed,
+    Interaction,
+    InteractionRevision,
+    Organisation,
+    Task,
+    TaskLog,
+)
 
 logger = logging.getLogger(__name__)
+
+
+def ensure_childcare_need_for_expected_children(household):
+    """An expected child brings its childcare need (crèche applications start during pregnancy)."""
+    if household.children.filter(expected_on__isnull=False).exists():
+        HouseholdNeed.objects.get_or_create(household=household, kind=Need.CHILDCARE)
+
+
+def bulk_reassign(households, advisor, *, by):
+    """Hand ``households`` to ``advisor`` with their open tasks; returns how many changed hands."""
+    moved = 0
+    with transaction.atomic():
+        for household in households:
+            previous = household.advisor_id
+            if previous == advisor.pk:
+                continue
+            # The version moves too: an edit form open on one of these dossiers is now stale.
+            Household.objects.filter(pk=household.pk).update(advisor=advisor, version=F("version") + 1)
+            household.advisor = advisor
+            reassign_open_tasks(household, previous)
+            moved += 1
+    return moved
 
 
 def reassign_open_tasks(household, previous_advisor_id):
@@ -28,12 +62,59 @@ def reassign_open_tasks(household, previous_advisor_id):
     return household.tasks.open().filter(owner_id=previous_advisor_id).update(owner=household.advisor)
 
 
-def complete_task(task, *, by):
+def complete_task(task, *, by, note="", checklist=None):
+    """Mark a task done (with a note and, for a milestone, its checklist answers); logged."""
+    fields = []
     if task.done_at is None:
         task.done_at = timezone.now()
         task.done_by = by
-        task.save(update_fields=["done_at", "done_by"])
+        fields += ["done_at", "done_by"]
+        TaskLog.objects.create(task=task, action=TaskLog.Action.DONE, by=by, reason=note)
+    if note != task.done_note and note:
+        task.done_note = note
+        fields.append("done_note")
+    if checklist is not None and checklist != task.checklist:
+        task.checklist = checklist
+        fields.append("checklist")
+    if fields:
+        task.save(update_fields=fields)
     return task
+
+
+def reopen_task(task, *, by):
+    """Undo "fait": the task is open again; its checklist answers are kept; logged."""
+    if task.done_at is not None:
+        task.done_at = None
+        task.done_by = None
+        task.save(update_fields=["done_at", "done_by"])
+        TaskLog.objects.create(task=task, action=TaskLog.Action.REOPENED, by=by)
+    return task
+
+
+def change_task(task, *, title, due_date, reason, by):
+    """Change a task's title or due date; a later date is logged as a postponement with its reason."""
+    old_due = task.due_date
+    if title == task.title and due_date == old_due:
+        return task
+    task.title = title
+    task.due_date = due_date
+    task.save(update_fields=["title", "due_date"])
+    action = TaskLog.Action.POSTPONED if due_date > old_due else TaskLog.Action.EDITED
+    TaskLog.objects.create(task=task, action=action, by=by, from_due=old_due, to_due=due_date, reason=reason)
+    return task
+
+
+def correct_note(interaction, text, *, by):
+    """Replace a note's text by its author's correction; the former text (as stored) is kept as a revision."""
+    stored = Interaction.objects.values_list("text", flat=True).get(pk=interaction.pk)
+    if text == stored:
+        return interaction
+    with transaction.atomic():
+        InteractionRevision.objects.create(interaction=interaction, text=stored, edited_by=by)
+        interaction.text = text
+        interaction.edited_at = timezone.now()
+        interaction.save(update_fields=["text", "edited_at"])
+    return interaction
 
 
 # --- Opening a dossier from the public request form -------------------------------------------------
@@ -67,6 +148,8 @@ def open_from_support_request(support_request):
             support_request=sr,
             consent_text_version=sr.consent_text_version,
             consent_given_at=sr.consent_given_at,
+            arrival_horizon=sr.arrival_horizon or "",
+            intake_channel=IntakeChannel.WEB_FORM,
         )
         household.communes_considered.set(sr.communes_considered.all())
         needs = [code for code in dict.fromkeys(sr.needs or []) if code in Need.values]
@@ -103,6 +186,7 @@ def open_from_support_request(support_request):
                 household=household, kind=InteractionKind.REQUEST, happened_on=opened, text=sr.message
             )
         stages.open_dossier(household, reason=_("Demande reçue par le site public."))
+    flag_duplicates(household)
     transaction.on_commit(lambda: notify_new_request(household))
     return household
 
@@ -179,3 +263,75 @@ def send_reminders(today=None):
             sent_leads += 1
     logger.info("reminders sent: %s advisors, %s team leads", sent_advisors, sent_leads)
     return sent_advisors, sent_leads
+
+
+# --- Opening a dossier after a call, a fair or an e-mail (the intake form) ----------------------------
+
+INTAKE_INTERACTION = {
+    "telephone": InteractionKind.CALL,
+    "courriel": InteractionKind.EMAIL,
+    "rendez_vous": InteractionKind.MEETING,
+    "salon": InteractionKind.EVENT,
+}
+
+
+def open_from_intake(data, *, by, consent_text_version):
+    """Open a dossier from the intake form's cleaned data; (household, created).
+
+    Idempotent on ``intake_key``: the same form posted twice returns the dossier the first POST opened.
+    """
+    existing = Household.objects.filter(intake_key=data["intake_key"]).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            household = Household.objects.create(
+                intake_key=data["intake_key"],
+                intake_channel=data["intake_channel"],
+                email=data.get("email") or "",
+                phone=data.get("phone") or "",
+                origin=data.get("origin") or "",
+                channel=data.get("channel") or "",
+                arrival_horizon=data.get("arrival_horizon") or "",
+                arrival_date=data.get("arrival_date"),
+                advisor=data.get("advisor"),
+                consent_text_version=consent_text_version,
+                consent_given_at=timezone.now(),
+            )
+            household.communes_considered.set(data.get("communes_considered") or [])
+            needs = list(dict.fromkeys(data.get("needs") or []))
+            Adult.objects.create(
+                household=household,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data.get("email") or "",
+                phone=data.get("phone") or "",
+                is_spouse_seeking_job=False,
+            )
+            for number in range(2, (data.get("adults") or 1) + 1):
+                Adult.objects.create(
+                    household=household,
+                    first_name=_("Adulte %(n)d (à compléter)") % {"n": number},
+                    last_name=data["last_name"],
+                    is_spouse_seeking_job=number == 2 and Need.SPOUSE_JOB in needs,
+                )
+            for code in needs:
+                HouseholdNeed.objects.create(household=household, kind=code)
+            if data.get("note"):
+                Interaction.objects.create(
+                    household=household,
+                    kind=INTAKE_INTERACTION.get(data["intake_channel"], InteractionKind.NOTE),
+                    text=data["note"],
+                    author=by,
+                )
+            stages.open_dossier(
+                household,
+                by=by,
+                reason=_("Dossier ouvert par l'équipe (%(channel)s).")
+                % {"channel": household.get_intake_channel_display()},
+            )
+    except IntegrityError:
+        # The same key committed by a concurrent POST between our check and our insert.
+        return Household.objects.get(intake_key=data["intake_key"]), False
+    flag_duplicates(household)
+    return household, True

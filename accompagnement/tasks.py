@@ -2,8 +2,13 @@
 
 from celery import shared_task
 
+from osez.jobs import recorded
 
-@shared_task(name="accompagnement.send_reminders")
+REMINDERS_JOB = "accompagnement.send_reminders"
+
+
+@shared_task(name=REMINDERS_JOB)
+@recorded(REMINDERS_JOB)  # each run leaves a JobRun row: the team view shows the last one
 def send_reminders():
     """Every morning: each advisor's due and overdue tasks, and long-overdue ones to the team leads."""
     from .services import send_reminders as run

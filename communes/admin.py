@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from osez import roles
+from osez import durations, roles
 from osez.roles import has_role
 
 from . import publication, territory
@@ -71,9 +71,14 @@ class SourceAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["state", "is_territory"]
     readonly_fields = ["state", "last_success_at", "last_attempt_at", "last_message", "data_vintage", "data_date",
-                       "published_every", "freshness", "fictional_flag"]  # fmt: skip
+                       "published_every_words", "freshness", "fictional_flag"]  # fmt: skip
+    exclude = ["published_every"]  # shown in words by published_every_words
     search_fields = ["name", "slug", "publisher"]
     edit_roles = ()
+
+    @admin.display(description=_("rythme de publication de la source"))
+    def published_every_words(self, obj):
+        return durations.in_words(obj.published_every)  # "1 semaine", not "7 days, 0:00:00"
 
     @admin.display(description=_("données du"))
     def data_edition(self, obj):

@@ -68,3 +68,51 @@ def _with_security_urls(get_urls):
 admin.site.get_urls = _with_security_urls(admin.site.get_urls)
 admin.site.site_header = "Osez — espace des équipes"
 admin.site.site_title = "Osez — espace des équipes"
+
+
+# --- Third-party admin pages ------------------------------------------------------------------------
+# django-otp's device pages read the device with ``objects.get()``: an unknown id answered 500. The same
+# pages, with the role check first (a refusal says nothing of which ids exist) and a 404 for an unknown id.
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.shortcuts import get_object_or_404  # noqa: E402
+from django_otp.plugins.otp_totp import admin as totp_admin  # noqa: E402  (registers TOTPDeviceAdmin first)
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+
+class TOTPDeviceAdmin(totp_admin.TOTPDeviceAdmin):
+    def _device_or_404(self, request, pk):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(TOTPDevice, pk=pk)
+
+    def config_view(self, request, pk):
+        self._device_or_404(request, pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        self._device_or_404(request, pk)
+        return super().qrcode_view(request, pk)
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, TOTPDeviceAdmin)
+
+
+# --- French names for the third-party apps' admin sections ----------------------------------------------
+# Their AppConfigs name themselves in English ("AXES", "AUDIT LOG", "OTP_STATIC"); the index and the
+# breadcrumbs read ``verbose_name`` at each request, so naming them here is enough.
+from django.apps import apps as _apps  # noqa: E402
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+THIRD_PARTY_APP_NAMES = {
+    "axes": _("Tentatives de connexion"),
+    "auditlog": _("Journal des modifications"),
+    "otp_totp": _("Double authentification : applications"),
+    "otp_static": _("Double authentification : codes de secours"),
+    "django_otp": _("Double authentification"),
+    "auth": _("Comptes et groupes"),
+}
+for _label, _name in THIRD_PARTY_APP_NAMES.items():
+    if _apps.is_installed(_apps.get_app_config(_label).name if _label in _apps.app_configs else _label):
+        _apps.get_app_config(_label).verbose_name = _name

@@ -44,9 +44,14 @@ def candidate_edit(request, pk):
         try:
             form.save()
         except StaleVersionError:
-            pass  # the form now carries the French "modifié par quelqu'un d'autre" error
+            pass  # the form now carries the conflict screen (osez/locking.py); what was typed is kept
         else:
-            record(request, Action.CHANGE, candidate)
+            record(
+                request,
+                Action.CHANGE,
+                candidate,
+                detail="par-dessus une version plus récente" if form.overwrote else "",
+            )
             messages.success(request, _("Profil enregistré."))
             return redirect("emploi_conjoint:candidate", pk=candidate.pk)
     return render_staff(

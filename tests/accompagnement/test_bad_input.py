@@ -77,7 +77,7 @@ def test_valid_edit_saves_and_bumps_version(client, advisor, household):
     [
         ({"email": "pas-un-courriel"}, "Saisissez une adresse e-mail valide"),
         ({"adults-0-email": "lea@"}, "Saisissez une adresse e-mail valide"),
-        ({"children-0-birth_year": str(timezone.localdate().year + 1)}, "né dans le futur"),
+        ({"children-0-birth_year": str(timezone.localdate().year + 1)}, "date de naissance prévue"),
         (
             {"arrival_date": (timezone.localdate() + datetime.timedelta(days=10)).isoformat()},
             "ne peut pas être dans le futur",

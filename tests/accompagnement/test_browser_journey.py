@@ -85,7 +85,7 @@ def test_advisor_takes_a_request_to_a_closed_dossier(live_server, browser_page, 
     page.get_by_label("Date d’arrivée de la famille").fill(arrival.isoformat())
     page.get_by_role("button", name="Passer à « Arrivé (suivi première année) »").click()
     expect(messages).to_contain_text("points de suivi")
-    milestones = page.locator("#tasks-title + .task-list li")
+    milestones = page.locator("#tasks-title + .task-list > li")
     expect(milestones).to_have_count(5)
     expect(milestones.first).to_contain_text("Point à 2 semaines")
 
@@ -102,6 +102,7 @@ def test_advisor_takes_a_request_to_a_closed_dossier(live_server, browser_page, 
     # The nearest school of the child's level and the GP, from the layers; pin the school.
     page.goto(f"{live_server.url}{household.get_absolute_url()}")
     places = page.locator("#lieux")
+    places.get_by_text("Chercher des lieux autour des communes envisagées").click()  # folded by default
     assert "École des Tilleuls (fictive)" in places.inner_text()
     assert "Cabinet médical du Parc (fictif)" in places.inner_text()
     places.get_by_role("button", name="Retenir École des Tilleuls (fictive)").click()

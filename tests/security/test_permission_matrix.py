@@ -61,6 +61,18 @@ accompagnement:figures-csv            |                   | login | 200  | 403 |
 accompagnement:dossier                | own dossier       | login | 200  | 200 | 403 | 200 | 200
 accompagnement:dossier                | colleague dossier | login | 403  | 200 | 403 | 200 | 200
 accompagnement:dossier-edit           | own dossier       | login | 200  | 403 | 403 | 200 | 200
+accompagnement:team                   |                   | login | 403  | 403 | 403 | 200 | 200
+accompagnement:welcome-pack-pdf       | own dossier       | login | 200  | 403 | 403 | 200 | 200
+accompagnement:welcome-pack-pdf       | colleague dossier | login | 403  | 403 | 403 | 200 | 200
+accompagnement:send-letter            | own dossier       | login | 200  | 403 | 403 | 200 | 200
+accompagnement:send-letter            | colleague dossier | login | 403  | 403 | 403 | 200 | 200
+accompagnement:intake                 |                   | login | 200  | 403 | 403 | 200 | 200
+accompagnement:merge                  | own dossier       | login | 302  | 403 | 403 | 302 | 302
+accompagnement:merge                  | colleague dossier | login | 403  | 403 | 403 | 302 | 302
+accompagnement:task-edit              | own task          | login | 200  | 403 | 403 | 200 | 200
+accompagnement:task-edit              | colleague task    | login | 403  | 403 | 403 | 200 | 200
+accompagnement:interaction-edit       | own note          | login | 200  | 403 | 403 | 403 | 403
+accompagnement:interaction-edit       | colleague note    | login | 403  | 403 | 403 | 403 | 403
 accompagnement:dossier-edit           | colleague dossier | login | 403  | 403 | 403 | 200 | 200
 accompagnement:welcome-pack           | own dossier       | login | 200  | 403 | 403 | 200 | 200
 accompagnement:welcome-pack           | colleague dossier | login | 403  | 403 | 403 | 200 | 200
@@ -166,6 +178,7 @@ communes.communeindicator     | figure        | v    | -  | v  | v    | v
 accompagnement.household      | own dossier   | vac  | -  | -  | vac  | vacd
 accompagnement.organisation   | organisation  | vac  | vac | - | vac  | vacd
 accompagnement.task           | own task      | vac  | -  | -  | vac  | vacd
+accompagnement.advisorprofile | -             | -    | -  | -  | -    | vacd
 emploi_conjoint.candidate     | own candidate | -    | -  | -  | -    | vacd
 emploi_conjoint.opportunity   | opportunity   | -    | -  | -  | -    | vacd
 emploi_conjoint.introduction  | introduction  | -    | -  | -  | -    | vacd
@@ -242,6 +255,8 @@ def world(client, settings):
 
     own, own_adult, own_need, own_task, own_pin = dossier(users["advisor"], "Camille")
     other, other_adult, other_need, other_task, other_pin = dossier(colleague, "Dominique")
+    own_note = acc.Interaction.objects.create(household=own, text="Appel", author=users["advisor"])
+    other_note = acc.Interaction.objects.create(household=other, text="Appel", author=colleague)
     # Through the service, as the pages do: it writes the first line of the timeline.
     candidate = stages.open_candidate(
         Candidate(adult=own_adult, hr_specialist=users["hr"], home_commune=commune)
@@ -289,6 +304,8 @@ def world(client, settings):
         "own task": {"pk": own.pk, "task_pk": own_task.pk},
         "colleague task": {"pk": other.pk, "task_pk": other_task.pk},
         "own pin": {"pk": own.pk, "pin_pk": own_pin.pk},
+        "own note": {"pk": own.pk, "interaction_pk": own_note.pk},
+        "colleague note": {"pk": other.pk, "interaction_pk": other_note.pk},
         "colleague pin": {"pk": other.pk, "pin_pk": other_pin.pk},
         "own candidate": {"pk": candidate.pk},
         "colleague candidate": {"pk": other_candidate.pk},
@@ -439,3 +456,142 @@ def test_advisor_cannot_read_a_colleague_dossier(client, world):
     client.force_login(world["users"]["advisor"])
     url = reverse("accompagnement:dossier", kwargs=world["kwargs"]["colleague dossier"])
     assert _answer(client, url) in ("403", "404")
+
+
+# --- Admin add and change forms with a colleague's object chosen --------------------------------------
+
+
+def _colleague_dossier(world):
+    return acc.Household.objects.get(advisor__username="matrix-colleague")
+
+
+def test_admin_task_add_with_a_colleague_dossier_is_refused_in_words(client, world):
+    client.force_login(world["users"]["advisor"])
+    other = _colleague_dossier(world)
+    before = acc.Task.objects.filter(household=other).count()
+    response = client.post(
+        reverse("admin:accompagnement_task_add"),
+        {"household": other.pk, "title": "Écrit chez une collègue", "kind": "autre",
+         "due_date": timezone.localdate().isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "suivi par un·e collègue" in response.content.decode()
+    assert "Écrit chez une collègue" in response.content.decode()  # what was typed is kept
+    assert acc.Task.objects.filter(household=other).count() == before
+
+
+def test_admin_task_add_on_own_dossier_works(client, world):
+    client.force_login(world["users"]["advisor"])
+    own = acc.Household.objects.get(advisor=world["users"]["advisor"])
+    response = client.post(
+        reverse("admin:accompagnement_task_add"),
+        {"household": own.pk, "title": "Rappeler la mairie", "kind": "autre",
+         "due_date": timezone.localdate().isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert own.tasks.filter(title="Rappeler la mairie").exists()
+
+
+def test_admin_task_list_and_pages_show_only_what_the_advisor_may_see(client, world):
+    client.force_login(world["users"]["advisor"])
+    other = _colleague_dossier(world)
+    listing = client.get(reverse("admin:accompagnement_task_changelist")).content.decode()
+    assert other.reference not in listing
+    assert world["samples"]["own task"].household.reference in listing
+    colleague_task = other.tasks.get()
+    for page in ("change", "history", "delete"):
+        response = client.get(reverse(f"admin:accompagnement_task_{page}", args=[colleague_task.pk]))
+        assert response.status_code in (302, 403, 404), page  # never the colleague's task itself
+        assert "Rappeler" not in response.content.decode() or response.status_code == 302
+    # The team lead still sees the whole team's tasks.
+    client.force_login(world["users"]["lead"])
+    assert other.reference in client.get(reverse("admin:accompagnement_task_changelist")).content.decode()
+
+
+def test_admin_advisor_field_follows_the_dossier_page_rule(client, world):
+    advisor = world["users"]["advisor"]
+    own = acc.Household.objects.get(advisor=advisor)
+    colleague = acc.Household.objects.get(advisor__username="matrix-colleague").advisor
+    client.force_login(advisor)
+    url = reverse("admin:accompagnement_household_change", args=[own.pk])
+    page = client.get(url).content.decode()
+    assert "Seul·e un·e responsable d'équipe peut réattribuer un dossier" in page.replace("&#x27;", "'")
+    data = {"reference": own.reference, "email": own.email, "origin": "Lyon", "channel": "",
+            "advisor": colleague.pk, "version": own.version}  # fmt: skip
+    for prefix in ("adults", "children", "needs", "tasks", "interactions", "pinned_places", "transitions"):
+        data[f"{prefix}-TOTAL_FORMS"] = 0
+        data[f"{prefix}-INITIAL_FORMS"] = 0
+    client.post(url, data)
+    own.refresh_from_db()
+    assert own.advisor == advisor  # the advisor's POST did not hand the dossier to a colleague
+    # A team lead reassigns from the same form.
+    client.force_login(world["users"]["lead"])
+    data["version"] = own.version
+    assert client.post(url, data).status_code == 302
+    own.refresh_from_db()
+    assert own.advisor == colleague
+
+
+def test_admin_household_added_by_an_advisor_is_theirs(client, world):
+    advisor = world["users"]["advisor"]
+    client.force_login(advisor)
+    data = {"reference": "", "email": "nouvelle@example.org", "origin": "Nantes", "channel": "",
+            "advisor": _colleague_dossier(world).advisor_id}  # fmt: skip
+    for prefix in ("adults", "children", "needs", "tasks", "interactions", "pinned_places", "transitions"):
+        data[f"{prefix}-TOTAL_FORMS"] = 0
+        data[f"{prefix}-INITIAL_FORMS"] = 0
+    assert client.post(reverse("admin:accompagnement_household_add"), data).status_code == 302
+    assert acc.Household.objects.get(email="nouvelle@example.org").advisor == advisor
+
+
+def test_a_refused_dossier_says_why_and_who_can_help_in_french(client, world):
+    lead = world["users"]["lead"]
+    lead.first_name, lead.last_name = "Responsable", "Fictive"
+    lead.save()
+    client.force_login(world["users"]["advisor"])
+    response = client.get(reverse("accompagnement:dossier", kwargs=world["kwargs"]["colleague dossier"]))
+    page = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 403
+    assert "Vous n’avez pas accès à cette page" in page
+    assert "est suivi par" in page and "Responsable Fictive" in page
+    assert "Qui peut vous aider" in page
+    assert "Forbidden" not in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/otp_totp/totpdevice/999999/config/",
+        "/admin/otp_totp/totpdevice/999999/qrcode/",
+        "/admin/accompagnement/household/999999/change/",
+        "/admin/accompagnement/task/abc/change/",
+        "/admin/accompagnement/task/add/?household=abc",
+    ],
+)
+@pytest.mark.parametrize("role", ["advisor", "lead", "admin"])
+def test_admin_urls_with_unknown_ids_never_answer_500(client, world, role, url):
+    client.force_login(world["users"][role])
+    assert client.get(url).status_code in (200, 302, 403, 404)
+
+
+def test_admin_index_names_third_party_sections_in_french(client, world):
+    client.force_login(world["users"]["admin"])
+    page = client.get(reverse("admin:index")).content.decode()
+    for english in (">Axes<", ">Audit log<", ">Otp_Static<", ">OTP_STATIC<", ">AXES<"):
+        assert english not in page
+    assert "Tentatives de connexion" in page and "Journal des modifications" in page
+
+
+def test_admin_task_list_column_is_in_french(client, world):
+    client.force_login(world["users"]["lead"])
+    page = client.get(reverse("admin:accompagnement_task_changelist")).content.decode()
+    assert "column-household" in page and ">Household<" not in page and ">Dossier<" in page
+
+
+def test_source_rhythm_is_in_words(client, world):
+    source = world["samples"]["source"]
+    source.published_every = datetime.timedelta(days=7)
+    source.save()
+    client.force_login(world["users"]["admin"])
+    page = client.get(reverse("admin:communes_source_change", args=[source.pk])).content.decode()
+    assert "1 semaine" in page and "7 days" not in page
