@@ -39,6 +39,25 @@ def partner_organisations():
     return Organisation.objects.filter(kind__in=[OrganisationKind.EMPLOYER, OrganisationKind.RECRUITER])
 
 
+def adults_who_may_be_followed(household=None):
+    """Adults of open dossiers with a live spouse-job need, without a job follow-up yet."""
+    from accompagnement.enums import Need, NeedState
+    from accompagnement.enums import Stage as DossierStage
+    from accompagnement.models import HouseholdNeed
+
+    live_needs = (
+        HouseholdNeed.objects.filter(kind=Need.SPOUSE_JOB)
+        .exclude(state=NeedState.NOT_APPLICABLE)
+        .values("household_id")
+    )
+    qs = Adult.objects.filter(candidate__isnull=True, household_id__in=live_needs).exclude(
+        household__stage=DossierStage.CLOSED
+    )
+    if household is not None:
+        qs = qs.filter(household=household)
+    return qs.select_related("household").order_by("household__reference", "first_name")
+
+
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
@@ -106,16 +125,16 @@ class CandidateForm(VersionedFormMixin, forms.ModelForm):
             if any(name in self.fields for name in names)
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, household=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["adult"]
         else:
-            # Adults already followed are left out: one job search per person.
-            self.fields["adult"].queryset = (
-                Adult.objects.filter(candidate__isnull=True)
-                .select_related("household")
-                .order_by("household__reference", "first_name")
+            # Only adults of open dossiers where the advisor recorded a spouse-job need, not yet followed
+            # (one job search per person); opened from a dossier, only that dossier's adults.
+            self.fields["adult"].queryset = adults_who_may_be_followed(household)
+            self.fields["adult"].help_text = _(
+                "Seuls les adultes des dossiers ouverts avec un besoin « Emploi du conjoint » sont proposés."
             )
         self.fields["hr_specialist"].queryset = hr_users()
         self.fields["home_commune"].queryset = territory_communes()

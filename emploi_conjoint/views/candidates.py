@@ -1,12 +1,14 @@
 """A candidate: opening the follow-up, the profile, the candidate's page with its timeline, stage moves, consent."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accompagnement.enums import Need, NeedState
+from accompagnement.models import Household, HouseholdNeed
 from osez.audit import Action, record
 from osez.locking import StaleVersionError
 from osez.roles import role_required
@@ -16,13 +18,58 @@ from osez.state_machine import TransitionRefused
 from .. import consent as consent_text
 from .. import services, stages, suggestions, timeline
 from ..enums import ContractType, Stage
-from ..forms import CandidateForm, ConsentForm, CVUploadForm, MoveForm
+from ..forms import CandidateForm, ConsentForm, CVUploadForm, MoveForm, adults_who_may_be_followed
+from ..models import Candidate
 from .access import HR, back_to, candidate_or_404
 
 
 @role_required(*HR)
+def open_from_need(request, need_pk):
+    """From a dossier's spouse-job need: the follow-up already opened, or the form to open it."""
+    need = get_object_or_404(
+        HouseholdNeed.objects.select_related("household"), pk=need_pk, kind=Need.SPOUSE_JOB
+    )
+    household = need.household
+    existing = Candidate.objects.filter(adult__household=household).order_by("pk").first()
+    if existing is not None:
+        return redirect("emploi_conjoint:candidate", pk=existing.pk)
+    if household.is_closed:
+        messages.error(
+            request,
+            _("Le dossier %(ref)s est terminé : on n'ouvre pas de suivi emploi pour un dossier clos.")
+            % {"ref": household.reference},
+        )
+        return redirect("emploi_conjoint:board")
+    if need.state == NeedState.NOT_APPLICABLE:
+        messages.error(
+            request,
+            _(
+                "Dans le dossier %(ref)s, le besoin « Emploi du conjoint » est marqué sans objet : "
+                "demandez à la conseillère ou au conseiller de le rouvrir avant d'ouvrir un suivi."
+            )
+            % {"ref": household.reference},
+        )
+        return redirect("emploi_conjoint:board")
+    return redirect(f"{reverse('emploi_conjoint:candidate-create')}?dossier={household.pk}")
+
+
+def _household_from_query(request):
+    raw = request.GET.get("dossier") or request.POST.get("dossier") or ""
+    if not raw.isdigit():
+        return None
+    return Household.objects.filter(pk=int(raw)).first()
+
+
+@role_required(*HR)
 def candidate_create(request):
-    form = CandidateForm(request.POST or None, initial={"hr_specialist": request.user.pk})
+    household = _household_from_query(request)
+    initial = {"hr_specialist": request.user.pk}
+    if household is not None:
+        adults = list(adults_who_may_be_followed(household))
+        seeking = [a for a in adults if a.is_spouse_seeking_job] or adults
+        if seeking:
+            initial["adult"] = seeking[0].pk
+    form = CandidateForm(request.POST or None, initial=initial, household=household)
     if request.method == "POST" and form.is_valid():
         candidate = form.save(commit=False)
         stages.open_candidate(candidate, by=request.user)

@@ -21,7 +21,9 @@ def test_a_registered_panel_appears_in_the_dossier_and_can_hide_itself(
     client, panel_registry, tmp_path, settings
 ):
     (tmp_path / "panel.html").write_text("<section>Recherche d'emploi : {{ panel.stage }}</section>")
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], str(tmp_path)]
+    # Assign a new list (not the dict in place) so that Django's setting_changed resets the template engines.
+    first = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**first, "DIRS": [*first["DIRS"], str(tmp_path)]}, *settings.TEMPLATES[1:]]
     advisor = UserFactory(roles=["installation advisor"])
     shown = HouseholdFactory(advisor=advisor)
     hidden = HouseholdFactory(advisor=advisor)

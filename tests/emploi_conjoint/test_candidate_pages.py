@@ -4,6 +4,8 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
+from accompagnement.enums import Need
+from accompagnement.models import HouseholdNeed
 from emploi_conjoint import services
 from emploi_conjoint.enums import Outcome
 from emploi_conjoint.models import Candidate
@@ -18,6 +20,7 @@ def test_open_a_follow_up_from_an_adult_of_a_dossier(client, settings):
     settings.OSEZ_DEPARTEMENTS = ["10"]
     hr = UserFactory(roles=["HR specialist"])
     adult = AdultFactory(first_name="Alex")
+    HouseholdNeed.objects.create(household=adult.household, kind=Need.SPOUSE_JOB)
     troyes = CommuneFactory(code_insee="10387", name="Troyes")
     client.force_login(hr)
     response = client.post(
