@@ -12,7 +12,7 @@ from osez import roles
 from osez.locking import VersionedFormMixin
 
 from .cv import ACCEPTED_LABEL, check_cv
-from .enums import ContractType, Outcome, Stage
+from .enums import ContractType, Outcome, RefusalReason, Stage, StepKind
 from .models import Candidate, Introduction, Opportunity
 from .organisations_import import MAX_BYTES as IMPORT_MAX_BYTES
 from .organisations_import import check_naf, check_siret
@@ -158,6 +158,19 @@ class ConsentForm(forms.Form):
         help_text=_("Cochez seulement si la personne a donné son accord (par écrit ou par courriel)."),
     )
     given_on = forms.DateField(label=_("Date de l'accord"), initial=timezone.localdate, widget=DateInput())
+    proof = forms.FileField(
+        label=_("Preuve de l'accord (facultatif)"),
+        required=False,
+        help_text=_(
+            "Le courriel ou le document signé, en PDF, DOCX ou ODT (5 Mo au plus), gardé dans le dossier privé."
+        ),
+    )
+
+    def clean_proof(self):
+        proof = self.cleaned_data.get("proof")
+        if proof:
+            check_cv(proof)
+        return proof
 
     def clean_given_on(self):
         value = self.cleaned_data["given_on"]
@@ -230,17 +243,71 @@ class IntroductionForm(forms.ModelForm):
         return data
 
 
-class OutcomeForm(forms.ModelForm):
-    class Meta:
-        model = Introduction
-        fields = ["outcome", "next_follow_up", "notes"]
-        widgets = {"next_follow_up": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+class WithdrawConsentForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Je confirme le retrait du consentement"),
+        error_messages={"required": _("Cochez la case pour confirmer le retrait.")},
+    )
+    reason = forms.CharField(
+        label=_("Motif (facultatif)"),
+        max_length=300,
+        required=False,
+        help_text=_("Par exemple : « a trouvé un emploi seule », « demande par courriel du 3 mars »."),
+    )
+
+
+class StepForm(forms.Form):
+    """One new step of an introduction; earlier steps stay as they were."""
+
+    kind = forms.ChoiceField(label=_("Étape"), choices=StepKind.choices)
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
+    contact = forms.ModelChoiceField(
+        label=_("Interlocuteur·rice dans l'organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Obligatoire pour un entretien."),
+    )
+    new_contact_name = forms.CharField(
+        label=_("…ou son nom, s'il n'est pas dans la liste"),
+        max_length=200,
+        required=False,
+        help_text=_("Il sera ajouté aux contacts de l'organisation."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Résultat"),
+        choices=[("", "—"), *[(v, lbl) for v, lbl in Outcome.choices if v != Outcome.PENDING]],
+        required=False,
+        help_text=_("Pour une étape « Résultat »."),
+    )
+    reason = forms.ChoiceField(
+        label=_("Raison, si c'est sans suite"),
+        choices=[("", "—"), *RefusalReason.choices],
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    next_follow_up = forms.DateField(
+        label=_("Prochaine relance"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Laisser vide s'il n'y a plus rien à relancer (effacée après une embauche ou un « sans suite »)."
+        ),
+    )
+
+    def __init__(self, *args, introduction=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accompagnement.models import Contact
+
+        self.fields["contact"].queryset = (
+            Contact.objects.filter(organisation=introduction.organisation)
+            if introduction
+            else Contact.objects.none()
+        )
 
     def clean(self):
         data = super().clean()
-        if data.get("outcome") in (Outcome.NO_FOLLOW_UP, Outcome.HIRED):
-            # Nothing left to follow up: the reminder would only be noise.
-            data["next_follow_up"] = None
+        if data.get("date") and data.get("next_follow_up") and data["next_follow_up"] < data["date"]:
+            self.add_error("next_follow_up", _("La relance ne peut pas être avant la date de l'étape."))
         return data
 
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from osez.locking import VersionedModel
 from osez.state_machine import TransitionLog
 
-from .enums import Channel, ContractType, Outcome, Stage, WorkTime
+from .enums import Channel, ContractType, Outcome, RefusalReason, Stage, StepKind, WorkTime
 from .managers import CandidateQuerySet, IntroductionQuerySet, OpportunityQuerySet
-from .storage import cv_upload_to, get_cv_storage
+from .storage import consent_proof_upload_to, cv_upload_to, get_consent_storage, get_cv_storage
 
 
 class Candidate(VersionedModel):
@@ -120,11 +120,8 @@ class Candidate(VersionedModel):
 
     @property
     def current_consent(self):
-        """The latest consent, if it is still valid (not withdrawn)."""
-        consent = self.consents.order_by("-given_on", "-pk").first()
-        if consent is None or consent.withdrawn_on is not None:
-            return None
-        return consent
+        """The active consent (at most one: a database constraint says so), or None."""
+        return self.consents.filter(withdrawn_on__isnull=True).order_by("-given_on", "-pk").first()
 
     @property
     def has_consent(self):
@@ -150,10 +147,29 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    proof = models.FileField(
+        _("preuve du consentement"),
+        storage=get_consent_storage,
+        upload_to=consent_proof_upload_to,
+        max_length=200,
+        blank=True,
+        help_text=_("Facultatif : le courriel ou le document signé, en PDF. Gardé dans le dossier privé."),
+    )
+    withdrawal_reason = models.CharField(_("motif du retrait"), max_length=300, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("consentement")
         ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=models.Q(withdrawn_on__isnull=True),
+                name="one_active_consent_per_candidate",
+            )
+        ]
 
     def __str__(self):
         return f"{self.candidate} — v{self.text_version} ({self.given_on:%d/%m/%Y})"
@@ -299,6 +315,37 @@ class Introduction(models.Model):
         return f"{self.candidate} → {self.organisation}"
 
 
+class IntroductionStep(models.Model):
+    """One step of an introduction — CV sent, interview, outcome, note — kept as its own entry."""
+
+    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("étape"), max_length=12, choices=StepKind.choices)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    contact = models.ForeignKey(
+        "accompagnement.Contact",
+        verbose_name=_("interlocuteur·rice"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.CharField(_("résultat"), max_length=12, choices=Outcome.choices, blank=True)
+    reason = models.CharField(_("raison"), max_length=14, choices=RefusalReason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("saisi le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("étape de mise en relation")
+        verbose_name_plural = _("étapes de mise en relation")
+        ordering = ["date", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.date:%d/%m/%Y})"
+
+
 def register_auditlog():
     """Field changes go to django-auditlog, without free text (it would copy personal notes into the log).
 
@@ -323,6 +370,7 @@ def register_auditlog():
         (StageTransition, {"exclude_fields": ["reason"]}),
         (Opportunity, {"exclude_fields": ["description"]}),
         (Introduction, {"exclude_fields": ["notes"]}),
+        (IntroductionStep, {"exclude_fields": ["note"]}),
     ]
     for model, options in registrations:
         if not auditlog.contains(model):

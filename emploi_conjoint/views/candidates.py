@@ -18,7 +18,14 @@ from osez.state_machine import TransitionRefused
 from .. import consent as consent_text
 from .. import services, stages, suggestions, timeline
 from ..enums import ContractType, Stage
-from ..forms import CandidateForm, ConsentForm, CVUploadForm, MoveForm, adults_who_may_be_followed
+from ..forms import (
+    CandidateForm,
+    ConsentForm,
+    CVUploadForm,
+    MoveForm,
+    WithdrawConsentForm,
+    adults_who_may_be_followed,
+)
 from ..models import Candidate
 from .access import HR, back_to, candidate_or_404
 
@@ -167,13 +174,22 @@ def candidate_move(request, pk):
 @role_required(*HR)
 def consent(request, pk):
     candidate = candidate_or_404(pk)
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.record_consent(candidate, by=request.user, given_on=form.cleaned_data["given_on"])
-        record(request, Action.CREATE, candidate, detail=f"consentement v{consent_text.CURRENT_VERSION}")
-        messages.success(
-            request, _("Consentement enregistré : le CV peut désormais être présenté aux entreprises.")
-        )
+        try:
+            services.record_consent(
+                candidate,
+                by=request.user,
+                given_on=form.cleaned_data["given_on"],
+                proof=form.cleaned_data.get("proof"),
+            )
+        except services.ConsentRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            record(request, Action.CREATE, candidate, detail=f"consentement v{consent_text.CURRENT_VERSION}")
+            messages.success(
+                request, _("Consentement enregistré : le CV peut désormais être présenté aux entreprises.")
+            )
         return redirect("emploi_conjoint:candidate", pk=candidate.pk)
     return render_staff(
         request,
@@ -181,6 +197,7 @@ def consent(request, pk):
         {
             "title": _("Consentement de %(name)s") % {"name": candidate},
             "candidate": candidate,
+            "active": candidate.current_consent,
             "form": form,
             "text": consent_text.TEXT,
             "version": consent_text.CURRENT_VERSION,
@@ -189,10 +206,30 @@ def consent(request, pk):
 
 
 @role_required(*HR)
-@require_POST
 def consent_withdraw(request, pk):
+    """Withdrawal in two steps: what it will do (pause, follow-ups cancelled), then the confirmation."""
     candidate = candidate_or_404(pk)
-    if services.withdraw_consent(candidate):
+    if candidate.current_consent is None:
+        messages.error(request, _("Il n'y a pas de consentement actif à retirer."))
+        return redirect("emploi_conjoint:candidate", pk=candidate.pk)
+    form = WithdrawConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = services.withdraw_consent(candidate, by=request.user, reason=form.cleaned_data["reason"])
         record(request, Action.CHANGE, candidate, detail="consentement retiré")
-        messages.success(request, _("Consentement retiré : plus aucune mise en relation n'est possible."))
-    return redirect("emploi_conjoint:candidate", pk=candidate.pk)
+        parts = [_("Consentement retiré : plus aucune mise en relation n'est possible.")]
+        if done and done["paused"]:
+            parts.append(_("Le suivi est en pause."))
+        if done and done["cancelled"]:
+            parts.append(_("%(n)s relance(s) annulée(s).") % {"n": len(done["cancelled"])})
+        messages.success(request, " ".join(parts))
+        return redirect("emploi_conjoint:candidate", pk=candidate.pk)
+    return render_staff(
+        request,
+        "emploi_conjoint/consent_withdraw.html",
+        {
+            "title": _("Retrait du consentement de %(name)s") % {"name": candidate},
+            "candidate": candidate,
+            "form": form,
+            "consequences": services.withdrawal_consequences(candidate),
+        },
+    )

@@ -110,12 +110,17 @@ def upload_cv(page, name, mime, data, note):
     expect(page.locator(".messagelist")).to_contain_text("Nouvelle version du CV enregistrée")
 
 
-def note_outcome(page, organisation, outcome, follow_up=""):
-    page.get_by_role("link", name=f"Noter la suite — {organisation}").click()
-    page.get_by_label("Résultat").select_option(label=outcome)
+def note_outcome(page, organisation, outcome, follow_up="", reason=""):
+    """A "Résultat" step added to the introduction's history, then back to the candidate's page."""
+    page.get_by_role("link", name=f"Historique et suite — {organisation}").click()
+    page.get_by_label("Étape", exact=True).select_option(label="Résultat")
+    page.get_by_label("Résultat", exact=True).select_option(label=outcome)
+    if reason:
+        page.get_by_label("Raison, si c'est sans suite").select_option(label=reason)
     page.get_by_label("Prochaine relance").fill(follow_up)
-    page.get_by_role("button", name="Enregistrer").click()
-    expect(page.locator(".messagelist")).to_contain_text("Mise en relation mise à jour")
+    page.get_by_role("button", name="Ajouter à l'historique").click()
+    expect(page.locator(".messagelist")).to_contain_text("ajoutée à l'historique")
+    page.get_by_role("link", name="Retour à la fiche").click()
 
 
 def journey(base_url):
@@ -180,9 +185,10 @@ def walk_through(page, base_url):
 
     note_outcome(page, "Fromagerie fictive", "Entretien", "2099-01-20")
     move(page, "En entretien")
-    note_outcome(page, "Cabinet fictif", "Sans suite")
+    note_outcome(page, "Cabinet fictif", "Sans suite", reason="Le poste a été pourvu")
+    # A hire recorded on the introduction puts the person « En poste »: no second entry to make.
     note_outcome(page, "Fromagerie fictive", "Embauche")
-    move(page, "En poste")
+    expect(page.locator(".emploi-summary")).to_contain_text("En poste")
 
     timeline = page.locator(".emploi-timeline")
     expect(timeline).to_contain_text("En entretien → En poste")

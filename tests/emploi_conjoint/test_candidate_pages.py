@@ -75,7 +75,13 @@ def test_timeline_shows_outcome_changes(client):
     intro = services.introduce(candidate, organisation=OrganisationFactory(name="Clinique fictive"))
     client.post(
         reverse("emploi_conjoint:introduction-update", args=[intro.pk]),
-        {"outcome": Outcome.INTERVIEW, "next_follow_up": "", "notes": ""},
+        {
+            "kind": "resultat",
+            "date": "2026-03-02",
+            "outcome": Outcome.INTERVIEW,
+            "next_follow_up": "",
+            "note": "",
+        },
     )
     page = page_text(client.get(reverse("emploi_conjoint:candidate", args=[candidate.pk])))
     assert "Clinique fictive : En attente de réponse → Entretien" in page
