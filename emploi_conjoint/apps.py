@@ -41,3 +41,10 @@ class EmploiConjointConfig(AppConfig):
             roles=[roles.HR, roles.TEAM_LEAD, roles.ADVISOR],
             order=70,
         )
+        # Every figure in the navigation (they were reachable only by typing the URL).
+        staff.add_nav_link(
+            "emploi_conjoint:figures",
+            _("Chiffres emploi du conjoint"),
+            roles=[roles.HR, roles.TEAM_LEAD, roles.MARKETING],
+            order=75,
+        )

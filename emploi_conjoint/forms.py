@@ -11,6 +11,7 @@ from communes.models import Commune
 from osez import roles
 from osez.locking import VersionedFormMixin
 
+from . import jobs
 from .cv import ACCEPTED_LABEL, check_cv
 from .enums import ContractType, Outcome, RefusalReason, Stage, StepKind
 from .models import Candidate, Introduction, Opportunity
@@ -35,8 +36,13 @@ def hr_users():
     return roles.users_with_role(roles.HR, roles.ADMIN).order_by("first_name", "username")
 
 
+# Who can hire a spouse or pass on their profile: companies, recruiters, and public employers and
+# institutions (a hospital, a prison, a town hall — "Fonction publique" is a contract a candidate accepts).
+PARTNER_KINDS = [OrganisationKind.EMPLOYER, OrganisationKind.INSTITUTION, OrganisationKind.RECRUITER]
+
+
 def partner_organisations():
-    return Organisation.objects.filter(kind__in=[OrganisationKind.EMPLOYER, OrganisationKind.RECRUITER])
+    return Organisation.objects.filter(kind__in=PARTNER_KINDS).order_by("name")
 
 
 def adults_who_may_be_followed(household=None):
@@ -69,6 +75,21 @@ class AdultChoiceField(forms.ModelChoiceField):
 
 
 class CandidateForm(VersionedFormMixin, forms.ModelForm):
+    wished_jobs = forms.MultipleChoiceField(
+        label=_("Choix dans la liste des métiers (codes ROME)"),
+        choices=jobs.choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Choisissez un ou plusieurs métiers (codes ROME) : les offres sont proposées sur eux. "
+            "Laissez vide pour lire les métiers tapés ci-dessus."
+        ),
+    )
+    driving_licence = forms.NullBooleanField(
+        label=_("Permis B"),
+        required=False,
+        widget=forms.NullBooleanSelect,
+    )
     contract_types = forms.MultipleChoiceField(
         label=_("Contrats acceptés"),
         choices=ContractType.choices,
@@ -88,6 +109,7 @@ class CandidateForm(VersionedFormMixin, forms.ModelForm):
             "skills",
             "languages",
             "wished_roles",
+            "wished_jobs",
             "wished_sectors",
             "work_time",
             "contract_types",
@@ -95,6 +117,8 @@ class CandidateForm(VersionedFormMixin, forms.ModelForm):
             "commute_km",
             "available_from",
             "constraints",
+            "no_nights",
+            "driving_licence",
         ]
         widgets = {
             "available_from": DateInput(),
@@ -111,10 +135,13 @@ class CandidateForm(VersionedFormMixin, forms.ModelForm):
     groups = [
         (_("La personne"), ["adult", "hr_specialist"]),
         (_("Son parcours"), ["current_job", "past_jobs", "qualifications", "skills", "languages"]),
-        (_("Ce qu'elle ou il cherche"), ["wished_roles", "wished_sectors", "work_time", "contract_types"]),
+        (
+            _("Ce qu'elle ou il cherche"),
+            ["wished_roles", "wished_jobs", "wished_sectors", "work_time", "contract_types"],
+        ),
         (
             _("Trajets, disponibilité et contraintes"),
-            ["home_commune", "commute_km", "available_from", "constraints"],
+            ["home_commune", "commute_km", "available_from", "no_nights", "driving_licence", "constraints"],
         ),
     ]
 
@@ -319,14 +346,29 @@ class OpportunityForm(forms.ModelForm):
         help_text=_("L'adresse de l'annonce, si elle est en ligne."),
     )
 
+    job_code = forms.ChoiceField(
+        label=_("Métier"),
+        choices=lambda: [("", "—"), *jobs.choices()],
+        error_messages={
+            "required": _(
+                "Choisissez le métier de l'offre dans la liste : c'est sur lui que les personnes sont "
+                "proposées (le titre seul ne suffit pas)."
+            )
+        },
+        help_text=_("Le métier de la liste (code ROME) le plus proche du poste."),
+    )
+
     class Meta:
         model = Opportunity
         fields = [
             "title",
+            "job_code",
             "organisation",
             "commune",
             "contract_type",
             "work_time",
+            "night_work",
+            "requires_driving_licence",
             "description",
             "link",
             "closing_date",

@@ -60,6 +60,12 @@ class Candidate(VersionedModel):
         blank=True,
         help_text=_("Séparés par des virgules, par exemple : comptable, assistante de gestion."),
     )
+    wished_jobs = models.JSONField(
+        _("métiers recherchés (liste des métiers)"),
+        default=list,
+        blank=True,
+        help_text=_("Codes ROME des métiers choisis dans la liste ; les suggestions se font sur eux."),
+    )
     wished_sectors = models.TextField(
         _("secteurs souhaités"),
         blank=True,
@@ -93,6 +99,14 @@ class Candidate(VersionedModel):
         _("contraintes"),
         blank=True,
         help_text=_("Horaires, garde des enfants, permis, mobilité… ce qui compte pour choisir un poste."),
+    )
+    no_nights = models.BooleanField(
+        _("pas de travail de nuit"),
+        default=False,
+        help_text=_("Les postes de nuit ne lui sont pas proposés."),
+    )
+    driving_licence = models.BooleanField(
+        _("permis B"), null=True, blank=True, help_text=_("Laisser « inconnu » si ce n'est pas encore su.")
     )
     # Stage machine (changed only through emploi_conjoint.stages)
     stage = models.CharField(_("étape"), max_length=20, choices=Stage.choices, default=Stage.ACCUEIL)
@@ -236,6 +250,16 @@ class Opportunity(models.Model):
     work_time = models.CharField(
         _("temps de travail"), max_length=10, choices=WorkTime.choices, default=WorkTime.FULL
     )
+    job_code = models.CharField(
+        _("métier"),
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "Le métier de la liste (code ROME) : les suggestions se font sur lui, pas sur les mots du titre."
+        ),
+    )
+    night_work = models.BooleanField(_("travail de nuit"), default=False)
+    requires_driving_licence = models.BooleanField(_("permis B exigé"), default=False)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Missions et profil recherché, en quelques lignes.")
     )
@@ -261,6 +285,23 @@ class Opportunity(models.Model):
 
     def __str__(self):
         return f"{self.title} — {self.organisation}"
+
+    def save(self, *args, **kwargs):
+        # Offers entered before the job list, or by import, get the job their title names.
+        from .jobs import _fold, recognise_one
+
+        if not self.job_code:
+            job = recognise_one(self.title)
+            self.job_code = job.code if job else ""
+        if " nuit " in f" {_fold(self.title)} " or " nuits " in f" {_fold(self.title)} ":
+            self.night_work = True
+        super().save(*args, **kwargs)
+
+    @property
+    def job(self):
+        from .jobs import by_code
+
+        return by_code().get(self.job_code)
 
 
 class Introduction(models.Model):

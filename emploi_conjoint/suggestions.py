@@ -1,7 +1,7 @@
-"""Which open opportunities fit which candidates — distance, contract, working time, keywords — and why, in words."""
+"""Which open opportunities fit which candidates — job, distance, contract, working time, nights, licence —
+and why, in words: what matched, what did not, how far. A title (job) match ranks above a sector match."""
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from django.db.models import Max
@@ -10,27 +10,11 @@ from django.utils.translation import gettext as _
 from communes.geo import haversine_km
 from communes.text import fold
 
+from . import jobs
 from .enums import ACTIVE, ContractType, WorkTime
 from .models import Candidate, Opportunity
 
-# Short words ("de", "et", "des") would match everything.
-MIN_WORD = 3
-
-
-def terms(text):
-    """Comma/semicolon/line separated wishes, each folded to its words."""
-    return [t.strip() for t in re.split(r"[,;\n]+", text or "") if t.strip()]
-
-
-def _stem(word):
-    # "comptable" and "comptabilité", "infirmier" and "infirmière" share their first six letters; a light
-    # prefix match is enough for short job titles and avoids shipping a French stemmer.
-    return word[:6]
-
-
-def _matches(term, haystack_stems):
-    words = [w for w in fold(term).split() if len(w) >= MIN_WORD]
-    return bool(words) and all(_stem(w) in haystack_stems for w in words)
+TITLE, SECTOR, UNKNOWN = 2, 1, 0
 
 
 @dataclass
@@ -39,50 +23,66 @@ class Suggestion:
     opportunity: Opportunity
     distance_km: float
     reasons: list = field(default_factory=list)
+    unmet: list = field(default_factory=list)
+    score: int = 0
 
     @property
     def reason(self):
         return " ; ".join(self.reasons) + "."
+
+    @property
+    def unmet_text(self):
+        return " ; ".join(self.unmet)
 
 
 def _time_fits(wanted, offered):
     return wanted == WorkTime.EITHER or offered == WorkTime.EITHER or wanted == offered
 
 
-def _keyword_reasons(candidate, opportunity):
-    """The wishes this opportunity meets; None when the candidate has wishes and none matches."""
-    text = " ".join(
-        [
-            opportunity.title,
-            opportunity.description,
-            opportunity.organisation.sector,
-            opportunity.organisation.name,
-        ]
-    )
-    stems = {_stem(w) for w in fold(text).split()}
-    roles = [t for t in terms(candidate.wished_roles) if _matches(t, stems)]
-    sectors = [t for t in terms(candidate.wished_sectors) if _matches(t, stems)]
-    if not terms(candidate.wished_roles) and not terms(candidate.wished_sectors):
-        return [_("aucun métier ni secteur souhaité n'est indiqué : à vérifier avec la personne")]
-    if not roles and not sectors:
-        return None
-    reasons = []
-    if roles:
-        reasons.append(_("métier recherché : « %(terms)s »") % {"terms": "», «".join(roles)})
-    if sectors:
-        reasons.append(_("secteur souhaité : « %(terms)s »") % {"terms": "», «".join(sectors)})
-    return reasons
+def wished_jobs(candidate):
+    """The candidate's jobs: those chosen from the list, else those their typed wishes name."""
+    chosen = [jobs.by_code()[code] for code in candidate.wished_jobs or [] if code in jobs.by_code()]
+    return tuple(chosen) or jobs.recognise(candidate.wished_roles)
 
 
-def _fit(candidate, opportunity, distance):
-    """Reasons the pair fits, or None when one criterion rules it out."""
+def wished_sectors(candidate):
+    return {job.sector for job in wished_jobs(candidate)} | jobs.sectors_named(candidate.wished_sectors)
+
+
+def avoids_nights(candidate):
+    return candidate.no_nights or "pas de nuit" in fold(candidate.constraints)
+
+
+def _job_match(candidate, offer_job, wanted_jobs, wanted_sectors):
+    """(score, reason) for the offer's job against the candidate's wishes; None when it does not match."""
+    if offer_job is not None and offer_job in wanted_jobs:
+        return TITLE, _("métier recherché : %(job)s (ROME %(code)s)") % {
+            "job": offer_job.label,
+            "code": offer_job.code,
+        }
+    if offer_job is not None and offer_job.sector in wanted_sectors:
+        return SECTOR, _("même secteur (%(sector)s), autre métier : %(job)s") % {
+            "sector": offer_job.sector,
+            "job": offer_job.label,
+        }
+    if not wanted_jobs and not wanted_sectors:
+        return UNKNOWN, _("aucun métier ni secteur souhaité n'est indiqué : à vérifier avec la personne")
+    return None
+
+
+def _fit(candidate, opportunity, distance, wanted=None):
+    """A Suggestion, or None when a constraint rules the pair out (contract, working time, nights, job)."""
+    wanted_jobs, wanted_sectors = wanted or (wished_jobs(candidate), wished_sectors(candidate))
     if candidate.contract_types and opportunity.contract_type not in candidate.contract_types:
         return None
     if not _time_fits(candidate.work_time, opportunity.work_time):
         return None
-    keyword_reasons = _keyword_reasons(candidate, opportunity)
-    if keyword_reasons is None:
+    if opportunity.night_work and avoids_nights(candidate):
         return None
+    match = _job_match(candidate, opportunity.job, wanted_jobs, wanted_sectors)
+    if match is None:
+        return None
+    score, job_reason = match
     place = opportunity.commune.name
     if opportunity.commune_id == candidate.home_commune_id:
         where = _("poste à %(place)s, sa commune") % {"place": place}
@@ -101,7 +101,19 @@ def _fit(candidate, opportunity, distance):
     time_reason = _("%(time)s, compatible avec ses souhaits") % {
         "time": str(WorkTime(opportunity.work_time).label).lower()
     }
-    return [where, contract_reason, time_reason, *keyword_reasons]
+    unmet = []
+    if opportunity.requires_driving_licence and candidate.driving_licence is not True:
+        unmet.append(
+            _("permis B exigé : la personne n'en a pas")
+            if candidate.driving_licence is False
+            else _("permis B exigé : à vérifier avec la personne")
+        )
+    if score == SECTOR:
+        unmet.append(_("le métier n'est pas l'un de ceux qu'elle ou il recherche"))
+    reasons = [job_reason, where, contract_reason, time_reason]
+    if avoids_nights(candidate):
+        reasons.append(_("pas de nuit, comme demandé"))
+    return Suggestion(candidate, opportunity, float(distance), reasons, unmet, score)
 
 
 def _located(qs, prefix):
@@ -162,11 +174,15 @@ def _within_commute(origin, items, commune_of, pair_of):
         origin.latitude, origin.longitude, [c.latitude for c in communes], [c.longitude for c in communes]
     )
     found = []
+    wanted = {}
     for item, distance in zip(items, distances, strict=True):
         candidate, offer = pair_of(item)
         if distance > candidate.commute_km:
             continue
-        reasons = _fit(candidate, offer, float(distance))
-        if reasons:
-            found.append(Suggestion(candidate, offer, float(distance), reasons))
-    return sorted(found, key=lambda s: s.distance_km)
+        if candidate.pk not in wanted:
+            wanted[candidate.pk] = (wished_jobs(candidate), wished_sectors(candidate))
+        suggestion = _fit(candidate, offer, float(distance), wanted[candidate.pk])
+        if suggestion is not None:
+            found.append(suggestion)
+    # The job first (a title match above a sector match), then the nearest, then the unmet constraints last.
+    return sorted(found, key=lambda s: (-s.score, len(s.unmet), s.distance_km, s.opportunity.title))

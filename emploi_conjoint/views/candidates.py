@@ -130,6 +130,8 @@ def candidate_detail(request, pk):
             "cv_form": CVUploadForm(),
             "introductions": candidate.introductions.select_related("organisation", "opportunity"),
             "suggestions": suggestions.for_candidate(candidate),
+            "wished_jobs": suggestions.wished_jobs(candidate),
+            "avoids_nights": suggestions.avoids_nights(candidate),
             "consent": candidate.current_consent,
             "contract_labels": ", ".join(
                 str(ContractType(c).label) for c in candidate.contract_types if c in ContractType.values

@@ -11,7 +11,8 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import expect
 
-from accompagnement.enums import OrganisationKind
+from accompagnement.enums import Need, NeedState, OrganisationKind
+from accompagnement.models import HouseholdNeed
 from emploi_conjoint.enums import ContractType, Stage, WorkTime
 from emploi_conjoint.models import Candidate
 from tests.browser.tools import CHROMIUM, CHROMIUM_ARGS, axe_violations, only_local
@@ -82,6 +83,8 @@ def world():
     hr = UserFactory(username="nadia.rh", first_name="Nadia", last_name="Rh", roles=["HR specialist"])
     household = HouseholdFactory(reference="FICTIF-0001")
     AdultFactory(household=household, first_name="Alex", last_name="Nouveau")
+    # A follow-up is opened only where the dossier records a spouse-job need.
+    HouseholdNeed.objects.create(household=household, kind=Need.SPOUSE_JOB)
     offer = OpportunityFactory(
         title="Comptable fournisseurs",
         organisation=OrganisationFactory(name="Fromagerie fictive", sector="agroalimentaire", commune=troyes),
@@ -113,8 +116,8 @@ def upload_cv(page, name, mime, data, note):
 def note_outcome(page, organisation, outcome, follow_up="", reason=""):
     """A "Résultat" step added to the introduction's history, then back to the candidate's page."""
     page.get_by_role("link", name=f"Historique et suite — {organisation}").click()
-    page.get_by_label("Étape", exact=True).select_option(label="Résultat")
-    page.get_by_label("Résultat", exact=True).select_option(label=outcome)
+    page.get_by_label("Étape").select_option(label="Résultat")
+    page.get_by_label("Résultat").select_option(label=outcome)
     if reason:
         page.get_by_label("Raison, si c'est sans suite").select_option(label=reason)
     page.get_by_label("Prochaine relance").fill(follow_up)
@@ -209,6 +212,8 @@ def test_hr_specialist_takes_a_candidate_from_accueil_to_en_poste(live_server, w
 
     candidate = Candidate.objects.get(adult__first_name="Alex")
     assert candidate.stage == Stage.EN_POSTE
+    # One truth: the dossier's need followed the hire without anyone touching it.
+    assert candidate.household.needs.get(kind=Need.SPOUSE_JOB).state == NeedState.RESOLVED
     assert candidate.cv_versions.count() == 2
     assert sorted(candidate.introductions.values_list("outcome", flat=True)) == ["embauche", "sans_suite"]
     assert list(candidate.transitions.values_list("to_stage", flat=True)) == [

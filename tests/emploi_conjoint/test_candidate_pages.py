@@ -95,3 +95,28 @@ def test_household_status_tag_shows_the_stage_not_the_cv():
     assert "Alex" in html
     assert "Accueil" in html
     assert "CV" not in html
+
+
+def test_board_is_one_line_per_person_with_filters(client):
+    from emploi_conjoint.enums import Stage
+
+    hr = UserFactory(roles=["HR specialist"], first_name="Chargée", last_name="Une")
+    other = UserFactory(roles=["HR specialist"])
+    nurse = CandidateFactory(hr_specialist=hr, wished_roles="infirmière", adult__first_name="Soignante")
+    CandidateFactory(hr_specialist=other, wished_roles="comptable", adult__first_name="Comptable")
+    for i in range(40):
+        CandidateFactory(hr_specialist=other, adult__first_name=f"Personne{i}")
+    client.force_login(hr)
+    page = client.get(reverse("emploi_conjoint:board")).content.decode()
+    assert page.count('<li class="emploi-line">') == 42
+    # The move form is folded under each line, not a full form per card.
+    assert page.count('<details class="emploi-line-move">') == 42
+    mine = page_text(client.get(reverse("emploi_conjoint:board"), {"rh": hr.pk}))
+    assert "Soignante" in mine and "Comptable Fictif" not in mine
+    health = page_text(client.get(reverse("emploi_conjoint:board"), {"secteur": "santé"}))
+    assert "Soignante" in health and "Comptable Fictif" not in health
+    stage = page_text(client.get(reverse("emploi_conjoint:board"), {"etape": Stage.BILAN}))
+    assert "Soignante" not in stage and "Personne à cette étape." in stage
+    assert nurse.stage == Stage.ACCUEIL
+    # A typed, unknown filter value lists everyone rather than failing.
+    assert client.get(reverse("emploi_conjoint:board"), {"rh": "x", "etape": "?"}).status_code == 200
