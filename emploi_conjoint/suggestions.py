@@ -142,9 +142,27 @@ def for_candidate(candidate, opportunities=None):
         return []
     qs = opportunities if opportunities is not None else Opportunity.objects.open()
     qs = _within_box(_located(qs, "commune"), "commune", home.latitude, home.longitude, candidate.commute_km)
-    qs = qs.with_places()
+    qs = _ruled_out_in_sql(qs, candidate).with_places().defer("description", "organisation__notes")
     qs = qs.exclude(introductions__candidate=candidate)
     return _within_commute(home, list(qs), lambda offer: offer.commune, lambda offer: (candidate, offer))
+
+
+def _ruled_out_in_sql(qs, candidate):
+    """The exclusions ``_fit`` applies, done first by the database so that only possible offers are
+    loaded (5,000 offers in the Aube's box would otherwise be built as objects for one candidate)."""
+    if candidate.contract_types:
+        qs = qs.filter(contract_type__in=candidate.contract_types)
+    if candidate.work_time != WorkTime.EITHER:
+        qs = qs.filter(work_time__in=[candidate.work_time, WorkTime.EITHER])
+    if avoids_nights(candidate):
+        qs = qs.filter(night_work=False)
+    wanted_jobs, wanted_sectors = wished_jobs(candidate), wished_sectors(candidate)
+    if wanted_jobs or wanted_sectors:
+        codes = {job.code for job in wanted_jobs} | {
+            j.code for j in jobs.all_jobs() if j.sector in wanted_sectors
+        }
+        qs = qs.filter(job_code__in=codes)
+    return qs
 
 
 def for_opportunity(opportunity):

@@ -81,7 +81,8 @@ def world():
     troyes = CommuneFactory(code_insee="10387", name="Troyes", latitude=48.2973, longitude=4.0744)
     CommuneFactory(code_insee="10081", name="La Chapelle-Saint-Luc", latitude=48.3125, longitude=4.0447)
     hr = UserFactory(username="nadia.rh", first_name="Nadia", last_name="Rh", roles=["HR specialist"])
-    household = HouseholdFactory(reference="FICTIF-0001")
+    advisor = UserFactory(username="ines.conseil", roles=["installation advisor"])
+    household = HouseholdFactory(reference="FICTIF-0001", advisor=advisor)
     AdultFactory(household=household, first_name="Alex", last_name="Nouveau")
     # A follow-up is opened only where the dossier records a spouse-job need.
     HouseholdNeed.objects.create(household=household, kind=Need.SPOUSE_JOB)
@@ -130,6 +131,19 @@ def journey(base_url):
     """Everything a person does in the browser, with what they should see at each step."""
     with chromium_page() as page:
         walk_through(page, base_url)
+    with chromium_page() as page:
+        advisor_sees_the_job(page, base_url)
+
+
+def advisor_sees_the_job(page, base_url):
+    """The family's advisor, who touched nothing, reads « En poste » in the dossier."""
+    page.goto(f"{base_url}/admin/accompagnement/")
+    page.get_by_label("Nom d’utilisateur").fill("ines.conseil")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("link", name="FICTIF-0001").first.click()
+    panel = page.locator("section", has=page.get_by_role("heading", name="Emploi du conjoint (équipe RH)"))
+    expect(panel).to_contain_text("Alex : En poste")
 
 
 def walk_through(page, base_url):
@@ -138,9 +152,14 @@ def walk_through(page, base_url):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
 
-    # Open the follow-up from the board.
-    page.get_by_role("link", name="Ouvrir un suivi emploi").click()
-    page.get_by_label("Adulte du dossier").select_option(label="Alex Nouveau — dossier FICTIF-0001")
+    # Open the follow-up from the dossier's spouse-job need, on the HR specialists' home page.
+    page.goto(f"{base_url}/admin/accompagnement/")
+    need_row = page.locator("tr", has_text="FICTIF-0001")
+    expect(need_row).to_contain_text("À traiter")
+    need_row.get_by_role("link", name="Ouvrir ou voir le suivi emploi").click()
+    expect(page.get_by_label("Adulte du dossier").locator("option:checked")).to_have_text(
+        "Alex Nouveau — dossier FICTIF-0001"
+    )
     page.get_by_label("Métiers recherchés").fill("comptable")
     page.get_by_label("Commune de départ des trajets").select_option(label="Troyes (10387)")
     page.get_by_label("Distance acceptée (km)").fill("20")
