@@ -63,6 +63,9 @@ def test_three_steps_are_kept_in_order_and_hired_puts_the_person_in_work(client,
     assert candidate.stage == Stage.EN_POSTE
     text = page_text(client.get(url))
     assert "CV envoyé à la DRH" in text and "Responsable RH (fictif)" in text and "Embauche" in text
+    timeline = page_text(client.get(reverse("emploi_conjoint:candidate", args=[candidate.pk])))
+    assert f"Centre hospitalier fictif : Entretien du {interview_on:%d/%m/%Y}" in timeline
+    assert "avec Responsable RH (fictif) — Bon contact" in timeline
 
 
 def test_an_interview_needs_a_named_contact_and_a_typed_name_becomes_one(client, hr):
