@@ -2,7 +2,8 @@
 and why, in words: what matched, what did not, how far. A title (job) match ranks above a sector match."""
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -19,16 +20,31 @@ TITLE, SECTOR, UNKNOWN = 2, 1, 0
 
 @dataclass
 class Suggestion:
+    """A candidate/offer pair that fits. The sentences (what matched, what did not, how far) are written
+    only when read: a candidate's page shows a few pairs out of the hundreds weighed."""
+
     candidate: Candidate
     opportunity: Opportunity
     distance_km: float
-    reasons: list = field(default_factory=list)
-    unmet: list = field(default_factory=list)
     score: int = 0
+    unmet_keys: tuple = ()
+
+    @cached_property
+    def reasons(self):
+        return _reasons(self)
 
     @property
     def reason(self):
         return " ; ".join(self.reasons) + "."
+
+    @cached_property
+    def unmet(self):
+        texts = {
+            "licence_no": _("permis B exigé : la personne n'en a pas"),
+            "licence_unknown": _("permis B exigé : à vérifier avec la personne"),
+            "other_job": _("le métier n'est pas l'un de ceux qu'elle ou il recherche"),
+        }
+        return [texts[key] for key in self.unmet_keys]
 
     @property
     def unmet_text(self):
@@ -53,20 +69,14 @@ def avoids_nights(candidate):
     return candidate.no_nights or "pas de nuit" in fold(candidate.constraints)
 
 
-def _job_match(candidate, offer_job, wanted_jobs, wanted_sectors):
-    """(score, reason) for the offer's job against the candidate's wishes; None when it does not match."""
+def _job_match(offer_job, wanted_jobs, wanted_sectors):
+    """TITLE, SECTOR or UNKNOWN for the offer's job against the candidate's wishes; None: no match."""
     if offer_job is not None and offer_job in wanted_jobs:
-        return TITLE, _("métier recherché : %(job)s (ROME %(code)s)") % {
-            "job": offer_job.label,
-            "code": offer_job.code,
-        }
+        return TITLE
     if offer_job is not None and offer_job.sector in wanted_sectors:
-        return SECTOR, _("même secteur (%(sector)s), autre métier : %(job)s") % {
-            "sector": offer_job.sector,
-            "job": offer_job.label,
-        }
+        return SECTOR
     if not wanted_jobs and not wanted_sectors:
-        return UNKNOWN, _("aucun métier ni secteur souhaité n'est indiqué : à vérifier avec la personne")
+        return UNKNOWN
     return None
 
 
@@ -79,10 +89,30 @@ def _fit(candidate, opportunity, distance, wanted=None):
         return None
     if opportunity.night_work and avoids_nights(candidate):
         return None
-    match = _job_match(candidate, opportunity.job, wanted_jobs, wanted_sectors)
-    if match is None:
+    score = _job_match(opportunity.job, wanted_jobs, wanted_sectors)
+    if score is None:
         return None
-    score, job_reason = match
+    unmet = []
+    if opportunity.requires_driving_licence and candidate.driving_licence is not True:
+        unmet.append("licence_no" if candidate.driving_licence is False else "licence_unknown")
+    if score == SECTOR:
+        unmet.append("other_job")
+    return Suggestion(candidate, opportunity, float(distance), score, tuple(unmet))
+
+
+def _reasons(suggestion):
+    """What matched, in words: the job, the place and distance, the contract, the working time, nights."""
+    candidate, opportunity, distance = suggestion.candidate, suggestion.opportunity, suggestion.distance_km
+    job = opportunity.job
+    if suggestion.score == TITLE:
+        job_reason = _("métier recherché : %(job)s (ROME %(code)s)") % {"job": job.label, "code": job.code}
+    elif suggestion.score == SECTOR:
+        job_reason = _("même secteur (%(sector)s), autre métier : %(job)s") % {
+            "sector": job.sector,
+            "job": job.label,
+        }
+    else:
+        job_reason = _("aucun métier ni secteur souhaité n'est indiqué : à vérifier avec la personne")
     place = opportunity.commune.name
     if opportunity.commune_id == candidate.home_commune_id:
         where = _("poste à %(place)s, sa commune") % {"place": place}
@@ -101,19 +131,10 @@ def _fit(candidate, opportunity, distance, wanted=None):
     time_reason = _("%(time)s, compatible avec ses souhaits") % {
         "time": str(WorkTime(opportunity.work_time).label).lower()
     }
-    unmet = []
-    if opportunity.requires_driving_licence and candidate.driving_licence is not True:
-        unmet.append(
-            _("permis B exigé : la personne n'en a pas")
-            if candidate.driving_licence is False
-            else _("permis B exigé : à vérifier avec la personne")
-        )
-    if score == SECTOR:
-        unmet.append(_("le métier n'est pas l'un de ceux qu'elle ou il recherche"))
     reasons = [job_reason, where, contract_reason, time_reason]
     if avoids_nights(candidate):
         reasons.append(_("pas de nuit, comme demandé"))
-    return Suggestion(candidate, opportunity, float(distance), reasons, unmet, score)
+    return reasons
 
 
 def _located(qs, prefix):
@@ -142,7 +163,11 @@ def for_candidate(candidate, opportunities=None):
         return []
     qs = opportunities if opportunities is not None else Opportunity.objects.open()
     qs = _within_box(_located(qs, "commune"), "commune", home.latitude, home.longitude, candidate.commute_km)
-    qs = _ruled_out_in_sql(qs, candidate).with_places().defer("description", "organisation__notes")
+    qs = (
+        _ruled_out_in_sql(qs, candidate)
+        .with_places()
+        .defer("description", "created_at", "organisation__notes", "organisation__created_at")
+    )
     qs = qs.exclude(introductions__candidate=candidate)
     return _within_commute(home, list(qs), lambda offer: offer.commune, lambda offer: (candidate, offer))
 
@@ -203,4 +228,4 @@ def _within_commute(origin, items, commune_of, pair_of):
         if suggestion is not None:
             found.append(suggestion)
     # The job first (a title match above a sector match), then the nearest, then the unmet constraints last.
-    return sorted(found, key=lambda s: (-s.score, len(s.unmet), s.distance_km, s.opportunity.title))
+    return sorted(found, key=lambda s: (-s.score, len(s.unmet_keys), s.distance_km, s.opportunity.title))
