@@ -144,3 +144,28 @@ def test_closing_an_offer_stops_suggesting_it(client, troyes):
     )
     assert response.status_code == 302
     assert suggestions.for_candidate(candidate) == []
+
+
+def test_an_offer_without_a_job_is_refused_with_a_clear_message_and_keeps_what_was_typed(
+    client, troyes, settings
+):
+    from django.urls import reverse
+
+    from emploi_conjoint.models import Opportunity
+    from tests.factories import UserFactory
+
+    from .factories import page_text
+
+    settings.OSEZ_DEPARTEMENTS = [troyes.departement_id]
+    client.force_login(UserFactory(roles=["HR specialist"]))
+    org = OrganisationFactory(name="Centre hospitalier fictif", kind="institution")
+    response = client.post(
+        reverse("emploi_conjoint:opportunity-create"),
+        {"title": "Poste mystère", "organisation": org.pk, "commune": troyes.pk, "contract_type": "public",
+         "work_time": "full", "description": "Texte tapé à garder"},
+    )  # fmt: skip
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "Choisissez le métier de l'offre dans la liste" in text
+    assert "Poste mystère" in text and "Texte tapé à garder" in text
+    assert not Opportunity.objects.exists()
