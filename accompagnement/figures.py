@@ -252,29 +252,6 @@ def compute(today=None, start=None, end=None):
     }
 
 
-def csv_rows(data):
-    """(indicator, category, value) rows: only counts and durations, never a name or a contact."""
-    yield (_("indicateur"), _("catégorie"), _("valeur"))
-    yield (_("familles"), _("total"), data["total"])
-    for key, label in [
-        ("by_stage", _("familles par étape")),
-        ("by_channel", _("familles par canal")),
-        ("by_partner", _("familles par partenaire")),
-        ("by_commune", _("familles par commune")),
-        ("by_epci", _("familles par EPCI")),
-        ("arrivals", _("arrivées par mois")),
-    ]:
-        for category, value in data[key]:
-            yield (label, category, value)
-    r = data["retention"]
-    yield (_("arrivées depuis 12 mois ou plus"), _("total"), r["total"])
-    yield (_("arrivées depuis 12 mois ou plus"), _("toujours sur le territoire"), r["stayed"])
-    yield (_("arrivées depuis 12 mois ou plus"), _("part (%)"), "" if r["share"] is None else r["share"])
-    for label, median, count in data["median_days"]:
-        yield (_("jours médians pour résoudre le besoin"), label, "" if median is None else median)
-        yield (_("besoins résolus comptés"), label, count)
-
-
 # --- What may be published ----------------------------------------------------------------------------
 
 TABLES = [

@@ -97,26 +97,6 @@ def compute(start=None, end=None):
     }
 
 
-def csv_rows(figures):
-    """The same figures as rows (table, label, value) for the CSV export: aggregates only, no names."""
-    yield [_("tableau"), _("libellé"), _("valeur")]
-    yield [_("ensemble"), _("candidat·es suivi·es"), figures["total"]]
-    yield [_("ensemble"), _("en poste"), figures["placed"]]
-    share = figures["placed_share"]
-    yield [_("ensemble"), _("part en poste (%)"), "" if share is None else f"{share * 100:.1f}"]
-    days = figures["median_days_interview_to_job"]
-    yield [_("ensemble"), _("médiane de jours du premier entretien à l'emploi"), "" if days is None else days]
-    yield [_("ensemble"), _("mises en relation"), figures["introductions"]]
-    per = figures["introductions_per_placement"]
-    yield [_("ensemble"), _("mises en relation par embauche"), "" if per is None else f"{per:.1f}"]
-    for label, count in figures["by_stage"]:
-        yield [_("par étape"), str(label), count]
-    for row in figures["by_sector"]:
-        yield [_("mises en relation par secteur"), row["sector"], row["introductions"]]
-        yield [_("entretiens ou mieux par secteur"), row["sector"], row["interviews"]]
-        yield [_("embauches par secteur"), row["sector"], row["hires"]]
-
-
 def publish(figures):
     """What may be shown of ``compute()``: counts protected, shares and medians over few people withheld."""
     by_stage, total = protect(figures["by_stage"], figures["total"])
