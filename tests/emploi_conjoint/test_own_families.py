@@ -49,7 +49,9 @@ def test_the_pipeline_admin_is_closed_to_advisors(client, two_families):
     assert "Candidat·es" not in index
 
 
-def test_hr_opens_the_pipeline_admin(client, two_families):
+def test_the_pipeline_admin_is_for_administrators(client, two_families):
     client.force_login(UserFactory(roles=["HR specialist"]))
+    assert client.get("/admin/emploi_conjoint/candidate/").status_code == 403
+    client.force_login(UserFactory(roles=["admin"]))
     text = page_text(client.get("/admin/emploi_conjoint/candidate/"))
     assert "Mienne" in text and "Collègue" in text
