@@ -1,22 +1,31 @@
-"""Figures for the direction: counts of families by stage, channel, partner, commune and EPCI, arrivals
-per month, retention after twelve months, and median days to resolve the key needs. No personal data."""
+"""Figures for the direction: counts of families by stage, channel, origin, partner, commune and EPCI,
+requests and arrivals per month, the funnel request → first contact → arrival → still here at 12 months,
+retention, spouse outcomes, and median days to resolve the key needs. No personal data.
+
+``compute()`` counts (for tests and the bench); ``publish()`` turns them into what a page, a chart or the
+CSV may show: every count through ``osez.figures.protect`` (« < 5 » and secondary suppression).
+"""
 
 import datetime
 import statistics
 from collections import Counter
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from communes.models import Commune
+from communes.text import fold
+from osez.figures import protect, protect_one, share, small
 
 from .enums import Channel, Need, NeedState, Outcome, Stage
-from .models import Household, HouseholdNeed
+from .models import Household, HouseholdNeed, StageTransition
 
 RETENTION_DAYS = 365
-MEDIAN_NEEDS = [Need.SCHOOL, Need.CHILDCARE, Need.DOCTOR]
+MEDIAN_NEEDS = [Need.SCHOOL, Need.CHILDCARE, Need.DOCTOR, Need.SPOUSE_JOB]
+TOP_ORIGINS = 12
 
 
 def _rows(counter_items, labels=None):
@@ -39,29 +48,39 @@ def by_partner(qs):
     return _rows((name or _("Aucun partenaire"), n) for name, n in counts)
 
 
-def _commune_of(household):
-    if household.commune_chosen_id:
-        return household.commune_chosen
-    considered = list(household.communes_considered.all())
-    return considered[0] if len(considered) == 1 else None
-
-
 def by_commune_and_epci(qs):
-    """Count each family once, at its chosen commune (or its only commune considered)."""
+    """Count each family once, at its chosen commune (or its only commune considered).
+
+    Counted in the database (grouped rows, not one object per family): the figures page must stay under
+    half a second over 5,000 dossiers (bench/bench_spouse.py).
+    """
     communes, epcis = Counter(), Counter()
     unknown = _("Commune pas encore choisie")
-    households = (
-        qs.select_related("commune_chosen__epci")
-        .defer("commune_chosen__contour")  # contours are heavy and not needed for a count
-        .prefetch_related(
-            Prefetch("communes_considered", queryset=Commune.objects.defer("contour").select_related("epci"))
-        )
-    )
-    for household in households:
-        commune = _commune_of(household)
-        communes[commune.name if commune else unknown] += 1
-        epci = commune.epci.name if commune and commune.epci_id else unknown
-        epcis[epci] += 1
+    for name, epci, n in (
+        qs.filter(commune_chosen__isnull=False)
+        .values_list("commune_chosen__name", "commune_chosen__epci__name")
+        .annotate(n=Count("pk"))
+        .values_list("commune_chosen__name", "commune_chosen__epci__name", "n")
+    ):
+        communes[name] += n
+        epcis[epci or unknown] += n
+    without = qs.filter(commune_chosen__isnull=True).annotate(n_considered=Count("communes_considered"))
+    single = without.filter(n_considered=1).values("pk")
+    through = Household.communes_considered.through
+    n_single = 0
+    for name, epci, n in (
+        through.objects.filter(household_id__in=single)
+        .values_list("commune__name", "commune__epci__name")
+        .annotate(n=Count("pk"))
+        .values_list("commune__name", "commune__epci__name", "n")
+    ):
+        communes[name] += n
+        epcis[epci or unknown] += n
+        n_single += n
+    rest = without.count() - n_single
+    if rest:
+        communes[unknown] += rest
+        epcis[unknown] += rest
     return _rows(communes.items()), _rows(epcis.items())
 
 
@@ -119,10 +138,107 @@ def median_days_to_resolve(qs):
     return rows
 
 
-def compute(today=None):
-    qs = Household.objects.all()
-    communes, epcis = by_commune_and_epci(qs)
+def _months(first, last):
+    month = first.replace(day=1)
+    while month <= last:
+        yield month.strftime("%Y-%m")
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def requests_per_month(qs, start, end):
+    """Requests (dossiers opened) per month of the period, every month listed (none is left out)."""
+    counts = Counter()
+    for month, n in (
+        qs.annotate(month=TruncMonth("created_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    ):
+        counts[
+            timezone.localtime(month).strftime("%Y-%m")
+            if timezone.is_aware(month)
+            else month.strftime("%Y-%m")
+        ] += n
+    if not counts and start is None:
+        return []
+    first = start or datetime.date(*map(int, min(counts).split("-")), 1)
+    return [(key, counts.get(key, 0)) for key in _months(first, end)]
+
+
+def by_origin(qs):
+    """Where families come from (« vient de », typed by the family): the most frequent, then the rest."""
+    names, counts = {}, Counter()
+    for origin, n in qs.values_list("origin").annotate(n=Count("pk")).values_list("origin", "n"):
+        key = fold(origin)
+        if not key:
+            names[key] = _("Non renseigné")
+        names.setdefault(key, origin.strip())
+        counts[key] += n
+    rows = _rows((names[k], n) for k, n in counts.items())
+    if len(rows) > TOP_ORIGINS:
+        rest = sum(n for _label, n in rows[TOP_ORIGINS:])
+        rows = [*rows[:TOP_ORIGINS], (_("Autres provenances"), rest)]
+    return rows
+
+
+def funnel(qs, today=None):
+    """Request → first contact → arrival → still here 12 months after arriving (each a subset of the last)."""
+    today = today or timezone.localdate()
+    reached = set(
+        StageTransition.objects.filter(
+            household__in=qs, to_stage__in=[Stage.FIRST_CONTACT, Stage.PROJECT, Stage.ARRIVED]
+        ).values_list("household_id", flat=True)
+    ) | set(
+        qs.filter(stage__in=[Stage.FIRST_CONTACT, Stage.PROJECT, Stage.ARRIVED]).values_list("pk", flat=True)
+    )
+    arrived = qs.filter(arrival_date__isnull=False, arrival_date__lte=today).exclude(
+        stage__in=[Stage.NEW, Stage.FIRST_CONTACT, Stage.PROJECT]
+    )
+    old_enough = arrived.filter(arrival_date__lte=today - datetime.timedelta(days=RETENTION_DAYS))
+    still = (
+        old_enough.filter(stage=Stage.ARRIVED).count() + old_enough.filter(outcome=Outcome.SETTLED).count()
+    )
+    return [
+        (_("Demandes"), qs.count()),
+        (_("Premier contact"), len(reached | set(arrived.values_list("pk", flat=True)))),
+        (_("Arrivées"), arrived.count()),
+        (_("Toujours là 12 mois après l'arrivée"), still),
+    ]
+
+
+def spouse_outcomes(qs):
+    """The spouse-job need, as the dossiers record it (kept in step with the HR stage): how many families
+    asked, how many spouses are in work, and the median days from the need to the job."""
+    needs = HouseholdNeed.objects.filter(household__in=qs, kind=Need.SPOUSE_JOB)
+    resolved = needs.filter(state=NeedState.RESOLVED, resolved_on__isnull=False)
+    days = [(r - o).days for o, r in resolved.values_list("opened_on", "resolved_on")]
     return {
+        "asked": needs.exclude(state=NeedState.NOT_APPLICABLE).count(),
+        "in_work": len(days),
+        "median_days": round(statistics.median(days)) if days else None,
+    }
+
+
+def compute(today=None, start=None, end=None):
+    """Counts for the dossiers opened in the period (all of them when ``start`` is None)."""
+    today = today or timezone.localdate()
+    end = end or today
+    qs = Household.objects.all()
+    if start is not None:
+        # A range on the column itself (not on its date): the index-friendly form the subqueries reuse.
+        first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+        after = timezone.make_aware(
+            datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+        )
+        qs = qs.filter(created_at__gte=first, created_at__lt=after)
+    communes, epcis = by_commune_and_epci(qs)
+    requests = requests_per_month(qs, start, end)
+    return {
+        "requests": requests,
+        "requests_labelled": [(_month_label(key), n) for key, n in requests],
+        "by_origin": by_origin(qs),
+        "funnel": funnel(qs, today=today),
+        "spouse": spouse_outcomes(qs),
         "total": qs.count(),
         "by_stage": by_stage(qs),
         "by_channel": by_channel(qs),
@@ -136,24 +252,76 @@ def compute(today=None):
     }
 
 
-def csv_rows(data):
-    """(indicator, category, value) rows: only counts and durations, never a name or a contact."""
-    yield (_("indicateur"), _("catégorie"), _("valeur"))
-    yield (_("familles"), _("total"), data["total"])
-    for key, label in [
-        ("by_stage", _("familles par étape")),
-        ("by_channel", _("familles par canal")),
-        ("by_partner", _("familles par partenaire")),
-        ("by_commune", _("familles par commune")),
-        ("by_epci", _("familles par EPCI")),
-        ("arrivals", _("arrivées par mois")),
-    ]:
-        for category, value in data[key]:
-            yield (label, category, value)
+# --- What may be published ----------------------------------------------------------------------------
+
+TABLES = [
+    # key in compute(), key of the labelled rows when the page shows other labels, title
+    ("funnel", None, gettext_lazy("Du premier message à l'installation durable")),
+    ("requests", "requests_labelled", gettext_lazy("Demandes par mois")),
+    ("by_channel", None, gettext_lazy("Comment les familles ont connu le service")),
+    ("by_origin", None, gettext_lazy("D'où viennent les familles")),
+    ("by_stage", None, gettext_lazy("Familles par étape")),
+    ("arrivals", "arrivals_labelled", gettext_lazy("Arrivées par mois (12 derniers mois)")),
+    ("by_partner", None, gettext_lazy("Familles par partenaire qui les a envoyées")),
+    ("by_commune", None, gettext_lazy("Familles par commune (choisie)")),
+    ("by_epci", None, gettext_lazy("Familles par EPCI")),
+]
+
+
+def publish(data):
+    """The figures as they may be shown: every count protected; shares and medians over few people withheld."""
+    tables = []
+    for key, labelled, title in TABLES:
+        rows = data[labelled or key]
+        if key == "funnel":
+            # Each step is a subset of the one before, not a part of a total: each is protected alone.
+            cells, total = [(label, protect_one(n)) for label, n in rows], None
+        else:
+            cells, total = protect(rows)
+        tables.append({"key": key, "title": str(title), "rows": cells, "total": total})
     r = data["retention"]
-    yield (_("arrivées depuis 12 mois ou plus"), _("total"), r["total"])
-    yield (_("arrivées depuis 12 mois ou plus"), _("toujours sur le territoire"), r["stayed"])
+    retention = {
+        "total": protect_one(r["total"]),
+        "stayed": protect_one(r["stayed"]),
+        "share": share(r["stayed"], r["total"]),
+    }
+    medians = [
+        (label, None if small(count) else median, protect_one(count))
+        for label, median, count in data["median_days"]
+    ]
+    spouse = data["spouse"]
+    return {
+        "total": protect_one(data["total"]),
+        "tables": tables,
+        "retention": retention,
+        "median_days": medians,
+        "spouse": {
+            "asked": protect_one(spouse["asked"]),
+            "in_work": protect_one(spouse["in_work"]),
+            "median_days": None if small(spouse["in_work"]) else spouse["median_days"],
+        },
+    }
+
+
+def published_csv_rows(published, period_label):
+    """(indicator, category, value) rows of what the page shows, « < 5 » included; never a name."""
+    yield (_("indicateur"), _("catégorie"), _("valeur"))
+    yield (_("période"), period_label, "")
+    yield (_("familles"), _("total"), str(published["total"]))
+    for table in published["tables"]:
+        for label, cell in table["rows"]:
+            yield (table["title"], str(label), str(cell))
+        if table["total"] is not None:
+            yield (table["title"], _("total"), str(table["total"]))
+    r = published["retention"]
+    yield (_("arrivées depuis 12 mois ou plus"), _("total"), str(r["total"]))
+    yield (_("arrivées depuis 12 mois ou plus"), _("toujours sur le territoire"), str(r["stayed"]))
     yield (_("arrivées depuis 12 mois ou plus"), _("part (%)"), "" if r["share"] is None else r["share"])
-    for label, median, count in data["median_days"]:
-        yield (_("jours médians pour résoudre le besoin"), label, "" if median is None else median)
-        yield (_("besoins résolus comptés"), label, count)
+    for label, median, count in published["median_days"]:
+        yield (_("jours médians pour résoudre le besoin"), str(label), "" if median is None else median)
+        yield (_("besoins résolus comptés"), str(label), str(count))
+    spouse = published["spouse"]
+    yield (_("emploi du conjoint"), _("familles qui l'ont demandé"), str(spouse["asked"]))
+    yield (_("emploi du conjoint"), _("conjoint·es en poste"), str(spouse["in_work"]))
+    median = spouse["median_days"]
+    yield (_("emploi du conjoint"), _("jours médians jusqu'à l'emploi"), "" if median is None else median)

@@ -17,6 +17,7 @@ from communes.models import Commune, Place
 from osez import roles
 from osez.audit import Action, record
 from osez.exports import csv_response
+from osez.figures import hidden_note, period_choices, period_from_request
 from osez.locking import StaleVersionError
 from osez.roles import has_role, role_required
 from osez.staff import render_staff
@@ -724,16 +725,31 @@ def _sheets_for(household, pinned):
 
 @role_required(*FIGURES_ROLES)
 def figures_page(request):
-    data = figures.compute()
-    return render_staff(request, "accompagnement/figures.html", {"data": data})
+    """The direction's figures for the chosen period; every count published is « < 5 »-protected."""
+    period = period_from_request(request)
+    published = figures.publish(figures.compute(start=period.start, end=period.end))
+    return render_staff(
+        request,
+        "accompagnement/figures.html",
+        {
+            "data": published,
+            "period": period,
+            "periods": period_choices(period),
+            "hidden_note": hidden_note(),
+        },
+    )
 
 
 @role_required(*FIGURES_ROLES)
 def figures_csv(request):
-    """The same figures as CSV: counts and durations only, never a name or contact (the export is audited)."""
-    data = figures.compute()
-    record(request, Action.EXPORT, None, detail="chiffres accompagnement (CSV, agrégés)")
-    return csv_response(f"osez-chiffres-{timezone.localdate():%Y-%m-%d}.csv", figures.csv_rows(data))
+    """What the page shows, as CSV: counts (« < 5 » included) and durations, never a name (audited)."""
+    period = period_from_request(request)
+    published = figures.publish(figures.compute(start=period.start, end=period.end))
+    record(request, Action.EXPORT, None, detail=f"chiffres accompagnement (CSV, agrégés, {period.key})")
+    return csv_response(
+        f"osez-chiffres-{period.key}-{timezone.localdate():%Y-%m-%d}.csv",
+        figures.published_csv_rows(published, period.label),
+    )
 
 
 # --- Intake and duplicates --------------------------------------------------------------------------

@@ -9,11 +9,25 @@ class EmploiConjointConfig(AppConfig):
     verbose_name = _("Emploi du conjoint")
 
     def ready(self):
+        from django.db.models.signals import post_save
+
+        from accompagnement.models import HouseholdNeed
+        from accompagnement.panels import register_dossier_panel
         from osez import demo, retention, rights, roles, staff
 
         from . import demo as demo_data
-        from . import models
+        from . import models, one_truth, panels
         from . import retention as rules
+        from .signals import stage_changed
+
+        # One truth: the dossier's spouse-job need and the candidate's stage move together.
+        stage_changed.connect(one_truth.on_stage_changed, dispatch_uid="emploi-conjoint-stage-to-need")
+        post_save.connect(
+            one_truth.on_need_saved, sender=HouseholdNeed, dispatch_uid="emploi-conjoint-need-to-stage"
+        )
+        register_dossier_panel(
+            "emploi_conjoint", "emploi_conjoint/_dossier_panel.html", panels.dossier_panel, 50
+        )
 
         models.register_auditlog()
         # Proof of consent and the kind of file stay when a dossier is anonymised.
@@ -26,4 +40,11 @@ class EmploiConjointConfig(AppConfig):
             _("Emploi du conjoint"),
             roles=[roles.HR, roles.TEAM_LEAD, roles.ADVISOR],
             order=70,
+        )
+        # Every figure in the navigation (they were reachable only by typing the URL).
+        staff.add_nav_link(
+            "emploi_conjoint:figures",
+            _("Chiffres emploi du conjoint"),
+            roles=[roles.HR, roles.TEAM_LEAD, roles.MARKETING],
+            order=75,
         )

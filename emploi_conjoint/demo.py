@@ -16,6 +16,7 @@ from communes.models import Commune
 from osez import roles
 
 from . import consent as consent_text
+from . import one_truth
 from .enums import ContractType, Outcome, Stage, WorkTime
 from .models import Candidate, Consent, CVVersion, Introduction, Opportunity, StageTransition
 
@@ -243,4 +244,8 @@ def _load_candidates(communes, opportunities, now, today):
             notes="Mise en relation fictive (démonstration).",
         )
         introductions += 1
+    # The demo writes its history directly (no stage signal): give each dossier's need the state the
+    # stages mean, as the live service does (one truth).
+    for household_id in {c.adult.household_id for c in candidates}:
+        one_truth.sync_need_from_candidates(household_id)
     return len(candidates), introductions

@@ -53,3 +53,25 @@ class Outcome(models.TextChoices):
     INTERVIEW = "entretien", _("Entretien")
     OFFER = "offre", _("Offre")
     HIRED = "embauche", _("Embauche")
+
+
+class StepKind(models.TextChoices):
+    """One step of an introduction, each kept as its own entry (nothing is overwritten)."""
+
+    CV_SENT = "cv_envoye", _("CV envoyé")
+    INTERVIEW = "entretien", _("Entretien")
+    OUTCOME = "resultat", _("Résultat")
+    NOTE = "note", _("Note")
+
+
+class RefusalReason(models.TextChoices):
+    """Why an introduction ended without a hire (the figures count them)."""
+
+    PROFILE = "profil", _("Le profil ne correspond pas au poste")
+    FILLED = "pourvu", _("Le poste a été pourvu")
+    DECLINED = "decline", _("La personne a décliné")
+    CONDITIONS = "conditions", _("Salaire, horaires ou conditions")
+    DISTANCE = "distance", _("Trop loin du domicile")
+    NO_ANSWER = "sans_reponse", _("Pas de réponse de l'organisation")
+    CONSENT = "consentement", _("Consentement retiré")
+    OTHER = "autre", _("Autre raison (voir la note)")

@@ -11,8 +11,9 @@ from communes.models import Commune
 from osez import roles
 from osez.locking import VersionedFormMixin
 
+from . import jobs
 from .cv import ACCEPTED_LABEL, check_cv
-from .enums import ContractType, Outcome, Stage
+from .enums import ContractType, Outcome, RefusalReason, Stage, StepKind
 from .models import Candidate, Introduction, Opportunity
 from .organisations_import import MAX_BYTES as IMPORT_MAX_BYTES
 from .organisations_import import check_naf, check_siret
@@ -35,8 +36,32 @@ def hr_users():
     return roles.users_with_role(roles.HR, roles.ADMIN).order_by("first_name", "username")
 
 
+# Who can hire a spouse or pass on their profile: companies, recruiters, and public employers and
+# institutions (a hospital, a prison, a town hall — "Fonction publique" is a contract a candidate accepts).
+PARTNER_KINDS = [OrganisationKind.EMPLOYER, OrganisationKind.INSTITUTION, OrganisationKind.RECRUITER]
+
+
 def partner_organisations():
-    return Organisation.objects.filter(kind__in=[OrganisationKind.EMPLOYER, OrganisationKind.RECRUITER])
+    return Organisation.objects.filter(kind__in=PARTNER_KINDS).order_by("name")
+
+
+def adults_who_may_be_followed(household=None):
+    """Adults of open dossiers with a live spouse-job need, without a job follow-up yet."""
+    from accompagnement.enums import Need, NeedState
+    from accompagnement.enums import Stage as DossierStage
+    from accompagnement.models import HouseholdNeed
+
+    live_needs = (
+        HouseholdNeed.objects.filter(kind=Need.SPOUSE_JOB)
+        .exclude(state=NeedState.NOT_APPLICABLE)
+        .values("household_id")
+    )
+    qs = Adult.objects.filter(candidate__isnull=True, household_id__in=live_needs).exclude(
+        household__stage=DossierStage.CLOSED
+    )
+    if household is not None:
+        qs = qs.filter(household=household)
+    return qs.select_related("household").order_by("household__reference", "first_name")
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -50,6 +75,21 @@ class AdultChoiceField(forms.ModelChoiceField):
 
 
 class CandidateForm(VersionedFormMixin, forms.ModelForm):
+    wished_jobs = forms.MultipleChoiceField(
+        label=_("Choix dans la liste des métiers (codes ROME)"),
+        choices=jobs.choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Choisissez un ou plusieurs métiers (codes ROME) : les offres sont proposées sur eux. "
+            "Laissez vide pour lire les métiers tapés ci-dessus."
+        ),
+    )
+    driving_licence = forms.NullBooleanField(
+        label=_("Permis B"),
+        required=False,
+        widget=forms.NullBooleanSelect,
+    )
     contract_types = forms.MultipleChoiceField(
         label=_("Contrats acceptés"),
         choices=ContractType.choices,
@@ -69,6 +109,7 @@ class CandidateForm(VersionedFormMixin, forms.ModelForm):
             "skills",
             "languages",
             "wished_roles",
+            "wished_jobs",
             "wished_sectors",
             "work_time",
             "contract_types",
@@ -76,6 +117,8 @@ class CandidateForm(VersionedFormMixin, forms.ModelForm):
             "commute_km",
             "available_from",
             "constraints",
+            "no_nights",
+            "driving_licence",
         ]
         widgets = {
             "available_from": DateInput(),
@@ -92,10 +135,13 @@ class CandidateForm(VersionedFormMixin, forms.ModelForm):
     groups = [
         (_("La personne"), ["adult", "hr_specialist"]),
         (_("Son parcours"), ["current_job", "past_jobs", "qualifications", "skills", "languages"]),
-        (_("Ce qu'elle ou il cherche"), ["wished_roles", "wished_sectors", "work_time", "contract_types"]),
+        (
+            _("Ce qu'elle ou il cherche"),
+            ["wished_roles", "wished_jobs", "wished_sectors", "work_time", "contract_types"],
+        ),
         (
             _("Trajets, disponibilité et contraintes"),
-            ["home_commune", "commute_km", "available_from", "constraints"],
+            ["home_commune", "commute_km", "available_from", "no_nights", "driving_licence", "constraints"],
         ),
     ]
 
@@ -106,16 +152,16 @@ class CandidateForm(VersionedFormMixin, forms.ModelForm):
             if any(name in self.fields for name in names)
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, household=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["adult"]
         else:
-            # Adults already followed are left out: one job search per person.
-            self.fields["adult"].queryset = (
-                Adult.objects.filter(candidate__isnull=True)
-                .select_related("household")
-                .order_by("household__reference", "first_name")
+            # Only adults of open dossiers where the advisor recorded a spouse-job need, not yet followed
+            # (one job search per person); opened from a dossier, only that dossier's adults.
+            self.fields["adult"].queryset = adults_who_may_be_followed(household)
+            self.fields["adult"].help_text = _(
+                "Seuls les adultes des dossiers ouverts avec un besoin « Emploi du conjoint » sont proposés."
             )
         self.fields["hr_specialist"].queryset = hr_users()
         self.fields["home_commune"].queryset = territory_communes()
@@ -139,6 +185,19 @@ class ConsentForm(forms.Form):
         help_text=_("Cochez seulement si la personne a donné son accord (par écrit ou par courriel)."),
     )
     given_on = forms.DateField(label=_("Date de l'accord"), initial=timezone.localdate, widget=DateInput())
+    proof = forms.FileField(
+        label=_("Preuve de l'accord (facultatif)"),
+        required=False,
+        help_text=_(
+            "Le courriel ou le document signé, en PDF, DOCX ou ODT (5 Mo au plus), gardé dans le dossier privé."
+        ),
+    )
+
+    def clean_proof(self):
+        proof = self.cleaned_data.get("proof")
+        if proof:
+            check_cv(proof)
+        return proof
 
     def clean_given_on(self):
         value = self.cleaned_data["given_on"]
@@ -211,17 +270,71 @@ class IntroductionForm(forms.ModelForm):
         return data
 
 
-class OutcomeForm(forms.ModelForm):
-    class Meta:
-        model = Introduction
-        fields = ["outcome", "next_follow_up", "notes"]
-        widgets = {"next_follow_up": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+class WithdrawConsentForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Je confirme le retrait du consentement"),
+        error_messages={"required": _("Cochez la case pour confirmer le retrait.")},
+    )
+    reason = forms.CharField(
+        label=_("Motif (facultatif)"),
+        max_length=300,
+        required=False,
+        help_text=_("Par exemple : « a trouvé un emploi seule », « demande par courriel du 3 mars »."),
+    )
+
+
+class StepForm(forms.Form):
+    """One new step of an introduction; earlier steps stay as they were."""
+
+    kind = forms.ChoiceField(label=_("Étape"), choices=StepKind.choices)
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
+    contact = forms.ModelChoiceField(
+        label=_("Interlocuteur·rice dans l'organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Obligatoire pour un entretien."),
+    )
+    new_contact_name = forms.CharField(
+        label=_("…ou son nom, s'il n'est pas dans la liste"),
+        max_length=200,
+        required=False,
+        help_text=_("Il sera ajouté aux contacts de l'organisation."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Résultat"),
+        choices=[("", "—"), *[(v, lbl) for v, lbl in Outcome.choices if v != Outcome.PENDING]],
+        required=False,
+        help_text=_("Pour une étape « Résultat »."),
+    )
+    reason = forms.ChoiceField(
+        label=_("Raison, si c'est sans suite"),
+        choices=[("", "—"), *RefusalReason.choices],
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    next_follow_up = forms.DateField(
+        label=_("Prochaine relance"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Laisser vide s'il n'y a plus rien à relancer (effacée après une embauche ou un « sans suite »)."
+        ),
+    )
+
+    def __init__(self, *args, introduction=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accompagnement.models import Contact
+
+        self.fields["contact"].queryset = (
+            Contact.objects.filter(organisation=introduction.organisation)
+            if introduction
+            else Contact.objects.none()
+        )
 
     def clean(self):
         data = super().clean()
-        if data.get("outcome") in (Outcome.NO_FOLLOW_UP, Outcome.HIRED):
-            # Nothing left to follow up: the reminder would only be noise.
-            data["next_follow_up"] = None
+        if data.get("date") and data.get("next_follow_up") and data["next_follow_up"] < data["date"]:
+            self.add_error("next_follow_up", _("La relance ne peut pas être avant la date de l'étape."))
         return data
 
 
@@ -233,14 +346,29 @@ class OpportunityForm(forms.ModelForm):
         help_text=_("L'adresse de l'annonce, si elle est en ligne."),
     )
 
+    job_code = forms.ChoiceField(
+        label=_("Métier"),
+        choices=lambda: [("", "—"), *jobs.choices()],
+        error_messages={
+            "required": _(
+                "Choisissez le métier de l'offre dans la liste : c'est sur lui que les personnes sont "
+                "proposées (le titre seul ne suffit pas)."
+            )
+        },
+        help_text=_("Le métier de la liste (code ROME) le plus proche du poste."),
+    )
+
     class Meta:
         model = Opportunity
         fields = [
             "title",
+            "job_code",
             "organisation",
             "commune",
             "contract_type",
             "work_time",
+            "night_work",
+            "requires_driving_licence",
             "description",
             "link",
             "closing_date",

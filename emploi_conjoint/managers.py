@@ -13,6 +13,17 @@ class CandidateQuerySet(models.QuerySet):
             "home_commune__contour"
         )
 
+    def visible_to(self, user):
+        """The candidates an account may see: all for HR, team leads and admins; an installation advisor
+        sees only the spouses of the families they follow (their colleagues' families stay theirs)."""
+        from osez import roles
+
+        if roles.has_role(user, roles.HR, roles.TEAM_LEAD):
+            return self
+        if roles.has_role(user, roles.ADVISOR):
+            return self.filter(adult__household__advisor=user)
+        return self.none()
+
 
 class OpportunityQuerySet(models.QuerySet):
     def with_places(self):

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from osez.locking import VersionedModel
 from osez.state_machine import TransitionLog
 
-from .enums import Channel, ContractType, Outcome, Stage, WorkTime
+from .enums import Channel, ContractType, Outcome, RefusalReason, Stage, StepKind, WorkTime
 from .managers import CandidateQuerySet, IntroductionQuerySet, OpportunityQuerySet
-from .storage import cv_upload_to, get_cv_storage
+from .storage import consent_proof_upload_to, cv_upload_to, get_consent_storage, get_cv_storage
 
 
 class Candidate(VersionedModel):
@@ -60,6 +60,12 @@ class Candidate(VersionedModel):
         blank=True,
         help_text=_("Séparés par des virgules, par exemple : comptable, assistante de gestion."),
     )
+    wished_jobs = models.JSONField(
+        _("métiers recherchés (liste des métiers)"),
+        default=list,
+        blank=True,
+        help_text=_("Codes ROME des métiers choisis dans la liste ; les suggestions se font sur eux."),
+    )
     wished_sectors = models.TextField(
         _("secteurs souhaités"),
         blank=True,
@@ -94,6 +100,14 @@ class Candidate(VersionedModel):
         blank=True,
         help_text=_("Horaires, garde des enfants, permis, mobilité… ce qui compte pour choisir un poste."),
     )
+    no_nights = models.BooleanField(
+        _("pas de travail de nuit"),
+        default=False,
+        help_text=_("Les postes de nuit ne lui sont pas proposés."),
+    )
+    driving_licence = models.BooleanField(
+        _("permis B"), null=True, blank=True, help_text=_("Laisser « inconnu » si ce n'est pas encore su.")
+    )
     # Stage machine (changed only through emploi_conjoint.stages)
     stage = models.CharField(_("étape"), max_length=20, choices=Stage.choices, default=Stage.ACCUEIL)
     stage_changed_at = models.DateTimeField(_("à cette étape depuis"), default=timezone.now)
@@ -120,11 +134,8 @@ class Candidate(VersionedModel):
 
     @property
     def current_consent(self):
-        """The latest consent, if it is still valid (not withdrawn)."""
-        consent = self.consents.order_by("-given_on", "-pk").first()
-        if consent is None or consent.withdrawn_on is not None:
-            return None
-        return consent
+        """The active consent (at most one: a database constraint says so), or None."""
+        return self.consents.filter(withdrawn_on__isnull=True).order_by("-given_on", "-pk").first()
 
     @property
     def has_consent(self):
@@ -150,10 +161,29 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    proof = models.FileField(
+        _("preuve du consentement"),
+        storage=get_consent_storage,
+        upload_to=consent_proof_upload_to,
+        max_length=200,
+        blank=True,
+        help_text=_("Facultatif : le courriel ou le document signé, en PDF. Gardé dans le dossier privé."),
+    )
+    withdrawal_reason = models.CharField(_("motif du retrait"), max_length=300, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("consentement")
         ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=models.Q(withdrawn_on__isnull=True),
+                name="one_active_consent_per_candidate",
+            )
+        ]
 
     def __str__(self):
         return f"{self.candidate} — v{self.text_version} ({self.given_on:%d/%m/%Y})"
@@ -220,6 +250,16 @@ class Opportunity(models.Model):
     work_time = models.CharField(
         _("temps de travail"), max_length=10, choices=WorkTime.choices, default=WorkTime.FULL
     )
+    job_code = models.CharField(
+        _("métier"),
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "Le métier de la liste (code ROME) : les suggestions se font sur lui, pas sur les mots du titre."
+        ),
+    )
+    night_work = models.BooleanField(_("travail de nuit"), default=False)
+    requires_driving_licence = models.BooleanField(_("permis B exigé"), default=False)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Missions et profil recherché, en quelques lignes.")
     )
@@ -245,6 +285,23 @@ class Opportunity(models.Model):
 
     def __str__(self):
         return f"{self.title} — {self.organisation}"
+
+    def save(self, *args, **kwargs):
+        # Offers entered before the job list, or by import, get the job their title names.
+        from .jobs import _fold, recognise_one
+
+        if not self.job_code:
+            job = recognise_one(self.title)
+            self.job_code = job.code if job else ""
+        if " nuit " in f" {_fold(self.title)} " or " nuits " in f" {_fold(self.title)} ":
+            self.night_work = True
+        super().save(*args, **kwargs)
+
+    @property
+    def job(self):
+        from .jobs import by_code
+
+        return by_code().get(self.job_code)
 
 
 class Introduction(models.Model):
@@ -299,6 +356,37 @@ class Introduction(models.Model):
         return f"{self.candidate} → {self.organisation}"
 
 
+class IntroductionStep(models.Model):
+    """One step of an introduction — CV sent, interview, outcome, note — kept as its own entry."""
+
+    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("étape"), max_length=12, choices=StepKind.choices)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    contact = models.ForeignKey(
+        "accompagnement.Contact",
+        verbose_name=_("interlocuteur·rice"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.CharField(_("résultat"), max_length=12, choices=Outcome.choices, blank=True)
+    reason = models.CharField(_("raison"), max_length=14, choices=RefusalReason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("saisi le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("étape de mise en relation")
+        verbose_name_plural = _("étapes de mise en relation")
+        ordering = ["date", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.date:%d/%m/%Y})"
+
+
 def register_auditlog():
     """Field changes go to django-auditlog, without free text (it would copy personal notes into the log).
 
@@ -323,6 +411,7 @@ def register_auditlog():
         (StageTransition, {"exclude_fields": ["reason"]}),
         (Opportunity, {"exclude_fields": ["description"]}),
         (Introduction, {"exclude_fields": ["notes"]}),
+        (IntroductionStep, {"exclude_fields": ["note"]}),
     ]
     for model, options in registrations:
         if not auditlog.contains(model):

@@ -191,7 +191,11 @@ def _preview(text):
             % {"missing": ", ".join(missing), "found": ", ".join(header) or "—"},
         )
     communes = set(Commune.objects.values_list("code_insee", flat=True))
-    rows, seen = [], {}
+    # Names already in the network, folded ("Hôpital X" and "HOPITAL X" are one name), with their SIRET.
+    known_names = {
+        fold(name): (name, siret) for name, siret in Organisation.objects.values_list("name", "siret")
+    }
+    rows, seen, seen_names = [], {}, {}
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -212,6 +216,27 @@ def _preview(text):
             row.errors.append(_("SIRET déjà présent ligne %(line)s de ce fichier.") % {"line": seen[siret]})
         else:
             seen[siret] = line
+        folded_name = fold(row.name)
+        if row.name and folded_name in seen_names:
+            row.errors.append(
+                _(
+                    "Nom « %(name)s » déjà présent ligne %(line)s de ce fichier : s'il s'agit d'un autre "
+                    "établissement, ajoutez la commune au nom (par exemple « %(name)s — Troyes »)."
+                )
+                % {"name": row.name, "line": seen_names[folded_name]}
+            )
+        elif row.name:
+            seen_names[folded_name] = line
+            known = known_names.get(folded_name)
+            if known and not error and known[1] != siret:
+                row.errors.append(
+                    _(
+                        "Une organisation « %(existing)s » existe déjà dans le réseau (SIRET %(siret)s) : "
+                        "corrigez le SIRET si c'est elle, ou ajoutez la commune au nom si c'est un autre "
+                        "établissement."
+                    )
+                    % {"existing": known[0], "siret": known[1] or _("non renseigné")}
+                )
         naf, error = check_naf(cell("naf"))
         if error:
             row.errors.append(error)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from osez.state_machine import Move, StageMachine, TransitionTable
 
 from .enums import ACTIVE, ON_HOLD, PATH, Stage
+from .signals import stage_changed
 
 
 def _left_for(record):
@@ -128,6 +129,28 @@ def move(candidate, target, *, by=None, reason="", expected_stage=None):
         return {"held_from_stage": locked.held_from_stage if locked.stage in ON_HOLD else locked.stage}
 
     MACHINE.move(candidate, target, by=by, reason=reason.strip()[:300], refusal=why_not, changes=held_from)
+    stage_changed.send(sender=type(candidate), candidate=candidate, by=by)
+    return candidate
+
+
+def force_move(candidate, target, *, by=None, reason=""):
+    """Move a candidate where a fact recorded elsewhere puts them, outside the path's rules.
+
+    Only for ``one_truth``: when the advisor records in the dossier that the spouse found a job, the
+    search is « En poste » whatever step it was at — refusing would keep two truths. Logged like any move.
+    """
+    if candidate.stage == target:
+        return candidate
+
+    def held_from(locked):
+        if target not in ON_HOLD:
+            return {"held_from_stage": ""}
+        return {"held_from_stage": locked.held_from_stage if locked.stage in ON_HOLD else locked.stage}
+
+    MACHINE.move(
+        candidate, target, by=by, reason=reason[:300], refusal=lambda locked: None, changes=held_from
+    )
+    stage_changed.send(sender=type(candidate), candidate=candidate, by=by)
     return candidate
 
 
@@ -138,6 +161,7 @@ def open_candidate(candidate, *, by=None):
     candidate.stage_changed_at = timezone.now()
     candidate.save()
     MACHINE.open(candidate, by=by, reason=_("Ouverture du suivi"))
+    stage_changed.send(sender=type(candidate), candidate=candidate, by=by)
     return candidate
 
 

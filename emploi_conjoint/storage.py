@@ -49,3 +49,15 @@ def cv_upload_to(instance, filename):
     # The person's name is in the original file name: keep it in the database only, not on disk.
     extension = Path(filename).suffix.lower()
     return f"{instance.candidate_id}/{uuid.uuid4().hex}{extension}"
+
+
+consent_storage = PrivateStorage("consentements")
+
+
+def get_consent_storage():
+    return consent_storage
+
+
+def consent_proof_upload_to(instance, filename):
+    extension = Path(filename).suffix.lower()
+    return f"{instance.candidate_id}/{uuid.uuid4().hex}{extension}"

@@ -1,8 +1,9 @@
-"""Which open opportunities fit which candidates — distance, contract, working time, keywords — and why, in words."""
+"""Which open opportunities fit which candidates — job, distance, contract, working time, nights, licence —
+and why, in words: what matched, what did not, how far. A title (job) match ranks above a sector match."""
 
 import math
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -10,79 +11,108 @@ from django.utils.translation import gettext as _
 from communes.geo import haversine_km
 from communes.text import fold
 
+from . import jobs
 from .enums import ACTIVE, ContractType, WorkTime
 from .models import Candidate, Opportunity
 
-# Short words ("de", "et", "des") would match everything.
-MIN_WORD = 3
-
-
-def terms(text):
-    """Comma/semicolon/line separated wishes, each folded to its words."""
-    return [t.strip() for t in re.split(r"[,;\n]+", text or "") if t.strip()]
-
-
-def _stem(word):
-    # "comptable" and "comptabilité", "infirmier" and "infirmière" share their first six letters; a light
-    # prefix match is enough for short job titles and avoids shipping a French stemmer.
-    return word[:6]
-
-
-def _matches(term, haystack_stems):
-    words = [w for w in fold(term).split() if len(w) >= MIN_WORD]
-    return bool(words) and all(_stem(w) in haystack_stems for w in words)
+TITLE, SECTOR, UNKNOWN = 2, 1, 0
 
 
 @dataclass
 class Suggestion:
+    """A candidate/offer pair that fits. The sentences (what matched, what did not, how far) are written
+    only when read: a candidate's page shows a few pairs out of the hundreds weighed."""
+
     candidate: Candidate
     opportunity: Opportunity
     distance_km: float
-    reasons: list = field(default_factory=list)
+    score: int = 0
+    unmet_keys: tuple = ()
+
+    @cached_property
+    def reasons(self):
+        return _reasons(self)
 
     @property
     def reason(self):
         return " ; ".join(self.reasons) + "."
+
+    @cached_property
+    def unmet(self):
+        texts = {
+            "licence_no": _("permis B exigé : la personne n'en a pas"),
+            "licence_unknown": _("permis B exigé : à vérifier avec la personne"),
+            "other_job": _("le métier n'est pas l'un de ceux qu'elle ou il recherche"),
+        }
+        return [texts[key] for key in self.unmet_keys]
+
+    @property
+    def unmet_text(self):
+        return " ; ".join(self.unmet)
 
 
 def _time_fits(wanted, offered):
     return wanted == WorkTime.EITHER or offered == WorkTime.EITHER or wanted == offered
 
 
-def _keyword_reasons(candidate, opportunity):
-    """The wishes this opportunity meets; None when the candidate has wishes and none matches."""
-    text = " ".join(
-        [
-            opportunity.title,
-            opportunity.description,
-            opportunity.organisation.sector,
-            opportunity.organisation.name,
-        ]
-    )
-    stems = {_stem(w) for w in fold(text).split()}
-    roles = [t for t in terms(candidate.wished_roles) if _matches(t, stems)]
-    sectors = [t for t in terms(candidate.wished_sectors) if _matches(t, stems)]
-    if not terms(candidate.wished_roles) and not terms(candidate.wished_sectors):
-        return [_("aucun métier ni secteur souhaité n'est indiqué : à vérifier avec la personne")]
-    if not roles and not sectors:
-        return None
-    reasons = []
-    if roles:
-        reasons.append(_("métier recherché : « %(terms)s »") % {"terms": "», «".join(roles)})
-    if sectors:
-        reasons.append(_("secteur souhaité : « %(terms)s »") % {"terms": "», «".join(sectors)})
-    return reasons
+def wished_jobs(candidate):
+    """The candidate's jobs: those chosen from the list, else those their typed wishes name."""
+    chosen = [jobs.by_code()[code] for code in candidate.wished_jobs or [] if code in jobs.by_code()]
+    return tuple(chosen) or jobs.recognise(candidate.wished_roles)
 
 
-def _fit(candidate, opportunity, distance):
-    """Reasons the pair fits, or None when one criterion rules it out."""
+def wished_sectors(candidate):
+    return {job.sector for job in wished_jobs(candidate)} | jobs.sectors_named(candidate.wished_sectors)
+
+
+def avoids_nights(candidate):
+    return candidate.no_nights or "pas de nuit" in fold(candidate.constraints)
+
+
+def _job_match(offer_job, wanted_jobs, wanted_sectors):
+    """TITLE, SECTOR or UNKNOWN for the offer's job against the candidate's wishes; None: no match."""
+    if offer_job is not None and offer_job in wanted_jobs:
+        return TITLE
+    if offer_job is not None and offer_job.sector in wanted_sectors:
+        return SECTOR
+    if not wanted_jobs and not wanted_sectors:
+        return UNKNOWN
+    return None
+
+
+def _fit(candidate, opportunity, distance, wanted=None):
+    """A Suggestion, or None when a constraint rules the pair out (contract, working time, nights, job)."""
+    wanted_jobs, wanted_sectors = wanted or (wished_jobs(candidate), wished_sectors(candidate))
     if candidate.contract_types and opportunity.contract_type not in candidate.contract_types:
         return None
     if not _time_fits(candidate.work_time, opportunity.work_time):
         return None
-    keyword_reasons = _keyword_reasons(candidate, opportunity)
-    if keyword_reasons is None:
+    if opportunity.night_work and avoids_nights(candidate):
         return None
+    score = _job_match(opportunity.job, wanted_jobs, wanted_sectors)
+    if score is None:
+        return None
+    unmet = []
+    if opportunity.requires_driving_licence and candidate.driving_licence is not True:
+        unmet.append("licence_no" if candidate.driving_licence is False else "licence_unknown")
+    if score == SECTOR:
+        unmet.append("other_job")
+    return Suggestion(candidate, opportunity, float(distance), score, tuple(unmet))
+
+
+def _reasons(suggestion):
+    """What matched, in words: the job, the place and distance, the contract, the working time, nights."""
+    candidate, opportunity, distance = suggestion.candidate, suggestion.opportunity, suggestion.distance_km
+    job = opportunity.job
+    if suggestion.score == TITLE:
+        job_reason = _("métier recherché : %(job)s (ROME %(code)s)") % {"job": job.label, "code": job.code}
+    elif suggestion.score == SECTOR:
+        job_reason = _("même secteur (%(sector)s), autre métier : %(job)s") % {
+            "sector": job.sector,
+            "job": job.label,
+        }
+    else:
+        job_reason = _("aucun métier ni secteur souhaité n'est indiqué : à vérifier avec la personne")
     place = opportunity.commune.name
     if opportunity.commune_id == candidate.home_commune_id:
         where = _("poste à %(place)s, sa commune") % {"place": place}
@@ -101,7 +131,10 @@ def _fit(candidate, opportunity, distance):
     time_reason = _("%(time)s, compatible avec ses souhaits") % {
         "time": str(WorkTime(opportunity.work_time).label).lower()
     }
-    return [where, contract_reason, time_reason, *keyword_reasons]
+    reasons = [job_reason, where, contract_reason, time_reason]
+    if avoids_nights(candidate):
+        reasons.append(_("pas de nuit, comme demandé"))
+    return reasons
 
 
 def _located(qs, prefix):
@@ -130,9 +163,31 @@ def for_candidate(candidate, opportunities=None):
         return []
     qs = opportunities if opportunities is not None else Opportunity.objects.open()
     qs = _within_box(_located(qs, "commune"), "commune", home.latitude, home.longitude, candidate.commute_km)
-    qs = qs.with_places()
+    qs = (
+        _ruled_out_in_sql(qs, candidate)
+        .with_places()
+        .defer("description", "created_at", "organisation__notes", "organisation__created_at")
+    )
     qs = qs.exclude(introductions__candidate=candidate)
     return _within_commute(home, list(qs), lambda offer: offer.commune, lambda offer: (candidate, offer))
+
+
+def _ruled_out_in_sql(qs, candidate):
+    """The exclusions ``_fit`` applies, done first by the database so that only possible offers are
+    loaded (5,000 offers in the Aube's box would otherwise be built as objects for one candidate)."""
+    if candidate.contract_types:
+        qs = qs.filter(contract_type__in=candidate.contract_types)
+    if candidate.work_time != WorkTime.EITHER:
+        qs = qs.filter(work_time__in=[candidate.work_time, WorkTime.EITHER])
+    if avoids_nights(candidate):
+        qs = qs.filter(night_work=False)
+    wanted_jobs, wanted_sectors = wished_jobs(candidate), wished_sectors(candidate)
+    if wanted_jobs or wanted_sectors:
+        codes = {job.code for job in wanted_jobs} | {
+            j.code for j in jobs.all_jobs() if j.sector in wanted_sectors
+        }
+        qs = qs.filter(job_code__in=codes)
+    return qs
 
 
 def for_opportunity(opportunity):
@@ -162,11 +217,15 @@ def _within_commute(origin, items, commune_of, pair_of):
         origin.latitude, origin.longitude, [c.latitude for c in communes], [c.longitude for c in communes]
     )
     found = []
+    wanted = {}
     for item, distance in zip(items, distances, strict=True):
         candidate, offer = pair_of(item)
         if distance > candidate.commute_km:
             continue
-        reasons = _fit(candidate, offer, float(distance))
-        if reasons:
-            found.append(Suggestion(candidate, offer, float(distance), reasons))
-    return sorted(found, key=lambda s: s.distance_km)
+        if candidate.pk not in wanted:
+            wanted[candidate.pk] = (wished_jobs(candidate), wished_sectors(candidate))
+        suggestion = _fit(candidate, offer, float(distance), wanted[candidate.pk])
+        if suggestion is not None:
+            found.append(suggestion)
+    # The job first (a title match above a sector match), then the nearest, then the unmet constraints last.
+    return sorted(found, key=lambda s: (-s.score, len(s.unmet_keys), s.distance_km, s.opportunity.title))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from osez.timeline import Event, newest_first
 
-from .enums import Outcome
+from .enums import Outcome, StepKind
 
 
 def build(candidate):
@@ -40,8 +40,35 @@ def build(candidate):
             "outcome": i.get_outcome_display(),
         }
         events.append(Event(i.created_at, "introduction", title, text, i.made_by))
+    events += step_events(candidate)
     events += outcome_events(candidate)
     return newest_first(events)
+
+
+def step_events(candidate):
+    """Each step of each introduction after the first (the first is the introduction itself)."""
+    from .models import IntroductionStep
+
+    events = []
+    steps = (
+        IntroductionStep.objects.filter(introduction__candidate=candidate)
+        .exclude(kind=StepKind.CV_SENT)
+        .select_related("introduction__organisation", "contact", "by")
+    )
+    for step in steps:
+        title = _("%(org)s : %(step)s du %(date)s") % {
+            "org": step.introduction.organisation,
+            "step": step.get_kind_display(),
+            "date": step.date.strftime("%d/%m/%Y"),
+        }
+        details = [
+            _("avec %(name)s") % {"name": step.contact.name} if step.contact else "",
+            step.get_outcome_display() if step.outcome else "",
+            step.get_reason_display() if step.reason else "",
+            step.note,
+        ]
+        events.append(Event(step.at, "introduction", title, " — ".join(d for d in details if d), step.by))
+    return events
 
 
 def outcome_events(candidate):

@@ -8,6 +8,7 @@ app_name = "emploi_conjoint"
 
 urlpatterns = [
     path("", board.board, name="board"),
+    path("besoins/<int:need_pk>/suivi/", candidates.open_from_need, name="open-from-need"),
     path("candidats/nouveau/", candidates.candidate_create, name="candidate-create"),
     path("candidats/<int:pk>/", candidates.candidate_detail, name="candidate"),
     path("candidats/<int:pk>/modifier/", candidates.candidate_edit, name="candidate-edit"),

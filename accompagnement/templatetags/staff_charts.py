@@ -1,43 +1,32 @@
-"""Server-rendered SVG bar charts for the figures page: no JavaScript and no inline style (the CSP
-forbids it), so bar widths are SVG attributes; each chart comes with the same numbers as a table."""
+"""Server-rendered bar charts for the figures pages: no JavaScript and no inline style (the CSP forbids
+it). Each chart is a table — label, bar, value — so a long label wraps on as many lines as it needs and is
+never clipped; each bar is a one-rectangle SVG whose width is an attribute. A hidden count (« < 5 ») draws
+no bar: its length would tell the number."""
 
 from django import template
 
-register = template.Library()
+from osez.figures import Count
 
-BAR_HEIGHT = 22
-GAP = 8
-LABEL_WIDTH = 270
-CHART_WIDTH = 680
+register = template.Library()
 
 
 @register.inclusion_tag("accompagnement/includes/bar_chart.html")
-def bar_chart(rows, title, chart_id):
-    """``rows`` is a list of (label, value) pairs; values may be None (shown as "—")."""
-    values = [v for _label, v in rows if isinstance(v, int | float)]
-    top = max(values) if values else 0
-    usable = CHART_WIDTH - LABEL_WIDTH - 60
+def bar_chart(rows, title, chart_id, total=None):
+    """``rows`` is a list of (label, value) pairs; a value is a Count, a number or None (shown as "—")."""
+    numbers = []
+    for _label, value in rows:
+        shown = value.shown if isinstance(value, Count) else value
+        numbers.append(shown if isinstance(shown, int | float) else None)
+    top = max([n for n in numbers if n is not None], default=0)
     bars = []
-    for index, (label, value) in enumerate(rows):
-        width = round(usable * value / top) if top and isinstance(value, int | float) else 0
-        y = index * (BAR_HEIGHT + GAP)
+    for (label, value), number in zip(rows, numbers, strict=True):
         bars.append(
             {
                 "label": str(label),
-                "value": value,
-                "width": max(width, 1 if value else 0),
-                "y": y,
-                "text_y": y + round(BAR_HEIGHT * 0.7),
-                "value_x": LABEL_WIDTH + width + 6,
+                "display": "—" if value is None else str(value),
+                "hidden": isinstance(value, Count) and value.hidden,
+                # Per mille of the longest bar, so that the SVG's viewBox is 0..1000.
+                "width": round(1000 * number / top) if top and number else 0,
             }
         )
-    return {
-        "title": title,
-        "chart_id": chart_id,
-        "bars": bars,
-        "height": max(len(rows), 1) * (BAR_HEIGHT + GAP),
-        "width": CHART_WIDTH,
-        "label_width": LABEL_WIDTH,
-        "bar_height": BAR_HEIGHT,
-        "label_x": LABEL_WIDTH - 8,
-    }
+    return {"title": title, "chart_id": chart_id, "bars": bars, "total": total}

@@ -1,14 +1,14 @@
 """The HR board: one column per stage, each card with the moves it allows."""
 
-from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from osez.roles import has_role, role_required
 from osez.staff import render_staff
 
-from .. import stages
+from .. import jobs, stages, suggestions
 from ..enums import ON_HOLD, PATH, Stage
+from ..forms import hr_users
 from ..models import Candidate, Introduction
 from .access import FIGURES, FOLLOWERS, HR
 
@@ -25,12 +25,22 @@ def board(request):
 
 @role_required(*HR)
 def _board(request):
-    mine = request.GET.get("mine") == "1"
-    qs = Candidate.objects.with_people().annotate(n_intros=Count("introductions"))
-    if mine:
-        qs = qs.filter(hr_specialist=request.user)
+    """One line per person, by stage; filters by HR specialist, sector sought and stage (GET, no JS)."""
+    filters = {key: request.GET.get(key, "").strip() for key in ("rh", "secteur", "etape")}
+    if request.GET.get("mine") == "1":
+        filters["rh"] = str(request.user.pk)
+    qs = Candidate.objects.with_people()
+    if filters["rh"].isdigit():
+        qs = qs.filter(hr_specialist_id=int(filters["rh"]))
+    if filters["etape"] in Stage.values:
+        qs = qs.filter(stage=filters["etape"])
+    people = list(qs.order_by("stage_changed_at"))
+    if filters["secteur"]:
+        people = [c for c in people if filters["secteur"] in suggestions.wished_sectors(c)]
     columns = {stage: [] for stage in [*PATH, *ON_HOLD]}
-    for candidate in qs.order_by("stage_changed_at"):
+    if filters["etape"] in Stage.values:
+        columns = {Stage(filters["etape"]): []}
+    for candidate in people:
         candidate.moves = [(s, Stage(s).label) for s in stages.possible_moves(candidate)]
         columns[candidate.stage].append(candidate)
     due = Introduction.objects.due().for_user(request.user).distinct().count()
@@ -40,7 +50,11 @@ def _board(request):
         {
             "title": _("Emploi du conjoint : tableau des candidat·es"),
             "columns": [(Stage(s), people) for s, people in columns.items()],
-            "mine": mine,
+            "filters": filters,
+            "filtered": any(filters.values()),
+            "hr_choices": [(str(u.pk), u.get_full_name() or u.get_username()) for u in hr_users()],
+            "sectors": sorted({job.sector for job in jobs.all_jobs()}),
+            "stage_choices": [(s.value, s.label) for s in [*PATH, *ON_HOLD]],
             "due_count": due,
         },
     )

@@ -1,5 +1,7 @@
 """CV versions of a candidate: private files, uploaded after a content check, every download audited."""
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -11,6 +13,7 @@ from osez.roles import role_required
 from osez.staff import render_staff
 
 from .. import services
+from ..cv import CONTENT_TYPES, EXTENSIONS
 from ..forms import CVUploadForm
 from ..models import CVVersion
 from .access import HR, candidate_or_404
@@ -55,6 +58,17 @@ def cv_download(request, pk):
     except (FileNotFoundError, OSError) as exc:
         raise Http404(_("Ce fichier n'est plus disponible.")) from exc
     record(request, Action.DOWNLOAD, version, detail=f"CV {version.file_kind}")
-    response = FileResponse(handle, as_attachment=True, filename=version.original_name)
+    # The type and the extension come from the checked content, never from the name that was sent:
+    # "polyglot.html" holding a PDF is served as "polyglot.pdf", application/pdf, never as a page.
+    kind = version.file_kind if version.file_kind in CONTENT_TYPES else None
+    stem = Path(version.original_name).stem or "cv"
+    filename = f"{stem}{EXTENSIONS[kind]}" if kind else f"{stem}.bin"
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type=CONTENT_TYPES[kind] if kind else "application/octet-stream",
+    )
     response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -14,7 +14,7 @@ from .access import FOLLOWERS
 
 @role_required(*FOLLOWERS)
 def followed(request):
-    qs = Candidate.objects.with_people().order_by("adult__household__reference")
+    qs = Candidate.objects.with_people().visible_to(request.user).order_by("adult__household__reference")
     reference = request.GET.get("dossier", "").strip()
     if reference:
         qs = qs.filter(adult__household__reference__iexact=reference)

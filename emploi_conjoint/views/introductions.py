@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from osez.audit import Action, record
 from osez.roles import role_required
 from osez.staff import render_staff
+from osez.state_machine import TransitionRefused
 
 from .. import services
-from ..forms import IntroductionForm, OutcomeForm
+from ..forms import IntroductionForm, StepForm
 from ..models import Introduction
 from .access import HR, back_to, candidate_or_404
 
@@ -57,29 +58,48 @@ def introduction_create(request, pk):
 
 @role_required(*HR)
 def introduction_update(request, pk):
+    """The introduction's history of steps, and the form that adds the next one (nothing is overwritten)."""
     intro = get_object_or_404(Introduction.objects.select_related("candidate__adult", "organisation"), pk=pk)
-    form = OutcomeForm(request.POST or None, instance=intro)
+    form = StepForm(
+        request.POST or None, introduction=intro, initial={"next_follow_up": intro.next_follow_up}
+    )
     if request.method == "POST" and form.is_valid():
-        services.record_outcome(
-            intro,
-            outcome=form.cleaned_data["outcome"],
-            next_follow_up=form.cleaned_data["next_follow_up"],
-            notes=form.cleaned_data["notes"],
-        )
-        record(request, Action.CHANGE, intro, detail=f"résultat {intro.outcome}")
-        messages.success(request, _("Mise en relation mise à jour."))
-        return redirect(
-            back_to(
-                request.POST.get("next"),
-                reverse("emploi_conjoint:candidate", kwargs={"pk": intro.candidate_id}),
+        data = form.cleaned_data
+        try:
+            step = services.add_step(
+                intro,
+                kind=data["kind"],
+                by=request.user,
+                date=data["date"],
+                contact=data.get("contact"),
+                new_contact_name=data.get("new_contact_name", ""),
+                outcome=data.get("outcome", ""),
+                reason=data.get("reason", ""),
+                note=data.get("note", ""),
+                next_follow_up=data.get("next_follow_up"),
             )
-        )
+        except services.StepRefused as refused:
+            form.add_error(refused.field, str(refused))
+        except TransitionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            record(request, Action.CHANGE, intro, detail=f"étape {step.kind}")
+            messages.success(
+                request, _("Étape « %(kind)s » ajoutée à l'historique.") % {"kind": step.get_kind_display()}
+            )
+            return redirect(
+                back_to(
+                    request.POST.get("next"),
+                    reverse("emploi_conjoint:introduction-update", kwargs={"pk": intro.pk}),
+                )
+            )
     return render_staff(
         request,
         "emploi_conjoint/introduction_update.html",
         {
-            "title": _("Suite de la mise en relation : %(intro)s") % {"intro": intro},
+            "title": _("Mise en relation : %(intro)s") % {"intro": intro},
             "intro": intro,
+            "steps": intro.steps.select_related("contact", "by"),
             "form": form,
             "next": request.GET.get("next", ""),
         },

@@ -11,7 +11,7 @@ from osez.roles import role_required
 from osez.staff import render_staff
 
 from .. import organisations_import
-from ..forms import OrganisationForm, OrganisationImportForm
+from ..forms import PARTNER_KINDS, OrganisationForm, OrganisationImportForm
 from .access import HR
 
 IMPORT_SESSION_KEY = "emploi_conjoint_import"
@@ -20,7 +20,7 @@ IMPORT_SESSION_KEY = "emploi_conjoint_import"
 @role_required(*HR)
 def organisation_list(request):
     qs = (
-        Organisation.objects.filter(kind__in=["employer", "recruiter"])
+        Organisation.objects.filter(kind__in=PARTNER_KINDS)
         .select_related("commune")
         .defer("commune__contour")
         .prefetch_related(Prefetch("contacts"))
@@ -29,7 +29,7 @@ def organisation_list(request):
         )
     )
     kind = request.GET.get("type", "")
-    if kind in ("employer", "recruiter"):
+    if kind in PARTNER_KINDS:
         qs = qs.filter(kind=kind)
     club = request.GET.get("club", "").strip()
     if club:
@@ -38,7 +38,7 @@ def organisation_list(request):
         request,
         "emploi_conjoint/organisation_list.html",
         {
-            "title": _("Entreprises et cabinets de recrutement"),
+            "title": _("Employeurs, institutions publiques et cabinets de recrutement"),
             "organisations": qs,
             "kind": kind,
             "club": club,
@@ -56,7 +56,7 @@ def organisation_create(request):
     return render_staff(
         request,
         "emploi_conjoint/organisation_form.html",
-        {"title": _("Ajouter une entreprise ou un cabinet"), "form": form},
+        {"title": _("Ajouter un employeur, une institution ou un cabinet"), "form": form},
     )
 
 

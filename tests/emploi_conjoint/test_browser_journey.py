@@ -11,7 +11,8 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import expect
 
-from accompagnement.enums import OrganisationKind
+from accompagnement.enums import Need, NeedState, OrganisationKind
+from accompagnement.models import HouseholdNeed
 from emploi_conjoint.enums import ContractType, Stage, WorkTime
 from emploi_conjoint.models import Candidate
 from tests.browser.tools import CHROMIUM, CHROMIUM_ARGS, axe_violations, only_local
@@ -80,8 +81,11 @@ def world():
     troyes = CommuneFactory(code_insee="10387", name="Troyes", latitude=48.2973, longitude=4.0744)
     CommuneFactory(code_insee="10081", name="La Chapelle-Saint-Luc", latitude=48.3125, longitude=4.0447)
     hr = UserFactory(username="nadia.rh", first_name="Nadia", last_name="Rh", roles=["HR specialist"])
-    household = HouseholdFactory(reference="FICTIF-0001")
+    advisor = UserFactory(username="ines.conseil", roles=["installation advisor"])
+    household = HouseholdFactory(reference="FICTIF-0001", advisor=advisor)
     AdultFactory(household=household, first_name="Alex", last_name="Nouveau")
+    # A follow-up is opened only where the dossier records a spouse-job need.
+    HouseholdNeed.objects.create(household=household, kind=Need.SPOUSE_JOB)
     offer = OpportunityFactory(
         title="Comptable fournisseurs",
         organisation=OrganisationFactory(name="Fromagerie fictive", sector="agroalimentaire", commune=troyes),
@@ -110,18 +114,36 @@ def upload_cv(page, name, mime, data, note):
     expect(page.locator(".messagelist")).to_contain_text("Nouvelle version du CV enregistrée")
 
 
-def note_outcome(page, organisation, outcome, follow_up=""):
-    page.get_by_role("link", name=f"Noter la suite — {organisation}").click()
+def note_outcome(page, organisation, outcome, follow_up="", reason=""):
+    """A "Résultat" step added to the introduction's history, then back to the candidate's page."""
+    page.get_by_role("link", name=f"Historique et suite — {organisation}").click()
+    page.get_by_label("Étape").select_option(label="Résultat")
     page.get_by_label("Résultat").select_option(label=outcome)
+    if reason:
+        page.get_by_label("Raison, si c'est sans suite").select_option(label=reason)
     page.get_by_label("Prochaine relance").fill(follow_up)
-    page.get_by_role("button", name="Enregistrer").click()
-    expect(page.locator(".messagelist")).to_contain_text("Mise en relation mise à jour")
+    page.get_by_role("button", name="Ajouter à l'historique").click()
+    expect(page.locator(".messagelist")).to_contain_text("ajoutée à l'historique")
+    page.get_by_role("link", name="Retour à la fiche").click()
 
 
 def journey(base_url):
     """Everything a person does in the browser, with what they should see at each step."""
     with chromium_page() as page:
         walk_through(page, base_url)
+    with chromium_page() as page:
+        advisor_sees_the_job(page, base_url)
+
+
+def advisor_sees_the_job(page, base_url):
+    """The family's advisor, who touched nothing, reads « En poste » in the dossier."""
+    page.goto(f"{base_url}/admin/accompagnement/")
+    page.get_by_label("Nom d’utilisateur").fill("ines.conseil")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("link", name="FICTIF-0001").first.click()
+    panel = page.locator("section", has=page.get_by_role("heading", name="Emploi du conjoint (équipe RH)"))
+    expect(panel).to_contain_text("Alex : En poste")
 
 
 def walk_through(page, base_url):
@@ -130,9 +152,14 @@ def walk_through(page, base_url):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
 
-    # Open the follow-up from the board.
-    page.get_by_role("link", name="Ouvrir un suivi emploi").click()
-    page.get_by_label("Adulte du dossier").select_option(label="Alex Nouveau — dossier FICTIF-0001")
+    # Open the follow-up from the dossier's spouse-job need, on the HR specialists' home page.
+    page.goto(f"{base_url}/admin/accompagnement/")
+    need_row = page.locator("tr", has_text="FICTIF-0001")
+    expect(need_row).to_contain_text("À traiter")
+    need_row.get_by_role("link", name="Ouvrir ou voir le suivi emploi").click()
+    expect(page.get_by_label("Adulte du dossier").locator("option:checked")).to_have_text(
+        "Alex Nouveau — dossier FICTIF-0001"
+    )
     page.get_by_label("Métiers recherchés").fill("comptable")
     page.get_by_label("Commune de départ des trajets").select_option(label="Troyes (10387)")
     page.get_by_label("Distance acceptée (km)").fill("20")
@@ -180,9 +207,10 @@ def walk_through(page, base_url):
 
     note_outcome(page, "Fromagerie fictive", "Entretien", "2099-01-20")
     move(page, "En entretien")
-    note_outcome(page, "Cabinet fictif", "Sans suite")
+    note_outcome(page, "Cabinet fictif", "Sans suite", reason="Le poste a été pourvu")
+    # A hire recorded on the introduction puts the person « En poste »: no second entry to make.
     note_outcome(page, "Fromagerie fictive", "Embauche")
-    move(page, "En poste")
+    expect(page.locator(".emploi-summary")).to_contain_text("En poste")
 
     timeline = page.locator(".emploi-timeline")
     expect(timeline).to_contain_text("En entretien → En poste")
@@ -203,6 +231,8 @@ def test_hr_specialist_takes_a_candidate_from_accueil_to_en_poste(live_server, w
 
     candidate = Candidate.objects.get(adult__first_name="Alex")
     assert candidate.stage == Stage.EN_POSTE
+    # One truth: the dossier's need followed the hire without anyone touching it.
+    assert candidate.household.needs.get(kind=Need.SPOUSE_JOB).state == NeedState.RESOLVED
     assert candidate.cv_versions.count() == 2
     assert sorted(candidate.introductions.values_list("outcome", flat=True)) == ["embauche", "sans_suite"]
     assert list(candidate.transitions.values_list("to_stage", flat=True)) == [

@@ -4,6 +4,8 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
+from accompagnement.enums import Need
+from accompagnement.models import HouseholdNeed
 from emploi_conjoint import services
 from emploi_conjoint.enums import Outcome
 from emploi_conjoint.models import Candidate
@@ -18,6 +20,7 @@ def test_open_a_follow_up_from_an_adult_of_a_dossier(client, settings):
     settings.OSEZ_DEPARTEMENTS = ["10"]
     hr = UserFactory(roles=["HR specialist"])
     adult = AdultFactory(first_name="Alex")
+    HouseholdNeed.objects.create(household=adult.household, kind=Need.SPOUSE_JOB)
     troyes = CommuneFactory(code_insee="10387", name="Troyes")
     client.force_login(hr)
     response = client.post(
@@ -72,7 +75,13 @@ def test_timeline_shows_outcome_changes(client):
     intro = services.introduce(candidate, organisation=OrganisationFactory(name="Clinique fictive"))
     client.post(
         reverse("emploi_conjoint:introduction-update", args=[intro.pk]),
-        {"outcome": Outcome.INTERVIEW, "next_follow_up": "", "notes": ""},
+        {
+            "kind": "resultat",
+            "date": "2026-03-02",
+            "outcome": Outcome.INTERVIEW,
+            "next_follow_up": "",
+            "note": "",
+        },
     )
     page = page_text(client.get(reverse("emploi_conjoint:candidate", args=[candidate.pk])))
     assert "Clinique fictive : En attente de réponse → Entretien" in page
@@ -86,3 +95,28 @@ def test_household_status_tag_shows_the_stage_not_the_cv():
     assert "Alex" in html
     assert "Accueil" in html
     assert "CV" not in html
+
+
+def test_board_is_one_line_per_person_with_filters(client):
+    from emploi_conjoint.enums import Stage
+
+    hr = UserFactory(roles=["HR specialist"], first_name="Chargée", last_name="Une")
+    other = UserFactory(roles=["HR specialist"])
+    nurse = CandidateFactory(hr_specialist=hr, wished_roles="infirmière", adult__first_name="Soignante")
+    CandidateFactory(hr_specialist=other, wished_roles="comptable", adult__first_name="Comptable")
+    for i in range(40):
+        CandidateFactory(hr_specialist=other, adult__first_name=f"Personne{i}")
+    client.force_login(hr)
+    page = client.get(reverse("emploi_conjoint:board")).content.decode()
+    assert page.count('<li class="emploi-line">') == 42
+    # The move form is folded under each line, not a full form per card.
+    assert page.count('<details class="emploi-line-move">') == 42
+    mine = page_text(client.get(reverse("emploi_conjoint:board"), {"rh": hr.pk}))
+    assert "Soignante" in mine and "Comptable Fictif" not in mine
+    health = page_text(client.get(reverse("emploi_conjoint:board"), {"secteur": "santé"}))
+    assert "Soignante" in health and "Comptable Fictif" not in health
+    stage = page_text(client.get(reverse("emploi_conjoint:board"), {"etape": Stage.BILAN}))
+    assert "Soignante" not in stage and "Personne à cette étape." in stage
+    assert nurse.stage == Stage.ACCUEIL
+    # A typed, unknown filter value lists everyone rather than failing.
+    assert client.get(reverse("emploi_conjoint:board"), {"rh": "x", "etape": "?"}).status_code == 200

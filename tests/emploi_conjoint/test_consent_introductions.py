@@ -100,7 +100,7 @@ def test_hired_outcome_clears_the_follow_up(client):
     )
     response = client.post(
         reverse("emploi_conjoint:introduction-update", args=[intro.pk]),
-        {"outcome": Outcome.HIRED, "next_follow_up": "2026-01-20", "notes": ""},
+        {"kind": "resultat", "date": "2026-01-10", "outcome": Outcome.HIRED, "next_follow_up": "2026-01-20"},
     )
     assert response.status_code == 302
     intro.refresh_from_db()

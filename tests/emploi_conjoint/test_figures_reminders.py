@@ -128,3 +128,21 @@ def test_the_reminder_links_to_the_site_where_staff_reach_it(settings):
     services.introduce(candidate, organisation=OrganisationFactory(), next_follow_up=timezone.localdate())
     services.send_reminders()
     assert "https://osez.example.org/admin/emploi/relances/" in mail.outbox[0].body
+
+
+def test_published_figures_name_nobody(client):
+    """One person placed, one interview: « < 5 » on the page and in the CSV, no median over one person."""
+    placed = CandidateFactory()
+    to_interview(placed)
+    stages.move(placed, Stage.EN_POSTE)
+    for _ in range(6):
+        CandidateFactory()
+    client.force_login(UserFactory(roles=["marketing"]))
+    page = page_text(client.get(reverse("emploi_conjoint:figures")))
+    assert "<strong>7</strong> personnes suivies" in page
+    assert "<strong>< 5</strong> en poste" in page
+    assert "sur 1 personne" not in page and "sur < 5 personne(s)" in page
+    body = client.get(reverse("emploi_conjoint:figures-csv"), {"periode": "12m"}).content.decode("utf-8-sig")
+    assert "en poste;< 5" in body
+    assert "médiane de jours du premier entretien à l'emploi;\r\n" in body  # withheld, not 0
+    assert "période;12 derniers mois" in body

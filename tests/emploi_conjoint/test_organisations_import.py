@@ -125,3 +125,34 @@ def test_the_template_file_imports_cleanly(client):
     preview = importer.preview(importer.decode(response.content))
     assert [r.name for r in preview.valid] == ["Entreprise exemple (fictive)"]
     assert preview.rejected == []
+
+
+def test_duplicate_names_are_rejected_with_a_message_saying_what_to_do():
+    OrganisationFactory(name="Centre hospitalier fictif", siret="44306184100047")
+    text = (
+        "nom;type;siret\n"
+        "Fromagerie fictive;employeur;73282932000074\n"
+        "FROMAGERIE FICTIVE;employeur;35600000000010\n"
+        "Centre Hospitalier Fictif;institution;55208131766522\n"
+    )
+    result = importer.preview(text)
+    by_line = {row.line: row for row in result.rows}
+    assert not by_line[2].errors
+    assert "déjà présent ligne 2 de ce fichier" in by_line[3].errors[0]
+    assert "existe déjà dans le réseau (SIRET 44306184100047)" in by_line[4].errors[0]
+    # Same name and same SIRET: an update of that organisation, not a duplicate.
+    update = importer.preview("nom;type;siret\nCentre hospitalier fictif;institution;44306184100047\n")
+    assert not update.rows[0].errors and update.rows[0].values["kind"] == "institution"
+
+
+def test_public_employers_are_offered_everywhere_an_organisation_is_chosen(client):
+    from emploi_conjoint.forms import IntroductionForm, OpportunityForm
+
+    hospital = OrganisationFactory(name="Centre hospitalier de l'Aube (fictif)", kind="institution")
+    client.force_login(UserFactory(roles=["HR specialist"]))
+    assert hospital in IntroductionForm().fields["organisation"].queryset
+    assert hospital in OpportunityForm().fields["organisation"].queryset
+    listing = page_text(client.get(reverse("emploi_conjoint:organisations")))
+    assert "Centre hospitalier de l'Aube (fictif)" in listing and "Institution publique" in listing
+    only_public = page_text(client.get(reverse("emploi_conjoint:organisations"), {"type": "institution"}))
+    assert "Centre hospitalier de l'Aube (fictif)" in only_public

@@ -43,7 +43,10 @@ def hr_urls(candidate):
 
 
 def test_advisor_sees_the_stage_but_not_the_cv(client, candidate):
-    client.force_login(UserFactory(roles=["installation advisor"]))
+    advisor = UserFactory(roles=["installation advisor"])
+    candidate.household.advisor = advisor
+    candidate.household.save()
+    client.force_login(advisor)
     followed = client.get(reverse("emploi_conjoint:followed"))
     assert followed.status_code == 200
     page = page_text(followed)

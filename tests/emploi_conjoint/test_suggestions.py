@@ -45,7 +45,7 @@ def test_an_offer_within_the_radius_is_suggested_with_the_reason(troyes, romilly
     assert "Romilly-sur-Seine" in reason
     assert "km de Troyes" in reason
     assert "accepte jusqu'à 40 km" in reason
-    assert "« comptable »" in reason
+    assert "métier recherché : Comptable (ROME M1203)" in reason
 
 
 def test_an_offer_beyond_the_radius_is_not_suggested(troyes, romilly):
@@ -67,19 +67,34 @@ def test_contract_and_working_time_must_fit(troyes):
     assert [s.opportunity for s in suggestions.for_candidate(candidate)] == [fits]
 
 
-def test_keywords_match_the_role_or_the_sector(troyes):
-    candidate = CandidateFactory(home_commune=troyes, wished_roles="infirmière", wished_sectors="santé")
-    nurse = OpportunityFactory(commune=troyes, title="Infirmier de bloc")
-    clinic = OpportunityFactory(
-        commune=troyes, title="Agent d'accueil", organisation=OrganisationFactory(sector="Santé")
+def test_jobs_match_not_sector_words_and_a_title_match_ranks_first(troyes):
+    """The issue's nurse: "IDE", "Pas de nuits", sector « santé »."""
+    candidate = CandidateFactory(
+        home_commune=troyes, wished_roles="IDE", wished_sectors="santé", constraints="Pas de nuits"
     )
+    health = OrganisationFactory(sector="Santé")
+    care = OpportunityFactory(commune=troyes, title="Aide-soignant·e", organisation=health)
+    nurse = OpportunityFactory(commune=troyes, title="Infirmier·ère diplômé·e d'État", organisation=health)
+    OpportunityFactory(commune=troyes, title="Infirmier de nuit", organisation=health)
+    OpportunityFactory(commune=troyes, title="Agent d'entretien", organisation=health)
     OpportunityFactory(
         commune=troyes, title="Soudeur", organisation=OrganisationFactory(sector="métallurgie")
     )
-    found = {s.opportunity: s.reason for s in suggestions.for_candidate(candidate)}
-    assert set(found) == {nurse, clinic}
-    assert "métier recherché : « infirmière »" in found[nurse]
-    assert "secteur souhaité : « santé »" in found[clinic]
+    found = suggestions.for_candidate(candidate)
+    assert [s.opportunity for s in found] == [nurse, care]
+    assert "métier recherché : Infirmier·ère diplômé·e d'État (ROME J1506)" in found[0].reason
+    assert "pas de nuit, comme demandé" in found[0].reason
+    assert "même secteur (santé), autre métier : Aide-soignant·e" in found[1].reason
+    assert "n'est pas l'un de ceux qu'elle ou il recherche" in found[1].unmet_text
+
+
+def test_a_missing_driving_licence_is_shown_unmet_and_ranks_after(troyes):
+    candidate = CandidateFactory(home_commune=troyes, wished_roles="comptable", driving_licence=False)
+    needs_car = OpportunityFactory(commune=troyes, title="Comptable", requires_driving_licence=True)
+    no_car = OpportunityFactory(commune=troyes, title="Comptable clients")
+    found = suggestions.for_candidate(candidate)
+    assert [s.opportunity for s in found] == [no_car, needs_car]
+    assert found[1].unmet_text == "permis B exigé : la personne n'en a pas"
 
 
 def test_closed_or_already_used_offers_are_not_suggested(troyes):
@@ -119,6 +134,7 @@ def test_closing_an_offer_stops_suggesting_it(client, troyes):
         reverse("emploi_conjoint:opportunity-edit", args=[offer.pk]),
         {
             "title": offer.title,
+            "job_code": offer.job_code,
             "organisation": offer.organisation_id,
             "commune": troyes.pk,
             "contract_type": offer.contract_type,
@@ -128,3 +144,28 @@ def test_closing_an_offer_stops_suggesting_it(client, troyes):
     )
     assert response.status_code == 302
     assert suggestions.for_candidate(candidate) == []
+
+
+def test_an_offer_without_a_job_is_refused_with_a_clear_message_and_keeps_what_was_typed(
+    client, troyes, settings
+):
+    from django.urls import reverse
+
+    from emploi_conjoint.models import Opportunity
+    from tests.factories import UserFactory
+
+    from .factories import page_text
+
+    settings.OSEZ_DEPARTEMENTS = [troyes.departement_id]
+    client.force_login(UserFactory(roles=["HR specialist"]))
+    org = OrganisationFactory(name="Centre hospitalier fictif", kind="institution")
+    response = client.post(
+        reverse("emploi_conjoint:opportunity-create"),
+        {"title": "Poste mystère", "organisation": org.pk, "commune": troyes.pk, "contract_type": "public",
+         "work_time": "full", "description": "Texte tapé à garder"},
+    )  # fmt: skip
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "Choisissez le métier de l'offre dans la liste" in text
+    assert "Poste mystère" in text and "Texte tapé à garder" in text
+    assert not Opportunity.objects.exists()

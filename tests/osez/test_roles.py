@@ -121,9 +121,12 @@ def test_staff_navigation_shows_what_each_role_opens():
         "Emploi du conjoint",
     ]  # fmt: skip
     hr_links = [link["label"] for link in _nav(UserFactory(roles=[roles.HR]))]
-    assert hr_links == ["Familles (emploi du conjoint)", "Partenaires", "Emploi du conjoint"]
+    assert hr_links == [
+        "Familles (emploi du conjoint)", "Partenaires", "Emploi du conjoint", "Chiffres emploi du conjoint",
+    ]  # fmt: skip
+    # Every figures page is in the navigation of the roles that may read it.
     assert [link["label"] for link in _nav(UserFactory(roles=[roles.MARKETING]))] == [
-        "Chiffres", "« Comment ça va ? »",
+        "Chiffres", "« Comment ça va ? »", "Chiffres emploi du conjoint",
     ]  # fmt: skip
     assert _nav(UserFactory()) == [] and _nav(AnonymousUser()) == []
 

@@ -87,6 +87,7 @@ accompagnement:pin                    | colleague dossier | login | 403  | 403 |
 accompagnement:unpin                  | colleague pin     | login | 403  | 403 | 403 | ok  | ok
 emploi_conjoint:board                 |                   | login | 302  | 200 | 302 | 302 | 200
 emploi_conjoint:candidate-create      |                   | login | 403  | 200 | 403 | 403 | 200
+emploi_conjoint:open-from-need        | spouse need       | login | 403  | 302 | 403 | 403 | 302
 emploi_conjoint:candidate             | own candidate     | login | 403  | 200 | 403 | 403 | 200
 emploi_conjoint:candidate             | colleague candidate | login | 403 | 200 | 403 | 403 | 200
 emploi_conjoint:candidate-edit        | own candidate     | login | 403  | 200 | 403 | 403 | 200
@@ -301,6 +302,7 @@ def world(client, settings):
         "colleague dossier": {"pk": other.pk},
         "own need": {"pk": own.pk, "need_pk": own_need.pk},
         "colleague need": {"pk": other.pk, "need_pk": other_need.pk},
+        "spouse need": {"need_pk": own_need.pk},
         "own task": {"pk": own.pk, "task_pk": own_task.pk},
         "colleague task": {"pk": other.pk, "task_pk": other_task.pk},
         "own pin": {"pk": own.pk, "pin_pk": own_pin.pk},
