@@ -373,6 +373,14 @@ class HouseholdOfPartnerInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         return has_role(request.user, *DOSSIER_ROLES)
 
+    def get_queryset(self, request):
+        # The dossier pages' rule: an advisor sees their own (and unassigned) dossiers, never a colleague's.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=Household.objects.editable_by(request.user).values("pk"))
+        )
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(RoleAdminMixin, admin.ModelAdmin):
