@@ -5,7 +5,7 @@ from django.contrib import admin
 from osez import roles
 from osez.roles import RoleAdminMixin
 
-from .models import AdvisorContact, ChecklistItem
+from .models import ChecklistItem
 
 
 @admin.register(ChecklistItem)
@@ -17,10 +17,3 @@ class ChecklistItemAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_editable = ["order", "is_active"]
     search_fields = ["label"]
     fields = ["need", "label", "help_text", "label_en", "help_text_en", "order", "is_active"]
-
-
-@admin.register(AdvisorContact)
-class AdvisorContactAdmin(RoleAdminMixin, admin.ModelAdmin):
-    view_roles = change_roles = delete_roles = (roles.TEAM_LEAD,)
-    list_display = ["user", "phone"]
-    autocomplete_fields = []

@@ -217,19 +217,3 @@ class ErasureRequest(models.Model):
 
     def __str__(self):
         return f"demande d'effacement {self.pk}"
-
-
-class AdvisorContact(models.Model):
-    """The phone number a staff member gives families (the account itself has none)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_contact"
-    )
-    phone = models.CharField(_("téléphone donné aux familles"), max_length=30)
-
-    class Meta:
-        verbose_name = _("téléphone pour les familles")
-        verbose_name_plural = _("téléphones pour les familles")
-
-    def __str__(self):
-        return self.phone

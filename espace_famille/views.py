@@ -59,7 +59,7 @@ def family_required(view):
         if adult_id is None:
             return redirect("espace_famille:sign-in")
         adult = (
-            Adult.objects.select_related("household__advisor__family_contact", "household__commune_chosen")
+            Adult.objects.select_related("household__advisor__advisor_profile", "household__commune_chosen")
             .defer("household__commune_chosen__contour")
             .filter(pk=adult_id)
             .first()
@@ -209,7 +209,8 @@ def year_context(request, household, **overrides):
         if candidate is not None and sharing is not None and sharing.shares_job_search:
             spouse_rows.append({"adult": member, "stage": candidate.get_stage_display()})
     advisor = household.advisor
-    contact = getattr(advisor, "family_contact", None) if advisor is not None else None
+    # The phone the back-office prints on letters (accompagnement.AdvisorProfile), else the team's.
+    profile = getattr(advisor, "advisor_profile", None) if advisor is not None else None
     context = {
         "household": household,
         "adult": adult,
@@ -219,9 +220,8 @@ def year_context(request, household, **overrides):
         "milestones": [t for t in tasks if t.kind == TaskKind.MILESTONE],
         "today": today,
         "advisor": advisor,
-        "advisor_phone": contact.phone
-        if contact is not None
-        else getattr(settings, "OSEZ_ADVISORS_PHONE", ""),
+        "advisor_phone": (profile.phone if profile is not None else "")
+        or getattr(settings, "OSEZ_ADVISORS_PHONE", ""),
         "advisors_email": settings.OSEZ_ADVISORS_EMAIL,
         "spouse_rows": spouse_rows,
         "thread": list(Message.objects.thread(household)),

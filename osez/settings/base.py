@@ -173,7 +173,7 @@ OSEZ_FOLLOWUP_MILESTONES_DAYS = env.list(
     "OSEZ_FOLLOWUP_MILESTONES_DAYS", cast=int, default=[14, 30, 91, 182, 365]
 )
 # The family space: how long a family stays signed in without activity, and the phone number families
-# are given when their advisor has none recorded (espace_famille.AdvisorContact).
+# are given when their advisor has none recorded (accompagnement.AdvisorProfile).
 OSEZ_FAMILY_IDLE_SECONDS = env.int("OSEZ_FAMILY_IDLE_SECONDS", default=12 * 3600)
 OSEZ_ADVISORS_PHONE = env.str("OSEZ_ADVISORS_PHONE", default="")
 # A follow-up task overdue by more than this many days is also reported to the team leads.

@@ -8,9 +8,9 @@ from django.utils import timezone
 from accompagnement import models as acc
 from accompagnement.enums import NeedState, Stage, TaskKind
 from accompagnement.milestones import create_milestones
+from accompagnement.models import AdvisorProfile
 from emploi_conjoint.enums import Stage as JobStage
 from emploi_conjoint.models import Candidate
-from espace_famille.models import AdvisorContact
 from osez.models import AccessLog
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_next_steps_and_first_year_milestones_with_dates(family_client, family):
 
 
 def test_the_advisor_name_phone_and_email_are_shown(family_client, family, advisor):
-    AdvisorContact.objects.create(user=advisor, phone="03 25 00 00 42")
+    AdvisorProfile.objects.create(user=advisor, phone="03 25 00 00 42")  # the phone on letters too
     page = family_client.get("/mon-espace/").content.decode()
     assert "Conseillère Fictive" in page
     assert "03 25 00 00 42" in page

@@ -184,7 +184,6 @@ emploi_conjoint.candidate     | own candidate | -    | -  | -  | -    | vacd
 emploi_conjoint.opportunity   | opportunity   | -    | -  | -  | -    | vacd
 emploi_conjoint.introduction  | introduction  | -    | -  | -  | -    | vacd
 espace_famille.checklistitem  | -             | vac  | -  | -  | vacd | vacd
-espace_famille.advisorcontact | -             | -    | -  | -  | vacd | vacd
 portail.sheet                 | -             | va   | -  | va | va   | va
 portail.supportrequest        | request       | -    | -  | -  | -    | vcd
 """
