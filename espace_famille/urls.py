@@ -18,6 +18,7 @@ urlpatterns = [
     path("questionnaire/", views.survey_answer, name="survey"),
     path("lieux/", views.places, name="places"),
     path("livret/", views.welcome_pack, name="welcome-pack"),
+    path("livret.pdf", views.welcome_pack_pdf, name="welcome-pack-pdf"),
     path("mes-donnees/", views.my_data, name="my-data"),
     path("mes-donnees/export/", views.export, name="export"),
     path("mes-donnees/partage/", views.sharing, name="sharing"),

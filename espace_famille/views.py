@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from accompagnement import letters
 from accompagnement.enums import NeedState, TaskKind
 from accompagnement.models import Adult, Task
 from osez import rights
@@ -387,28 +389,39 @@ def _map_options():
     }
 
 
-@family_required
-@require_GET
-def welcome_pack(request):
-    """The welcome pack, printable (the browser saves it as PDF): the places, the advisor, useful sheets."""
-    household = request.household
+def _welcome_pack_context(household):
     pins = _pins(household)
     groups = {}
     for pin in pins:
         groups.setdefault(pin.place.layer, []).append(pin)
+    return {
+        "household": household,
+        "commune": household.main_commune,
+        "groups": list(groups.items()),
+        "advisor": household.advisor,
+        "advisors_email": settings.OSEZ_ADVISORS_EMAIL,
+        "today": timezone.localdate(),
+    }
+
+
+@family_required
+@require_GET
+def welcome_pack(request):
+    """The welcome pack, printable, with a PDF to download: the places, the advisor, useful sheets."""
     _log_read(request, "livret d'accueil")
-    return render(
-        request,
-        "espace_famille/welcome_pack.html",
-        {
-            "household": household,
-            "commune": household.main_commune,
-            "groups": list(groups.items()),
-            "advisor": household.advisor,
-            "advisors_email": settings.OSEZ_ADVISORS_EMAIL,
-            "today": timezone.localdate(),
-        },
-    )
+    return render(request, "espace_famille/welcome_pack.html", _welcome_pack_context(request.household))
+
+
+@family_required
+@require_GET
+def welcome_pack_pdf(request):
+    """The same welcome pack as a PDF, made by the back-office's WeasyPrint letter helper."""
+    household = request.household
+    _log_read(request, "livret d'accueil (PDF)")
+    html = render_to_string("espace_famille/welcome_pack.html", _welcome_pack_context(household), request)
+    response = HttpResponse(letters.welcome_pack_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="livret-accueil-{household.reference}.pdf"'
+    return response
 
 
 # --- Their data ------------------------------------------------------------------------------------------

@@ -34,7 +34,10 @@ def test_pinned_places_are_listed_with_contacts_distances_and_a_map(family_clien
         {"name": "École des Tilleuls (fictive)", "layer": school.name, "lat": 48.31, "lon": 4.09}
     ]
     pack = family_client.get("/mon-espace/livret/").content.decode()
-    assert "École des Tilleuls (fictive)" in pack and "Enregistrer au format PDF" in pack
+    assert "École des Tilleuls (fictive)" in pack and "Télécharger le livret en PDF" in pack
+    pdf = family_client.get("/mon-espace/livret.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and "attachment" in pdf["Content-Disposition"]
 
 
 def test_no_place_yet_says_so(family_client):

@@ -115,3 +115,9 @@ def test_family_pages_carry_the_csp_and_no_inline_script(family_client, family):
             r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", response.content.decode()
         )
         assert scripts == [], (url, scripts)
+
+
+def test_the_welcome_pack_pdf_needs_a_family_session(client, family):
+    response = client.get("/mon-espace/livret.pdf")
+    assert response.status_code == 302 and "/mon-espace/connexion/" in response["Location"]
+    assert not response.content.startswith(b"%PDF")
