@@ -137,6 +137,13 @@ EXTRA_NEED_CHOICES = [
 WORKPLACE_HELP = _("Nom de la commune (les fautes de frappe sont corrigées), code postal ou code INSEE.")
 
 
+def _distance_field(label):
+    """An optional "at most N km" choice of the finder (one per kind of place)."""
+    return forms.TypedChoiceField(
+        label=label, required=False, choices=DISTANCE_CHOICES, coerce=int, empty_value=None
+    )
+
+
 class FinderForm(forms.Form):
     """Every field optional but one of them needed; GET parameters, so the result's URL can be shared."""
 
@@ -178,34 +185,10 @@ class FinderForm(forms.Form):
         choices=EXTRA_NEED_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
-    gp_km = forms.TypedChoiceField(
-        label=_("Un médecin généraliste à moins de"),
-        required=False,
-        choices=DISTANCE_CHOICES,
-        coerce=int,
-        empty_value=None,
-    )
-    pharmacy_km = forms.TypedChoiceField(
-        label=_("Une pharmacie à moins de"),
-        required=False,
-        choices=DISTANCE_CHOICES,
-        coerce=int,
-        empty_value=None,
-    )
-    dentist_km = forms.TypedChoiceField(
-        label=_("Un dentiste à moins de"),
-        required=False,
-        choices=DISTANCE_CHOICES,
-        coerce=int,
-        empty_value=None,
-    )
-    vet_km = forms.TypedChoiceField(
-        label=_("Un vétérinaire à moins de"),
-        required=False,
-        choices=DISTANCE_CHOICES,
-        coerce=int,
-        empty_value=None,
-    )
+    gp_km = _distance_field(_("Un médecin généraliste à moins de"))
+    pharmacy_km = _distance_field(_("Une pharmacie à moins de"))
+    dentist_km = _distance_field(_("Un dentiste à moins de"))
+    vet_km = _distance_field(_("Un vétérinaire à moins de"))
     sport = forms.MultipleChoiceField(
         label=_("Les sports pratiqués (à moins de 15 km)"),
         required=False,
