@@ -37,16 +37,14 @@ class PlaceQuerySet(models.QuerySet):
 
 
 class SourceQuerySet(models.QuerySet):
-    # Bookkeeping of a running refresh that no public page shows (its outcome is saved with the
-    # ImportRecord, whose own signal invalidates the cache).
-    INTERNAL_FIELDS = frozenset({"state", "last_attempt_at", "last_message"})
-
     def update(self, **kwargs):
-        """A bulk update sends no signal: one that changes what readers see (the fictional flag, the
-        vintage, the dates) invalidates the public cache itself, as a save does (osez.signals)."""
+        """A bulk update sends no signal: it invalidates the public cache itself, as a save does
+        (osez.signals). Every field counts, the bookkeeping of a running refresh included (state, last
+        attempt, message): the API's sources and layers show them, and its answers are served from the
+        shared cache for as long as the data generation stays the same."""
         from osez.cache import bump_data_generation
 
         count = super().update(**kwargs)
-        if count and set(kwargs) - self.INTERNAL_FIELDS:
+        if count:
             bump_data_generation(reason="communes.Source bulk update")
         return count

@@ -23,6 +23,16 @@ a new rendering overwrites the old one instead of piling up beside it.
 The key keeps only the query parameters the view declared (``query=``), and the view itself is handed
 only those: a campaign tag (``?utm_source=…``) or any unknown parameter can neither multiply entries
 nor change what the view renders.
+
+The open-data API's answers take the same road when the cache is shared (Redis): a view class that
+sets ``shared_answers = True`` (communes.api's ConditionalMixin) has its stored answers served here,
+in the same single round trip that also counts the client for the API's anonymous throttle, with the
+ETag and Last-Modified they were computed with (a matching ``If-None-Match`` gets its 304 here too).
+No database query, no DRF dispatch: the answer is valid for as long as the data generation it was
+computed under is the current one, since every change to what the API shows bumps it (osez.signals,
+after the commit as well, so no answer rendered from data about to change outlives it). With a
+per-process cache (locmem, the embedded default) a bump in another process is invisible, so this road
+is closed and the API checks its data version in the database on every request instead.
 """
 
 import hashlib
@@ -35,15 +45,20 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
 
 GENERATION_KEY = "osez:data-generation"
 PAGE_KEY_PREFIX = "osez:page:"
+ANSWER_KEY_PREFIX = "osez:answer:"
+# Set by an API view on an answer it wants kept (the value: seconds to keep it).
+ANSWER_MARKER = "_osez_shared_answer"
 RATE_KEY_PREFIX = "osez:rate:public:"
 DEFAULT_TIMEOUT = 3600
 BROWSER_MAX_AGE = 300
@@ -66,12 +81,24 @@ def data_generation():
     return generation
 
 
-def bump_data_generation(reason=""):
-    """Call after publishing data that public pages or the API show."""
+def _bump():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # the key was missing (evicted, or the cache restarted)
         cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+
+
+def bump_data_generation(reason=""):
+    """Call after publishing data that public pages or the API show.
+
+    Inside a transaction it bumps twice: now, and once the transaction has committed. A page or an
+    answer rendered in between, from data not yet committed, is stored under the first bump's
+    generation, and the second retires it; without it, that stale entry would be served as current.
+    """
+    _bump()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        transaction.on_commit(_bump)
     log.debug("public cache invalidated", extra={"reason": reason})
 
 
@@ -150,14 +177,25 @@ def _anonymous_by_cookies(request):
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _declared_query(request):
-    """The declared parameters of the view that will answer, or None when it is not a cached view
-    (the API and staff pages cost no cache round trip)."""
+def _match(request):
     try:
-        match = resolve(request.path_info)
+        return resolve(request.path_info)
     except Resolver404:
         return None
-    return getattr(match.func, "osez_public_cache", None)
+
+
+def _serves_shared_answers(match):
+    """Whether the view is an API view whose answers this middleware may store and serve."""
+    view_class = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+    return bool(getattr(view_class, "shared_answers", False))
+
+
+def answer_key(request):
+    """An API answer's key: its method (a HEAD has no body) and its whole URL, host and scheme included
+    (answers carry absolute links). The views store only answers to URLs whose every parameter they
+    read (communes.api.freshness.keep_answer), so the whole URL cannot multiply entries."""
+    raw = f"{request.method}|{request.build_absolute_uri()}"
+    return ANSWER_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def page_key(request):
@@ -338,11 +376,21 @@ class PublicPageCacheMiddleware:
         self.backend = backend
 
     def __call__(self, request):
-        if not _anonymous_by_cookies(request):
+        if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        names = _declared_query(request)
-        if names is None:
+        # Cookies first: they alone decide that a page is not shared, without resolving the URL.
+        anonymous = _anonymous_by_cookies(request)
+        match = _match(request)
+        if match is None:
             return self.get_response(request)
+        names = getattr(match.func, "osez_public_cache", None)
+        if names is not None:
+            return self._page(request, names) if anonymous else self.get_response(request)
+        if _serves_shared_answers(match):
+            return self._answer(request)
+        return self.get_response(request)
+
+    def _page(self, request, names):
         keep_declared_query(request, names)
         backend = self.backend or caches["default"]
         key = page_key(request)
@@ -376,4 +424,61 @@ class PublicPageCacheMiddleware:
                     raise
                 log.warning("public page cache unreachable: page not stored", exc_info=True)
         response["X-Cache"] = "MISS"
+        return response
+
+    def _answer(self, request):
+        """An API answer from the shared cache in one round trip, or the view's, stored on the way out.
+
+        The round trip also counts the client for the API's anonymous throttle (the same counter DRF's
+        throttle reads, which then does not count the request again). A cross-origin request (its CORS
+        headers depend on its Origin) and an authenticated one go the whole way through the views.
+        """
+        backend = self.backend or caches["default"]
+        redis = _redis_client(backend)
+        meta = request.META
+        if redis is None or "HTTP_ORIGIN" in meta or "HTTP_AUTHORIZATION" in meta:
+            return self.get_response(request)
+        from .throttling import AnonRateThrottle
+
+        window = AnonRateThrottle.window(request)
+        key = answer_key(request)
+        try:
+            pipe = redis.pipeline(transaction=False)
+            if window is not None:
+                counter = backend.make_key(window.key)
+                pipe.set(counter, 0, ex=window.seconds, nx=True)
+                pipe.incr(counter)
+            pipe.mget(backend.make_key(GENERATION_KEY), backend.make_key(key))
+            results = pipe.execute()
+        except _redis_errors():
+            if not getattr(backend, "_ignore_exceptions", False):
+                raise
+            log.warning("shared cache unreachable: API answered without it", exc_info=True)
+            return self.get_response(request)
+        generation, stored = results[-1]
+        if window is not None:
+            request.osez_throttle_count = results[1]
+            if results[1] > window.limit:  # the throttle answers its 429 with DRF's body and headers
+                return self.get_response(request)
+        hit = decode_page(stored, generation)
+        if hit is not None:
+            not_modified = get_conditional_response(
+                request,
+                etag=hit.get("ETag"),
+                last_modified=parse_http_date_safe(hit.get("Last-Modified", "")),
+                response=hit,
+            )
+            answer = not_modified if not_modified is not None else hit
+            answer["X-Cache"] = "HIT"
+            return answer
+        request.osez_answer_generation = generation
+        response = self.get_response(request)
+        timeout = getattr(response, ANSWER_MARKER, None)
+        if timeout and generation is not None and not response.cookies and response.status_code == 200:
+            try:
+                _store(backend, key, encode_page(generation, response), timeout)
+            except _redis_errors():
+                if not getattr(backend, "_ignore_exceptions", False):
+                    raise
+                log.warning("shared cache unreachable: API answer not stored", exc_info=True)
         return response

@@ -4,11 +4,19 @@ DRF reads ``DEFAULT_THROTTLE_CLASSES`` while defining ``APIView``; this module i
 defines a view, so the setting can name it without an import cycle.
 """
 
+from typing import NamedTuple
+
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
 from .audit import client_address
 from .cache import count_in_window
+
+
+class Window(NamedTuple):
+    key: str
+    limit: int
+    seconds: int
 
 
 class AnonRateThrottle(throttling.AnonRateThrottle):
@@ -41,10 +49,23 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        count = count_in_window(self.key, self.duration)
+        # Counted already by the shared-answer cache in its round trip (osez.cache): count once.
+        count = getattr(request, "osez_throttle_count", None)
+        if count is None:
+            count = count_in_window(self.key, self.duration)
         if count is None:  # the shared cache is down: serve rather than refuse everyone
             return True
         return count <= self.num_requests
 
     def wait(self):
         return self.duration
+
+    @classmethod
+    def window(cls, request):
+        """(counter key, limit, seconds) for this client, or None when the API is not throttled: what
+        the shared-answer cache counts in its own round trip, under the key ``allow_request`` uses."""
+        throttle = cls()
+        if throttle.rate is None:
+            return None
+        key = throttle.cache_format % {"scope": throttle.scope, "ident": throttle.get_ident(request)}
+        return Window(key, throttle.num_requests, throttle.duration)

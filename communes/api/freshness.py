@@ -7,9 +7,13 @@ the time of the latest refresh, read from the database, together with the site's
 
 - a client that asks again after a refresh-free night gets a 304 without the server doing any work;
 - an answer computed once is kept in the shared cache and served as is to the next client, until a
-  refresh or an edit changes the version. The entry is raw bytes (its ETag, content type, body) under
-  a key of its URL, read together with the data generation in one round trip: serving it costs the
-  version query, that round trip and the throttle's counter, never an unpickling.
+  refresh or an edit changes the version.
+
+With Redis (production) the answers are stored and served by ``osez.cache.PublicPageCacheMiddleware``
+before any view runs: one round trip, no query (``shared_answers`` below). With a per-process cache
+(the embedded default) this module keeps them itself, as raw bytes (ETag, content type, body) under a
+key of the URL read with the data generation, and checks the data version in the database each time,
+since a refresh run by another process cannot bump this process's generation.
 """
 
 import hashlib
@@ -23,7 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
 
 from communes.models import ImportRecord, Proximity, Source, TerritoryUpload
-from osez.cache import data_generation, read_with_generation, store_bytes
+from osez.cache import ANSWER_MARKER, data_generation, read_with_generation, store_bytes
 
 # Browsers and proxies may reuse an answer this long, then revalidate it with its ETag (a cheap 304).
 MAX_AGE_SECONDS = 600
@@ -92,7 +96,11 @@ def shortcut(request):
     if request.method not in ("GET", "HEAD"):
         return None
     version = data_version()
-    generation, stored = read_with_generation(_entry_key(request))
+    if hasattr(request, "osez_answer_generation"):
+        # The shared-answer cache (osez.cache) has looked already and found nothing current.
+        generation, stored = request.osez_answer_generation, None
+    else:
+        generation, stored = read_with_generation(_entry_key(request))
     etag, last_modified = validators(request, version, generation)
     request.osez_validators = (etag, last_modified)
     if etag is None:
@@ -137,7 +145,12 @@ def keep_answer(request, response, known_params=None):
         return
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
-    if len(response.content) <= SERVER_CACHE_MAX_BYTES:
+    if len(response.content) > SERVER_CACHE_MAX_BYTES:
+        return
+    if hasattr(request, "osez_answer_generation"):
+        # Stored by osez.cache on its way out, with the headers the outer middlewares add.
+        setattr(response, ANSWER_MARKER, SERVER_CACHE_SECONDS)
+    else:
         value = b"\n".join((etag.encode(), response["Content-Type"].encode(), response.content))
         store_bytes(_entry_key(request), value, SERVER_CACHE_SECONDS)
 
@@ -150,6 +163,8 @@ class ConditionalMixin:
     """
 
     shortcut = None
+    # Answers may be stored and served by osez.cache's middleware when the cache is shared.
+    shared_answers = True
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

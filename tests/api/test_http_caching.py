@@ -99,22 +99,49 @@ def test_a_staff_edit_of_a_layer_changes_the_answer_at_once(client, territory):
 def test_an_import_changes_the_cached_answer(client, territory):
     url = "/api/v1/places/?commune=10033"
     assert client.get(url).json()["count"] == 1
-    # An importer in another process writes in bulk and sends no signal this process would see:
-    # the time of its run in the database is what says the data changed.
+    assert client.get(url)["X-Cache"] == "HIT"
+    # An importer writes its places in bulk (no signal), then saves its import record, as
+    # communes.services does: that save is what tells every process the data changed.
     Place.objects.filter(commune_id="10033").update(is_active=False)
-    ImportRecord.objects.bulk_create(
-        [
-            ImportRecord(
-                source=territory["bpe"], outcome="success", finished_at=timezone.now() + timedelta(seconds=5)
-            )
-        ]
+    ImportRecord.objects.create(
+        source=territory["bpe"], outcome="success", finished_at=timezone.now() + timedelta(seconds=5)
     )
 
     assert client.get(url).json()["count"] == 0
 
 
+def test_a_refresh_starting_shows_in_the_sources_answer_at_once(client, territory):
+    """The bookkeeping of a running refresh is a bulk update (no signal): the API shows it anyway."""
+    from communes.models import Source
+
+    url = "/api/v1/layers/medecins-generalistes/"
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "HIT"
+    Source.objects.filter(pk=territory["bpe"].pk).update(last_message="Téléchargement en cours")
+
+    assert "X-Cache" not in client.get(url)
+
+
 @pytest.mark.needs_redis
-def test_a_cached_answer_costs_the_version_query_the_throttle_and_one_cache_read(
+def test_an_answer_stored_before_a_commit_is_retired_by_it(
+    client, territory, django_capture_on_commit_callbacks
+):
+    """A reader computing an answer while an import's transaction is still open stores it under the
+    generation of that moment; the bump after the commit retires it, so readers get the new data."""
+    from django.db import transaction
+
+    url = "/api/v1/places/?commune=10033"
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        ImportRecord.objects.create(source=territory["bpe"], outcome="success", finished_at=timezone.now())
+        # Stands for another process's reader, before the commit: it stores what it computed.
+        client.get(url)
+        assert client.get(url)["X-Cache"] == "HIT"
+
+    assert "X-Cache" not in client.get(url)
+
+
+@pytest.mark.needs_redis
+def test_a_cached_answer_costs_one_round_trip_and_no_query(
     client, territory, monkeypatch, django_assert_num_queries
 ):
     import pickle
@@ -136,12 +163,40 @@ def test_a_cached_answer_costs_the_version_query_the_throttle_and_one_cache_read
         lambda self, *a, **k: round_trips.append(a[0]) or real_command(self, *a, **k),
     )
     monkeypatch.setattr(pickle, "loads", lambda *a, **k: pytest.fail("a cached answer must not be unpickled"))
-    with django_assert_num_queries(1):  # the data version
+    with django_assert_num_queries(0):
         hit = client.get("/api/v1/communes/10387/")
+        not_modified = client.get("/api/v1/communes/10387/", headers={"if-none-match": hit["ETag"]})
     assert hit["X-Cache"] == "HIT" and "10387" in hit.content.decode()
-    assert round_trips == [["SET", "INCRBY"], ["MGET"]], (
-        "the throttle's counter, then the generation and the entry"
+    assert not_modified.status_code == 304 and not_modified["ETag"] == hit["ETag"]
+    assert round_trips == [["SET", "INCRBY", "MGET"]] * 2, (
+        "one round trip each: the throttle's counter, the generation and the answer"
     )
+
+
+@pytest.mark.needs_redis
+def test_an_answer_from_the_shared_cache_keeps_every_header(client, territory):
+    first = client.get("/api/v1/communes/10387/")
+    hit = client.get("/api/v1/communes/10387/")
+
+    assert hit["X-Cache"] == "HIT"
+    for header in (
+        "Content-Type",
+        "ETag",
+        "Last-Modified",
+        "Cache-Control",
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+    ):
+        assert hit.get(header) == first.get(header), header
+
+
+@pytest.mark.needs_redis
+def test_the_throttle_counts_answers_from_the_shared_cache_once(client, territory, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "4/minute"}}
+    statuses = [client.get("/api/v1/communes/10387/").status_code for _ in range(5)]
+
+    assert statuses == [200, 200, 200, 200, 429]
 
 
 def test_unknown_parameters_never_multiply_stored_answers(client, territory):
