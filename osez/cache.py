@@ -35,6 +35,7 @@ per-process cache (locmem, the embedded default) a bump in another process is in
 is closed and the API checks its data version in the database on every request instead.
 """
 
+import gzip
 import hashlib
 import json
 import logging
@@ -48,7 +49,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext as _
 
@@ -213,22 +214,64 @@ def _generation_bytes(value):
     return value if isinstance(value, bytes) else str(value).encode()
 
 
+# Bodies at least this long are stored compressed: a commune page of a town is a few hundred kB of
+# HTML (its places and map data) and about a tenth of that gzipped.
+COMPRESS_MIN_BYTES = 1024
+_COMPRESSIBLE = ("text/", "application/json", "application/geo+json", "application/javascript")
+
+
+def _compressible(response):
+    content_type = response.get("Content-Type", "")
+    return (
+        len(response.content) >= COMPRESS_MIN_BYTES
+        and not response.has_header("Content-Encoding")
+        and content_type.startswith(_COMPRESSIBLE)
+    )
+
+
 def encode_page(generation, response):
-    head = json.dumps([response.status_code, list(response.items())], separators=(",", ":"))
-    return b"".join((_generation_bytes(generation), b"\n", head.encode(), b"\n", response.content))
+    """One bytes value: the generation, then status, headers and encoding as JSON, then the body.
+
+    The body is stored gzipped once (compressed at store time rather than on every hit, which is what
+    Django's GZipMiddleware would do), and sent as stored to every client that accepts gzip — every
+    browser does. Compressing these answers is safe from BREACH-like attacks: a shared page or answer
+    holds no secret (it is never stored when it sets a cookie or holds a CSRF token).
+    """
+    body, encoding = response.content, ""
+    if _compressible(response):
+        patch_vary_headers(response, ("Accept-Encoding",))
+        body, encoding = gzip.compress(body, compresslevel=6, mtime=0), "gzip"
+    headers = [(name, value) for name, value in response.items() if name != "X-Cache"]
+    head = json.dumps([response.status_code, headers, encoding], separators=(",", ":"))
+    return b"".join((_generation_bytes(generation), b"\n", head.encode(), b"\n", body))
 
 
-def decode_page(stored, generation):
-    """The stored response when it was rendered under ``generation``, else None."""
+def _accepts_gzip(request):
+    return request is not None and "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
+
+
+def decode_page(stored, generation, request=None):
+    """The stored response when it was rendered under ``generation``, else None; its body gzipped when
+    it was stored so and ``request`` accepts gzip, plain otherwise."""
     if not stored or generation is None:
         return None
     stored_generation, head, body = stored.split(b"\n", 2)
     if stored_generation != _generation_bytes(generation):
         return None
-    status, headers = json.loads(head)
+    status, headers, *rest = json.loads(head)
+    encoding = rest[0] if rest else ""
+    if encoding == "gzip" and not _accepts_gzip(request):
+        body, encoding = gzip.decompress(body), ""
     response = HttpResponse(body, status=status)
     for name, value in headers:
         response[name] = value
+    if encoding:
+        response["Content-Encoding"] = encoding
+        # Two representations of one resource: a strong validator may name only one of them.
+        etag = response.get("ETag")
+        if etag and not etag.startswith("W/"):
+            response["ETag"] = "W/" + etag
+    response["Content-Length"] = str(len(body))
     return response
 
 
@@ -405,7 +448,7 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         if rate and count is not None and count > rate[0]:
             return too_many_requests(rate[1])
-        hit = decode_page(stored, generation)
+        hit = decode_page(stored, generation, request)
         if hit is not None:
             hit["X-Cache"] = "HIT"
             return hit
@@ -460,7 +503,7 @@ class PublicPageCacheMiddleware:
             request.osez_throttle_count = results[1]
             if results[1] > window.limit:  # the throttle answers its 429 with DRF's body and headers
                 return self.get_response(request)
-        hit = decode_page(stored, generation)
+        hit = decode_page(stored, generation, request)
         if hit is not None:
             not_modified = get_conditional_response(
                 request,

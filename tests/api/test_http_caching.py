@@ -192,6 +192,22 @@ def test_an_answer_from_the_shared_cache_keeps_every_header(client, territory):
 
 
 @pytest.mark.needs_redis
+def test_a_gzipped_answer_revalidates_with_its_weak_etag(client, territory):
+    import gzip
+    import json
+
+    plain = client.get("/api/v1/communes/10387/")
+    zipped = client.get("/api/v1/communes/10387/", headers={"accept-encoding": "gzip"})
+
+    assert zipped["Content-Encoding"] == "gzip" and zipped["ETag"] == "W/" + plain["ETag"]
+    assert json.loads(gzip.decompress(zipped.content)) == plain.json()
+    again = client.get(
+        "/api/v1/communes/10387/", headers={"accept-encoding": "gzip", "if-none-match": zipped["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+@pytest.mark.needs_redis
 def test_the_throttle_counts_answers_from_the_shared_cache_once(client, territory, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "4/minute"}}
     statuses = [client.get("/api/v1/communes/10387/").status_code for _ in range(5)]

@@ -25,7 +25,13 @@ def page_with_form(request):
     return HttpResponse(f"token {get_token(request)}")
 
 
-urlpatterns = [path("p", page), path("form", page_with_form)]
+@cached_public(query=())
+def long_page(request):
+    calls.append(1)
+    return HttpResponse("<p>Écoles, crèches et médecins près de Troyes.</p>" * 200)
+
+
+urlpatterns = [path("p", page), path("form", page_with_form), path("long", long_page)]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.osez.test_cache")]
 
@@ -49,6 +55,28 @@ def test_cached_answer_keeps_the_security_headers(client):
     assert hit["X-Cache"] == "HIT"
     assert "script-src 'self'" in hit["Content-Security-Policy"]
     assert hit["X-Frame-Options"] == "DENY"
+
+
+def test_a_long_page_is_sent_gzipped_to_browsers_and_plain_to_others(client):
+    import gzip
+
+    miss = client.get("/long", headers={"accept-encoding": "gzip, deflate, br"})
+    browser = client.get("/long", headers={"accept-encoding": "gzip, deflate, br"})
+    plain_client = client.get("/long")
+
+    assert browser["X-Cache"] == plain_client["X-Cache"] == "HIT" and len(calls) == 1
+    assert browser["Content-Encoding"] == "gzip"
+    assert int(browser["Content-Length"]) == len(browser.content) < len(miss.content) / 10
+    assert gzip.decompress(browser.content) == miss.content == plain_client.content
+    assert "Content-Encoding" not in plain_client
+    for response in (miss, browser, plain_client):
+        assert "Accept-Encoding" in response["Vary"]
+
+
+def test_a_short_page_is_stored_plain(client):
+    client.get("/p")
+    hit = client.get("/p", headers={"accept-encoding": "gzip"})
+    assert hit["X-Cache"] == "HIT" and "Content-Encoding" not in hit and hit.content == b"render 1"
 
 
 def test_publishing_data_invalidates_pages(client):
