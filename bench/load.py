@@ -46,26 +46,37 @@ done = function(summary, latency, requests)
 end
 """
 
+# Every request carries what a browser sends: gzip is accepted (the static file and the cached pages
+# are then both sent compressed); OSEZ_LOAD_ENCODING="" (--identity) measures uncompressed answers.
+LUA_HEADERS = r"""
+HEADERS = {["Host"] = "127.0.0.1", ["X-Forwarded-Proto"] = "https"}
+if os.getenv("OSEZ_LOAD_ENCODING") ~= "" then HEADERS["Accept-Encoding"] = os.getenv("OSEZ_LOAD_ENCODING") end
+"""
+
 LUA_MIX = (
-    r"""
+    LUA_HEADERS
+    + r"""
 local paths = {}
 for line in io.lines(os.getenv("OSEZ_LOAD_PATHS")) do paths[#paths + 1] = line end
 request = function()
   local path = paths[math.random(#paths)]
-  return wrk.format("GET", path, {["Host"] = "127.0.0.1", ["X-Forwarded-Proto"] = "https"})
+  return wrk.format("GET", path, HEADERS)
 end
 """
     + DONE
 )
 
 LUA_ONE = (
-    r"""
+    LUA_HEADERS
+    + r"""
 request = function()
-  return wrk.format("GET", os.getenv("OSEZ_LOAD_PATH"), {["Host"] = "127.0.0.1", ["X-Forwarded-Proto"] = "https"})
+  return wrk.format("GET", os.getenv("OSEZ_LOAD_PATH"), HEADERS)
 end
 """
     + DONE
 )
+
+ENCODING = "gzip, deflate, br"
 
 # The bench's nginx: the production proxy rules (deploy/nginx/osez-proxy.conf) on a plain-HTTP loopback
 # port, static files from the collected folder, no per-address limit (every wrk client is 127.0.0.1).
@@ -201,6 +212,7 @@ def run_wrk(wrk, script, env_extra, port, connections, duration, threads):
         fh.write(script)
         lua = fh.name
     env = dict(os.environ, **env_extra)
+    env.setdefault("OSEZ_LOAD_ENCODING", ENCODING)
     cmd = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s"]
     cmd += ["-s", lua, f"http://127.0.0.1:{port}"]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=duration + 60).stdout
@@ -285,7 +297,12 @@ def main():
     )
     parser.add_argument("--nginx", action="store_true", help="measure through nginx in front of gunicorn")
     parser.add_argument("--nginx-port", type=int, default=8766)
+    parser.add_argument(
+        "--identity", action="store_true", help="send no Accept-Encoding (default: gzip, as browsers)"
+    )
     args = parser.parse_args()
+    global ENCODING
+    ENCODING = "" if args.identity else ENCODING
     if not 1 <= args.duration <= 600 or not 1 <= args.short <= 600 or not 1 <= args.runs <= 10:
         sys.exit("--duration and --short must be between 1 and 600 seconds, --runs between 1 and 10")
     wrk = ensure("wrk", "wrk")
@@ -387,7 +404,8 @@ def main():
     via = f"nginx on :{args.nginx_port} → " if nginx else ""
     print(
         f"Load on 127.0.0.1: {via}gunicorn on :{args.port} ({args.workers} workers × threads of gunicorn.conf.py), "
-        f"{args.connections} connections, wrk {args.wrk_threads} threads; load average at the end "
+        f"{args.connections} connections, wrk {args.wrk_threads} threads, "
+        f"Accept-Encoding: {ENCODING or '(none)'}; load average at the end "
         f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
     )
     for name, r, events in results:
