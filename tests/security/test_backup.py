@@ -47,8 +47,13 @@ def backup_env(tmp_path):
 
 
 def _scratch_databases():
+    """The drill's scratch databases for this test's database (named after it): another run sharing the
+    server (a developer's, another worker's) may be in the middle of its own drill."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", ["%_restore_drill_%"])
+        cursor.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s",
+            [connection.settings_dict["NAME"].replace("_", r"\_") + r"\_restore\_drill\_%"],
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
