@@ -45,30 +45,44 @@ def _keys(household_id, email, phone, adults):
     return emails, phones, names - {""}
 
 
+def _reasons(mine, theirs):
+    reasons = []
+    if mine[0] & theirs[0]:
+        reasons.append(_("même courriel"))
+    if mine[1] & theirs[1]:
+        reasons.append(_("même téléphone"))
+    if mine[2] & theirs[2]:
+        reasons.append(_("même nom"))
+    return reasons
+
+
+def _adults_by_household(household_ids=None):
+    adults = (
+        Adult.objects.all() if household_ids is None else Adult.objects.filter(household_id__in=household_ids)
+    )
+    by_household = {}
+    for hid, first, last, email, phone in adults.values_list(
+        "household_id", "first_name", "last_name", "email", "phone"
+    ):
+        by_household.setdefault(hid, []).append((first, last, email, phone))
+    return by_household
+
+
 def find_duplicates(household):
     """Other dossiers (not merged away) sharing an e-mail, a phone or an adult's full name with this one.
 
     Hand-written rather than a fuzzy library: the three keys are exact after normalisation, which is what
     an advisor checks by eye; names are compared with accents, case and word order removed. The scan
-    reads two narrow columns lists (dossiers and adults): a département's service holds a few thousand.
+    reads two narrow columns lists (dossiers and adults): a département's service holds a few thousand,
+    and it runs once, when a dossier is opened (the dossier page reads the stored links).
     """
-    adults_by_household = {}
-    for hid, first, last, email, phone in Adult.objects.values_list(
-        "household_id", "first_name", "last_name", "email", "phone"
-    ):
-        adults_by_household.setdefault(hid, []).append((first, last, email, phone))
+    adults_by_household = _adults_by_household()
     mine = _keys(household.pk, household.email, household.phone, adults_by_household.get(household.pk, []))
     matches = []
     others = Household.objects.exclude(pk=household.pk).filter(merged_into__isnull=True)
     for other in others.only("pk", "email", "phone", "reference", "advisor_id", "stage"):
         theirs = _keys(other.pk, other.email, other.phone, adults_by_household.get(other.pk, []))
-        reasons = []
-        if mine[0] & theirs[0]:
-            reasons.append(_("même courriel"))
-        if mine[1] & theirs[1]:
-            reasons.append(_("même téléphone"))
-        if mine[2] & theirs[2]:
-            reasons.append(_("même nom"))
+        reasons = _reasons(mine, theirs)
         if reasons:
             matches.append(Match(other, reasons))
     return matches
@@ -91,8 +105,15 @@ def duplicates_of(household):
     )
     if not stored:
         return []
-    reasons = {m.household.pk: m.reasons for m in find_duplicates(household)}
-    return [Match(other, reasons.get(other.pk, [_("signalé à l'ouverture")])) for other in stored]
+    # Why each stored one looks like this dossier, from these few dossiers' adults only: the dossier page
+    # shows this, and must not scan every dossier of the service to say it.
+    adults = _adults_by_household([household.pk, *(other.pk for other in stored)])
+    mine = _keys(household.pk, household.email, household.phone, adults.get(household.pk, []))
+    matches = []
+    for other in stored:
+        theirs = _keys(other.pk, other.email, other.phone, adults.get(other.pk, []))
+        matches.append(Match(other, _reasons(mine, theirs) or [_("signalé à l'ouverture")]))
+    return matches
 
 
 class MergeRefused(Exception):

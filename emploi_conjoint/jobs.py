@@ -1,9 +1,13 @@
 """The jobs candidates wish for and offers are for: a small list kept as data, with ROME codes and synonyms.
 
-France Travail's ROME (métiers and appellations) is the recognised classification; its files are not
-reachable from here (no package ships them, and the build has no network), so ``data/metiers.csv`` holds
-an extract typed by hand: the ROME code of each job family the team meets, its label, and the words people
-use for it (« IDE » for infirmier·ère diplômé·e d'État). Extend the file, not the code. Matching is a
+France Travail's ROME (métiers and appellations) is the recognised classification; no package ships it
+and the build has no network, so ``data/metiers.csv`` holds an extract kept by hand: the ROME code of
+each job family the team meets, its label, the words people use for it (« IDE » for infirmier·ère
+diplômé·e d'État) and the close jobs a person moves between (ROME's « mobilités », for the jobs of the
+list). Every code and the job it names were checked against France Travail's referential as the
+gip-inclusion/les-emplois project publishes it (``itou/jobs/management/commands/data/romes.json`` and
+``appellations_for_romes.json``, commit 9154abf3); a synonym sits under the code whose appellations
+hold it. Extend the file, not the code. Matching is a
 whole-word phrase lookup on folded text (no accents, lower case); the longest phrase wins, so
 « professeur des écoles » is not read as any « professeur ».
 """
@@ -24,6 +28,7 @@ class Job:
     label: str
     sector: str
     phrases: tuple[str, ...]
+    close: tuple[str, ...] = ()
 
     def __str__(self):
         return self.label
@@ -42,8 +47,11 @@ def all_jobs():
     jobs = []
     for row in rows:
         phrases = {_fold(row["metier"]), *(_fold(s) for s in row["synonymes"].split("|") if s.strip())}
+        close = tuple(code for code in (row.get("proches") or "").split("|") if code)
         jobs.append(
-            Job(row["code_rome"], row["metier"], row["secteur"], tuple(sorted(p for p in phrases if p)))
+            Job(
+                row["code_rome"], row["metier"], row["secteur"], tuple(sorted(p for p in phrases if p)), close
+            )
         )
     return tuple(jobs)
 

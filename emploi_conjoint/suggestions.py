@@ -1,5 +1,6 @@
 """Which open opportunities fit which candidates — job, distance, contract, working time, nights, licence —
-and why, in words: what matched, what did not, how far. A title (job) match ranks above a sector match."""
+and why, in words: what matched, what did not, how far. A title (job) match ranks above a close job (one
+ROME lists as a move from a wished job), which ranks above a sector match."""
 
 import math
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from . import jobs
 from .enums import ACTIVE, ContractType, WorkTime
 from .models import Candidate, Opportunity
 
-TITLE, SECTOR, UNKNOWN = 2, 1, 0
+TITLE, CLOSE, SECTOR, UNKNOWN = 3, 2, 1, 0
 
 
 @dataclass
@@ -70,9 +71,11 @@ def avoids_nights(candidate):
 
 
 def _job_match(offer_job, wanted_jobs, wanted_sectors):
-    """TITLE, SECTOR or UNKNOWN for the offer's job against the candidate's wishes; None: no match."""
+    """TITLE, CLOSE, SECTOR or UNKNOWN for the offer's job against the candidate's wishes; None: no match."""
     if offer_job is not None and offer_job in wanted_jobs:
         return TITLE
+    if offer_job is not None and any(offer_job.code in job.close for job in wanted_jobs):
+        return CLOSE
     if offer_job is not None and offer_job.sector in wanted_sectors:
         return SECTOR
     if not wanted_jobs and not wanted_sectors:
@@ -95,7 +98,7 @@ def _fit(candidate, opportunity, distance, wanted=None):
     unmet = []
     if opportunity.requires_driving_licence and candidate.driving_licence is not True:
         unmet.append("licence_no" if candidate.driving_licence is False else "licence_unknown")
-    if score == SECTOR:
+    if score in (CLOSE, SECTOR):
         unmet.append("other_job")
     return Suggestion(candidate, opportunity, float(distance), score, tuple(unmet))
 
@@ -106,6 +109,11 @@ def _reasons(suggestion):
     job = opportunity.job
     if suggestion.score == TITLE:
         job_reason = _("métier recherché : %(job)s (ROME %(code)s)") % {"job": job.label, "code": job.code}
+    elif suggestion.score == CLOSE:
+        job_reason = _("métier proche de celui recherché : %(job)s (ROME %(code)s)") % {
+            "job": job.label,
+            "code": job.code,
+        }
     elif suggestion.score == SECTOR:
         job_reason = _("même secteur (%(sector)s), autre métier : %(job)s") % {
             "sector": job.sector,

@@ -114,3 +114,34 @@ def test_expected_offer_comes_first(pool, roles, sectors, profile, expected):
     # Nobody who said no nights is offered the night shift.
     if "nuit" in profile.get("constraints", "") or profile.get("no_nights"):
         assert all("de nuit" not in s.opportunity.title for s in found)
+
+
+def test_a_close_job_ranks_between_the_job_and_the_sector_and_says_so(pool):
+    """An operating-theatre nurse (ROME J1504) is offered the ward nurse's post (J1506, a move ROME
+    lists) before the care assistant's (J1501, same sector only), and each says which it is."""
+    candidate = CandidateFactory(home_commune=pool, wished_roles="IBODE", wished_sectors="santé")
+    found = suggestions.for_candidate(candidate)
+    by_title = {s.opportunity.title: s for s in found}
+
+    nurse = by_title["Infirmier·ère diplômé·e d'État (H/F) — service de médecine"]
+    assistant = by_title["Aide-soignant(e) en EHPAD"]
+    assert found.index(nurse) < found.index(assistant)
+    assert "métier proche de celui recherché : Infirmier·ère diplômé·e d'État (ROME J1506)" in nurse.reason
+    assert "même secteur (santé), autre métier : Aide-soignant·e" in assistant.reason
+
+
+def test_the_job_list_is_consistent():
+    """Every close job names a job of the list; no phrase is read as two jobs; codes look like ROME's."""
+    import re
+
+    from emploi_conjoint import jobs
+
+    codes = {job.code for job in jobs.all_jobs()}
+    assert len(codes) == len(jobs.all_jobs()), "a ROME code appears twice"
+    for job in jobs.all_jobs():
+        assert re.fullmatch(r"[A-N]\d{4}", job.code), job.code
+        assert set(job.close) <= codes - {job.code}, job
+    owners = {}
+    for job in jobs.all_jobs():
+        for phrase in job.phrases:
+            assert owners.setdefault(phrase, job.code) == job.code, f"« {phrase} » under two codes"
