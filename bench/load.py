@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -190,7 +191,9 @@ print(json.dumps({"communes": pick, "layers": layers, "figures": figures}))
         elif roll < 0.58:
             paths.append(f"/communes/{code}-{slug}/")
         elif roll < 0.72:
-            work = rng.choice(communes)[0]
+            # As the form sends a workplace chosen from its suggestions: "Name (code INSEE)".
+            work_code, work_name, _slug = rng.choice(communes)
+            work = urllib.request.quote(f"{work_name} ({work_code})")
             path = f"/trouver/?work_1={work}&km_1={rng.choice([15, 25, 40])}&ages=4%2C9&gp_km=10"
             if figures and rng.random() < 0.5:  # the finder with more criteria
                 for name in rng.sample(sorted(figures), min(2, len(figures))):
@@ -258,14 +261,23 @@ class GunicornLog:
 
 
 def warm(port, paths):
-    for path in paths:
+    """Ask every path once (the mix then measures warm caches); say which answered with an error, since
+    wrk only counts them."""
+    failed = []
+    for path in sorted(paths):
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
+        )
         try:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
-            )
             urllib.request.urlopen(request, timeout=30).read()
-        except Exception:  # a 4xx page of the sample is still warm
-            pass
+        except urllib.error.HTTPError as exc:
+            failed.append((exc.code, path))
+        except Exception as exc:
+            failed.append((type(exc).__name__, path))
+    if failed:
+        print(f"warm-up: {len(failed)} of {len(paths)} paths answered with an error:", flush=True)
+        for status, path in failed[:20]:
+            print(f"  {status} {path}", flush=True)
 
 
 def wait_for(port, process, log):

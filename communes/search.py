@@ -339,8 +339,13 @@ def choice_value(entry):
     return f"{entry.name} ({entry.code})"
 
 
-def understand(text):
-    """One commune from a name, a postcode or a code INSEE, or the question to ask. Raises QueryTooLong."""
+def understand(text, codes_first=False):
+    """One commune from a name, a postcode or a code INSEE, or the question to ask. Raises QueryTooLong.
+
+    ``codes_first``: a five-digit number that is a code INSEE is that commune, even when it is also the
+    postcode of other communes — for parameters the site's own links and the contract fill with codes
+    INSEE (``/comparer/?communes=10300`` from Pougy's page), where a question would be a dead end.
+    """
     text = check_query(text)
     result = Understanding(text=text)
     if not text:
@@ -352,6 +357,9 @@ def understand(text):
         return result
     compact = fold(text).replace(" ", "")
     if compact.isdigit() and len(compact) == 5:
+        if codes_first and compact in index.by_code:
+            result.commune, result.how = index.entries[index.by_code[compact]], CODE
+            return result
         return _understand_number(index, compact, result)
     if CODE_RE.match(text.upper()) and text.upper() in index.by_code:  # 2A004, 2B033
         result.commune, result.how = index.entries[index.by_code[text.upper()]], CODE

@@ -141,14 +141,18 @@ def finder_view(request):
 
 
 def _compared(values):
-    """The communes asked for, each typed as a name, postcode or code INSEE: (communes, errors, choices)."""
+    """The communes asked for, each typed as a name, postcode or code INSEE: (communes, errors, choices).
+
+    A five-digit number that is a code INSEE is read as one: the contract's ``?communes=10387,10362``,
+    the commune pages' "compare" links, the finder's checkboxes and the shortlist all send codes INSEE.
+    """
     parts = services.parse_codes(values)
     communes, errors, choices = [], [], []
     if len(parts) > 10:
         errors.append(_("Indiquez au plus quatre communes à comparer."))
     for part in parts[:10]:
         try:
-            understood = search.understand(part)
+            understood = search.understand(part, codes_first=True)
         except search.QueryTooLong as exc:
             errors.append(str(exc))
             continue

@@ -114,3 +114,20 @@ def test_the_request_link_carries_commune_names_and_childrens_ages(client, aube)
     assert query["communes"] == [", ".join(names)]
     raw = client.get(link).content.decode()
     assert ", ".join(names) in raw and not re.search(r'value="[^"]*\b10\d{3}\b', raw)
+
+
+def test_the_compare_link_of_a_commune_whose_code_insee_is_another_postcode_compares_it(client, aube):
+    """Pougy's code INSEE, 10300, is Sainte-Savine's postcode: the "compare" link of Pougy's page, the
+    finder's checkboxes and the shortlist send codes INSEE, and must compare Pougy, not ask which."""
+    commune_page = client.get("/communes/10300/", follow=True).content.decode()
+    assert 'href="/comparer/?communes=10300"' in commune_page
+
+    response = client.get("/comparer/", {"communes": "10300,10387"})
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "couvre plusieurs communes" not in page
+    headers = re.findall(r'<th scope="col"><a href="[^"]+">([^<]+)</a></th>', response.content.decode())
+    assert headers == ["Pougy", "Troyes"]
+    # Typed in the finder, the same number is still asked about (test above): only codes the site sends
+    # are read as codes first.
