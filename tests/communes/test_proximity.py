@@ -175,3 +175,42 @@ def test_figures_written_in_several_batches_are_all_written(monkeypatch):
     PlaceFactory(layer=layer, commune=communes[0])
     assert proximity.compute(layers=["pharmacies"]) == 5
     assert sorted(Proximity.objects.values_list("commune_id", flat=True)) == [c.code_insee for c in communes]
+
+
+def test_the_nearest_place_in_the_commune_is_the_one_closest_to_its_centre(client):
+    """Several places in the commune: the page names the closest to the centre, one without position last."""
+    layer = LayerFactory(slug="pharmacies", name="Pharmacies")
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    PlaceFactory(layer=layer, commune=a, name="Sans adresse", latitude=None, longitude=None)
+    PlaceFactory(layer=layer, commune=a, name="En lisière", latitude=48.02, longitude=4.03)
+    PlaceFactory(layer=layer, commune=a, name="Place de la mairie", latitude=48.001, longitude=4.0)
+    PlaceFactory(layer=layer, commune=a, name="Au bout du village", latitude=48.01, longitude=4.01)
+    proximity.compute(layers=["pharmacies"])
+    assert api_layer(client, "10501", "pharmacies") == (4, 4, 4, 4, ("Place de la mairie", 0.0))
+
+
+def test_places_of_a_commune_without_centre_count_around_and_do_not_stop_the_others(client):
+    """A commune whose centre is unknown gets no figures; its located places count around the others (they
+    are not in those communes), its unlocated ones nowhere, and neither stops the next places counting."""
+    layer = LayerFactory(slug="pharmacies", name="Pharmacies")
+    unknown = CommuneFactory(code_insee="10509", latitude=None, longitude=None)
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    b = CommuneFactory(code_insee="10502", latitude=48.0, longitude=4.1)
+    PlaceFactory(layer=layer, commune=unknown, latitude=None, longitude=None)
+    PlaceFactory(layer=layer, commune=unknown, latitude=48.0, longitude=4.02)  # 1.5 km from A, 5.9 from B
+    PlaceFactory(layer=layer, commune=a, name="Pharmacie fictive")
+    PlaceFactory(layer=layer, commune=b, name="Pharmacie de B")
+    proximity.compute(layers=["pharmacies"])
+    assert api_layer(client, "10501", "pharmacies") == (1, 2, 3, 3, ("Pharmacie fictive", 0.0))
+    assert api_layer(client, "10502", "pharmacies") == (1, 1, 3, 3, ("Pharmacie de B", 0.0))
+    assert api_layer(client, "10509", "pharmacies") == (None, None, None, None, None)
+
+
+def test_a_counted_layer_whose_rows_all_say_two_counts_two_each(client):
+    layer = LayerFactory(slug="assistantes-maternelles", name="Assistantes maternelles", columns=["nombre"])
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    b = CommuneFactory(code_insee="10502", latitude=48.0, longitude=4.1)
+    PlaceFactory(layer=layer, commune=a, attributes={"nombre": 2})
+    PlaceFactory(layer=layer, commune=b, attributes={"nombre": 2})
+    proximity.compute(layers=["assistantes-maternelles"])
+    assert api_layer(client, "10501", layer.slug)[:4] == (2, 2, 4, 4)
