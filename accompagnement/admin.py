@@ -256,7 +256,7 @@ class HouseholdAdmin(RoleAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Contact"), {"fields": ["email", "phone", "origin"]}),
+        (_("Contact"), {"fields": ["email", "phone", "language", "origin"]}),
         (
             _("Comment la famille est venue"),
             {"fields": ["channel", "referrer", "employer_text", "support_request"]},

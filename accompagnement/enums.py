@@ -11,6 +11,7 @@ __all__ = [
     "Channel",
     "IntakeChannel",
     "InteractionKind",
+    "Language",
     "Need",
     "NeedState",
     "OrganisationKind",
@@ -99,3 +100,17 @@ class InteractionKind(models.TextChoices):
 class TaskKind(models.TextChoices):
     MILESTONE = "jalon", _("Point de suivi")
     OTHER = "autre", _("Autre tâche")
+
+
+class Language(models.TextChoices):
+    """The language a household reads: the family space and every e-mail it is sent speak it."""
+
+    FRENCH = "fr", _("français")
+    ENGLISH = "en", _("anglais")
+
+    @classmethod
+    def of(cls, code):
+        """The household language ("fr", "en": a plain string) for a request's language code ("en", "en-gb"…);
+        French for anything else."""
+        english = str(code or "").lower().split("-")[0] == cls.ENGLISH.value
+        return cls.ENGLISH.value if english else cls.FRENCH.value

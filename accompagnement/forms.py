@@ -15,7 +15,7 @@ from portail.enums import ArrivalHorizon
 from portail.forms import CONSENT_TEXTS
 from portail.models import CONSENT_TEXT_VERSION
 
-from .enums import Channel, IntakeChannel, InteractionKind, Need, NeedState, Outcome, Stage
+from .enums import Channel, IntakeChannel, InteractionKind, Language, Need, NeedState, Outcome, Stage
 from .models import (
     CHECKLIST_ANSWERS,
     FAMILY_READABLE_HELP,
@@ -71,6 +71,7 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
             "advisor",
             "email",
             "phone",
+            "language",
             "origin",
             "channel",
             "referrer",
@@ -108,6 +109,12 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
                 "par sa croix (sans JavaScript : Ctrl ou Cmd pour en choisir plusieurs)."
             ) % {"current": current}
         self.fields["commune_chosen"].queryset = communes
+        # A page loaded before the dossier had a language (or a hand-made request) posts none: it keeps the
+        # stored one instead of refusing the whole dossier for a field the person never saw.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language or Language.FRENCH
 
     def clean_reference(self):
         reference = (self.cleaned_data.get("reference") or "").strip().upper()

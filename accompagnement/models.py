@@ -16,6 +16,7 @@ from .enums import (
     Channel,
     IntakeChannel,
     InteractionKind,
+    Language,
     Need,
     NeedState,
     OrganisationKind,
@@ -166,6 +167,16 @@ class Household(VersionedModel):
         choices=ArrivalHorizon.choices,
         blank=True,
         help_text=_("L'horizon donné par la famille, tant qu'aucune date n'est connue."),
+    )
+    language = models.CharField(
+        _("langue de la famille"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.FRENCH,
+        help_text=_(
+            "Celle de l'espace famille et des courriels envoyés à la famille. Prise de la page où elle a "
+            "fait sa demande ; la famille peut aussi la changer dans son espace."
+        ),
     )
     intake_channel = models.CharField(
         _("dossier ouvert après"), max_length=20, choices=IntakeChannel.choices, blank=True, default=""

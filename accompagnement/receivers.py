@@ -5,12 +5,12 @@ import logging
 logger = logging.getLogger(__name__)
 
 
-def open_dossier_from_request(sender, support_request, **kwargs):
-    """A family submitted /demande/: open their dossier in "nouvelle demande"."""
+def open_dossier_from_request(sender, support_request, language=None, **kwargs):
+    """A family submitted /demande/: open their dossier in "nouvelle demande", in the page's language."""
     from .services import open_from_support_request
 
     try:
-        household = open_from_support_request(support_request)
+        household = open_from_support_request(support_request, language=language)
     except Exception:
         # The request itself is saved: the family must still get its confirmation, and
         # `manage.py open_pending_requests` opens the dossier once the cause is fixed.

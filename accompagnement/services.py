@@ -19,7 +19,7 @@ from osez import roles
 
 from . import stages
 from .duplicates import flag_duplicates
-from .enums import Channel, IntakeChannel, InteractionKind, Need, Stage
+from .enums import Channel, IntakeChannel, InteractionKind, Language, Need, Stage
 from .models import (
     Adult,
     Child,
@@ -127,8 +127,12 @@ def _int_or_none(value):
         return None
 
 
-def open_from_support_request(support_request):
-    """Open a "nouvelle demande" dossier from what the family typed on /demande/ (idempotent)."""
+def open_from_support_request(support_request, language=None):
+    """Open a "nouvelle demande" dossier from what the family typed on /demande/ (idempotent).
+
+    ``language``: the language of the page the request was sent from; the family space and the e-mails
+    to the family speak it (French when not given).
+    """
     existing = Household.objects.filter(support_request=support_request).first()
     if existing:
         return existing
@@ -150,6 +154,7 @@ def open_from_support_request(support_request):
             consent_given_at=sr.consent_given_at,
             arrival_horizon=sr.arrival_horizon or "",
             intake_channel=IntakeChannel.WEB_FORM,
+            language=Language.of(language),
         )
         household.communes_considered.set(sr.communes_considered.all())
         needs = [code for code in dict.fromkeys(sr.needs or []) if code in Need.values]

@@ -9,12 +9,13 @@ import secrets
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accompagnement.enums import Stage, TaskKind
+from accompagnement.enums import Language, Stage, TaskKind
 from accompagnement.models import Adult, Household, Task
 from osez import roles
 
@@ -73,13 +74,13 @@ def adults_for_address(address):
     return Adult.objects.filter(email__iexact=address).select_related("household")
 
 
-def send_sign_in_link(adult, *, language="fr", welcome=False):
-    """Create a link and e-mail it to the adult (in the language they use the space in)."""
+def send_sign_in_link(adult, *, welcome=False):
+    """Create a link and e-mail it to the adult, in their household's language."""
     if not adult.email:
         return False
     raw = issue_link(adult)
     url = settings.OSEZ_BASE_URL + reverse("espace_famille:redeem", args=[raw])
-    with translation.override(language):
+    with translation.override(adult.household.language):
         context = {
             "adult": adult,
             "url": url,
@@ -91,6 +92,31 @@ def send_sign_in_link(adult, *, language="fr", welcome=False):
         subject = _("Votre lien pour entrer dans votre espace famille")
         body = render_to_string("espace_famille/email/sign_in_link.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [adult.email])
+    return True
+
+
+def link_language(raw):
+    """The language of the household a link belongs to (None for an unknown link); the link stays unused."""
+    if not raw or len(raw) > 100:
+        return None
+    return (
+        SignInLink.objects.filter(token_hash=hash_token(raw))
+        .values_list("adult__household__language", flat=True)
+        .first()
+    )
+
+
+def set_language(household, code):
+    """The family changes its language in its space: the dossier's version moves, as for any edit, so an
+    advisor saving the dossier form opened before is shown the change instead of undoing it. Returns
+    whether it changed."""
+    code = Language.of(code)
+    if household.language == code:
+        return False
+    Household.objects.filter(pk=household.pk).update(
+        language=code, version=F("version") + 1, updated_at=timezone.now()
+    )
+    household.language = code
     return True
 
 
@@ -173,19 +199,16 @@ def notify_message(message):
             recipients = list(household.adults.exclude(email="").values_list("email", flat=True))
             if not recipients:
                 return
-            body = render_to_string(
-                "espace_famille/email/message_for_family.txt",
-                {
-                    "url": settings.OSEZ_BASE_URL + reverse("espace_famille:sign-in"),
-                    "site_name": settings.OSEZ_SITE_NAME,
-                },
-            )
-            send_mail(
-                _("Un message vous attend dans votre espace famille"),
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                recipients,
-            )
+            with translation.override(household.language):
+                body = render_to_string(
+                    "espace_famille/email/message_for_family.txt",
+                    {
+                        "url": settings.OSEZ_BASE_URL + reverse("espace_famille:sign-in"),
+                        "site_name": settings.OSEZ_SITE_NAME,
+                    },
+                )
+                subject = _("Un message vous attend dans votre espace famille")
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     except Exception:  # the message is stored: a mail outage must not lose it
         logger.exception("could not send the notice of message %s", message.pk)
 
@@ -344,20 +367,21 @@ def _invite(household, survey, *, reminder):
     recipients = list(household.adults.exclude(email="").values_list("email", flat=True))
     if not recipients:
         return
-    body = render_to_string(
-        "espace_famille/email/survey_invitation.txt",
-        {
-            "survey": survey,
-            "reminder": reminder,
-            "url": settings.OSEZ_BASE_URL + reverse("espace_famille:sign-in"),
-            "site_name": settings.OSEZ_SITE_NAME,
-        },
-    )
-    subject = (
-        _("Rappel : comment se passe votre installation ?")
-        if reminder
-        else _("Comment se passe votre installation ?")
-    )
+    with translation.override(household.language):
+        body = render_to_string(
+            "espace_famille/email/survey_invitation.txt",
+            {
+                "survey": survey,
+                "reminder": reminder,
+                "url": settings.OSEZ_BASE_URL + reverse("espace_famille:sign-in"),
+                "site_name": settings.OSEZ_SITE_NAME,
+            },
+        )
+        subject = (
+            _("Rappel : comment se passe votre installation ?")
+            if reminder
+            else _("Comment se passe votre installation ?")
+        )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
 
 

@@ -4,11 +4,13 @@ from celery import shared_task
 
 
 @shared_task(name="espace_famille.send_sign_in_links")
-def send_sign_in_links(address, language="fr"):
-    """Links for the adults this address belongs to (none for an unknown address: the page said the same)."""
+def send_sign_in_links(address, language=None):
+    """Links for the adults this address belongs to (none for an unknown address: the page said the same),
+    each in its household's language. ``language`` is no longer read: tasks queued before the household
+    stored its language still carry it."""
     from .services import adults_for_address, send_sign_in_link
 
-    return sum(send_sign_in_link(adult, language=language) for adult in adults_for_address(address))
+    return sum(send_sign_in_link(adult) for adult in adults_for_address(address))
 
 
 @shared_task(name="espace_famille.run_settling_surveys")

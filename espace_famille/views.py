@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from accompagnement import letters
-from accompagnement.enums import NeedState, TaskKind
-from accompagnement.models import Adult, Task
+from accompagnement.enums import Language, NeedState, TaskKind
+from accompagnement.models import Adult, Household, Task
 from osez import rights
 from osez.audit import Action, client_address, record
 
@@ -29,16 +29,17 @@ from . import services, session, words
 from .forms import MessageForm, SignInForm, SurveyForm
 from .models import ChecklistTick, Message, SettlingSurvey
 
-LANGUAGES = {"fr": "Français", "en": "English"}
-
 
 def _language(request):
-    code = request.session.get(session.LANGUAGE_KEY, "fr")
-    return code if code in LANGUAGES else "fr"
+    """The household's language once signed in (stored on the dossier), else the one picked on the page."""
+    household = getattr(request, "household", None)
+    if household is not None:
+        return household.language
+    return Language.of(request.session.get(session.LANGUAGE_KEY))
 
 
 def in_family_language(view):
-    """Pages of the space speak the language the family chose there (the rest of the site stays French)."""
+    """Pages of the space speak the family's language (the rest of the site keeps its own)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -51,7 +52,11 @@ def in_family_language(view):
 
 
 def family_required(view):
-    """The signed-in adult and their household on ``request``, or the sign-in page; never cached."""
+    """The signed-in adult and their household on ``request``, or the sign-in page; never cached.
+
+    The page speaks the household's language (``Household.language``: set from the public request's
+    page, changed by the advisor on the dossier or by the family with the switch of the space).
+    """
 
     @wraps(view)
     @never_cache
@@ -71,7 +76,8 @@ def family_required(view):
             return redirect("espace_famille:sign-in")
         request.family_adult = adult
         request.household = adult.household
-        return view(request, *args, **kwargs)
+        with translation.override(request.household.language):
+            return view(request, *args, **kwargs)
 
     return wrapped
 
@@ -129,7 +135,8 @@ def sign_in(request):
             from .tasks import send_sign_in_links
 
             address = form.cleaned_data["email"]
-            send_sign_in_links.delay(address, _language(request))
+            # Each adult's link is written in their household's language (whatever this page is in).
+            send_sign_in_links.delay(address)
             return render(request, "espace_famille/link_sent.html", {"email": address})
         return render(request, "espace_famille/sign_in.html", {"form": form}, status=400)
     return render(request, "espace_famille/sign_in.html", {"form": form})
@@ -141,7 +148,9 @@ def sign_in(request):
 def redeem(request, token):
     """The link from the e-mail. GET shows a button (mail scanners follow links); POST opens the space."""
     if request.method == "GET":
-        return render(request, "espace_famille/redeem.html", {"token": token})
+        # The household's language, so an English family's link opens an English page.
+        with translation.override(services.link_language(token) or _language(request)):
+            return render(request, "espace_famille/redeem.html", {"token": token})
     try:
         adult = services.redeem_link(token)
     except services.LinkRefused as refusal:
@@ -152,6 +161,8 @@ def redeem(request, token):
             status=400,
         )
     session.sign_in(request, adult)
+    # After signing out, the sign-in page stays in the household's language.
+    request.session[session.LANGUAGE_KEY] = adult.household.language
     record(request, Action.VIEW, adult.household, detail=f"espace famille (connexion), adulte n° {adult.pk}")
     return redirect("espace_famille:home")
 
@@ -164,8 +175,14 @@ def sign_out(request):
 
 @require_POST
 def set_language(request):
-    code = request.POST.get("language", "fr")
-    request.session[session.LANGUAGE_KEY] = code if code in LANGUAGES else "fr"
+    """The switch of the space: signed in, it changes the household's language (pages and e-mails)."""
+    code = Language.of(request.POST.get("language"))
+    request.session[session.LANGUAGE_KEY] = code
+    adult_id = session.signed_in_adult_id(request)
+    if adult_id is not None:
+        household = Household.objects.filter(adults__pk=adult_id).only("pk", "reference", "language").first()
+        if household is not None and services.set_language(household, code):
+            record(request, Action.CHANGE, household, detail=f"langue de l'espace famille : {code}")
     nxt = request.POST.get("next", "")
     if not nxt.startswith("/mon-espace/") or "//" in nxt:
         nxt = reverse("espace_famille:home")

@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from communes import contacts
@@ -381,8 +382,9 @@ def comparison(communes):
 # --- Request for support
 
 
-def notify_support_request(support_request):
-    """After commit: tell the back-office (signal), the advisors and the family (e-mails).
+def notify_support_request(support_request, language=None):
+    """After commit: tell the back-office (signal, with the language of the page the family wrote from),
+    the advisors and the family (e-mails).
 
     When the back-office listens to the signal it opens the dossier and e-mails the advisors itself
     (with the dossier's reference); the site then only mails them when nobody listens, so advisors
@@ -390,7 +392,7 @@ def notify_support_request(support_request):
     """
     sender = support_request.__class__
     backoffice_listens = support_request_submitted.has_listeners(sender)
-    support_request_submitted.send(sender=sender, support_request=support_request)
+    support_request_submitted.send(sender=sender, support_request=support_request, language=language)
     from .context_processors import service_contact
 
     context = {"request": support_request, "site_name": settings.OSEZ_SITE_NAME, **service_contact(None)}
@@ -413,9 +415,14 @@ def notify_support_request(support_request):
         log.exception("could not send the e-mails of support request %s", support_request.pk)
 
 
-def submit_support_request(form):
-    """Saves the request and, once committed, notifies. Returns the saved request."""
+def submit_support_request(form, language=None):
+    """Saves the request and, once committed, notifies. Returns the saved request.
+
+    ``language``: the language of the page the form was sent from (``request.LANGUAGE_CODE``; the active
+    language when not given), passed on with the signal so the family is then written to in it.
+    """
+    language = language or translation.get_language()
     with transaction.atomic():
         support_request = form.save()
-        transaction.on_commit(lambda: notify_support_request(support_request))
+        transaction.on_commit(lambda: notify_support_request(support_request, language=language))
     return support_request

@@ -92,7 +92,7 @@ def support_request(request):
             status = 429
         elif form.is_valid():
             try:
-                support_request = services.submit_support_request(form)
+                support_request = services.submit_support_request(form, language=request.LANGUAGE_CODE)
             except IntegrityError:
                 # The same form posted twice at once: the other POST created it; same confirmation.
                 support_request = _already_sent(form)

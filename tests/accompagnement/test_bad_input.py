@@ -29,6 +29,7 @@ def edit_data(household, **overrides):
         "advisor": household.advisor_id or "",
         "email": household.email,
         "phone": household.phone,
+        "language": household.language,
         "origin": household.origin,
         "channel": household.channel,
         "referrer": "",

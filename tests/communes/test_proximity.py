@@ -6,7 +6,7 @@ import pytest
 
 from communes import proximity
 from communes.models import Proximity
-from tests.factories import CommuneFactory, LayerFactory, PlaceFactory, SourceFactory
+from tests.factories import CommuneFactory, DepartementFactory, LayerFactory, PlaceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,123 @@ def test_counted_rows_of_a_territory_layer_add_their_number():
         15,
     )  # B's 2 without position count in B only
     assert (fig["10502"].in_commune, fig["10502"].within_5km, fig["10502"].within_10km) == (5, 5, 17)
+
+
+# --- What a re-user reads in the API ----------------------------------------------------------------------
+
+
+def api_layer(client, code, slug):
+    """The layer's figures for a commune as the API serves them: counts, nearest place's name and km."""
+    body = client.get(f"/api/v1/communes/{code}/").json()
+    layer = next(entry for entry in body["layers"] if entry["layer"] == slug)
+    nearest = layer["nearest"]
+    return (
+        layer["in_commune"],
+        layer["within_5km"],
+        layer["within_10km"],
+        layer["within_20km"],
+        (nearest["name"], nearest["distance_km"]) if nearest else None,
+    )
+
+
+def test_a_counted_layer_shows_zero_where_nothing_is_near(client):
+    """A partner's file of childminders: 12 in A; C, 33 km away, has none within 20 km, not 12 nor 1."""
+    layer = LayerFactory(slug="assistantes-maternelles", name="Assistantes maternelles", columns=["nombre"])
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    CommuneFactory(code_insee="10503", latitude=48.3, longitude=4.0)
+    PlaceFactory(layer=layer, commune=a, name="Relais fictif", attributes={"nombre": 12})
+    proximity.compute(layers=["assistantes-maternelles"])
+    away = round(km_between(48.3, 4.0, 48.0, 4.0), 1)
+    assert api_layer(client, "10503", layer.slug) == (0, 0, 0, 0, ("Relais fictif", away))
+    assert api_layer(client, "10501", layer.slug) == (12, 12, 12, 12, ("Relais fictif", 0.0))
+
+
+def test_the_number_column_counts_what_it_says_and_a_row_of_none_is_no_place(client):
+    """A row without a number, or with one that is not a number, is one place; "0" or less is none: it
+    is neither counted nor shown as the nearest, and a département where it is all there is has no data."""
+    layer = LayerFactory(slug="assistantes-maternelles", name="Assistantes maternelles", columns=["nombre"])
+    marne = DepartementFactory(code="51", name="Marne")
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    b = CommuneFactory(code_insee="10502", latitude=48.0, longitude=4.1)
+    elsewhere = CommuneFactory(code_insee="51501", latitude=49.0, longitude=4.0, departement=marne)
+    PlaceFactory(layer=layer, commune=a, name="Sans nombre", attributes={})
+    PlaceFactory(layer=layer, commune=a, attributes={"nombre": "douze"})
+    PlaceFactory(layer=layer, commune=a, attributes={"nombre": None})
+    PlaceFactory(layer=layer, commune=a, attributes={"nombre": 0})
+    PlaceFactory(layer=layer, commune=b, name="Fermé", attributes={"nombre": 0})
+    PlaceFactory(layer=layer, commune=b, attributes={"nombre": "-2"})
+    PlaceFactory(layer=layer, commune=elsewhere, attributes={"nombre": 0})
+    proximity.compute(layers=["assistantes-maternelles"])
+    assert api_layer(client, "10501", layer.slug)[:4] == (3, 3, 3, 3)
+    # B's rows count nothing: B has none in the commune, and the nearest is one of A's, 7.4 km away.
+    in_b, *_rings, nearest = api_layer(client, "10502", layer.slug)
+    assert in_b == 0 and nearest[1] == round(km_between(48.0, 4.1, 48.0, 4.0), 1)
+    assert nearest[0] != "Fermé"
+    # In the Marne the layer publishes nothing that counts: "pas de données", not zeros.
+    assert api_layer(client, "51501", layer.slug) == (None, None, None, None, None)
+
+
+def test_recomputing_one_layer_leaves_the_other_layers_figures_alone(client):
+    pharmacies = LayerFactory(slug="pharmacies", name="Pharmacies")
+    dentists = LayerFactory(slug="dentistes", name="Dentistes")
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    PlaceFactory(layer=pharmacies, commune=a)
+    dentist = PlaceFactory(layer=dentists, commune=a)
+    proximity.compute(layers=["pharmacies", "dentistes"])
+    dentist.is_active = False  # the dentists' source has not been refreshed since: their figures stand
+    dentist.save()
+    PlaceFactory(layer=pharmacies, commune=a)
+    assert proximity.compute(layers=["pharmacies"]) == 1
+    assert api_layer(client, "10501", "pharmacies")[0] == 2
+    assert api_layer(client, "10501", "dentistes")[0] == 1
+
+
+def test_figures_written_in_several_batches_are_all_written(monkeypatch):
+    """The national run writes its rows in batches: none is lost or counted twice at a batch's edge."""
+    monkeypatch.setattr(proximity, "WRITE_BATCH", 2)
+    layer = LayerFactory(slug="pharmacies", name="Pharmacies")
+    communes = [
+        CommuneFactory(code_insee=f"1050{n}", latitude=48.0, longitude=4.0 + n / 10) for n in range(5)
+    ]
+    PlaceFactory(layer=layer, commune=communes[0])
+    assert proximity.compute(layers=["pharmacies"]) == 5
+    assert sorted(Proximity.objects.values_list("commune_id", flat=True)) == [c.code_insee for c in communes]
+
+
+def test_the_nearest_place_in_the_commune_is_the_one_closest_to_its_centre(client):
+    """Several places in the commune: the page names the closest to the centre, one without position last."""
+    layer = LayerFactory(slug="pharmacies", name="Pharmacies")
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    PlaceFactory(layer=layer, commune=a, name="Sans adresse", latitude=None, longitude=None)
+    PlaceFactory(layer=layer, commune=a, name="En lisière", latitude=48.02, longitude=4.03)
+    PlaceFactory(layer=layer, commune=a, name="Place de la mairie", latitude=48.001, longitude=4.0)
+    PlaceFactory(layer=layer, commune=a, name="Au bout du village", latitude=48.01, longitude=4.01)
+    proximity.compute(layers=["pharmacies"])
+    assert api_layer(client, "10501", "pharmacies") == (4, 4, 4, 4, ("Place de la mairie", 0.0))
+
+
+def test_places_of_a_commune_without_centre_count_around_and_do_not_stop_the_others(client):
+    """A commune whose centre is unknown gets no figures; its located places count around the others (they
+    are not in those communes), its unlocated ones nowhere, and neither stops the next places counting."""
+    layer = LayerFactory(slug="pharmacies", name="Pharmacies")
+    unknown = CommuneFactory(code_insee="10509", latitude=None, longitude=None)
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    b = CommuneFactory(code_insee="10502", latitude=48.0, longitude=4.1)
+    PlaceFactory(layer=layer, commune=unknown, latitude=None, longitude=None)
+    PlaceFactory(layer=layer, commune=unknown, latitude=48.0, longitude=4.02)  # 1.5 km from A, 5.9 from B
+    PlaceFactory(layer=layer, commune=a, name="Pharmacie fictive")
+    PlaceFactory(layer=layer, commune=b, name="Pharmacie de B")
+    proximity.compute(layers=["pharmacies"])
+    assert api_layer(client, "10501", "pharmacies") == (1, 2, 3, 3, ("Pharmacie fictive", 0.0))
+    assert api_layer(client, "10502", "pharmacies") == (1, 1, 3, 3, ("Pharmacie de B", 0.0))
+    assert api_layer(client, "10509", "pharmacies") == (None, None, None, None, None)
+
+
+def test_a_counted_layer_whose_rows_all_say_two_counts_two_each(client):
+    layer = LayerFactory(slug="assistantes-maternelles", name="Assistantes maternelles", columns=["nombre"])
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    b = CommuneFactory(code_insee="10502", latitude=48.0, longitude=4.1)
+    PlaceFactory(layer=layer, commune=a, attributes={"nombre": 2})
+    PlaceFactory(layer=layer, commune=b, attributes={"nombre": 2})
+    proximity.compute(layers=["assistantes-maternelles"])
+    assert api_layer(client, "10501", layer.slug)[:4] == (2, 2, 4, 4)
