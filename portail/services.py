@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from communes import contacts
@@ -282,7 +283,7 @@ def commune_map_data(commune, rows):
     return {
         "centre": centre,
         "layers": [
-            {"slug": r.layer.pk, "name": r.layer.name, "theme": r.layer.theme, "symbol": r.symbol}
+            {"slug": r.layer.pk, "name": r.layer.label, "theme": r.layer.theme, "symbol": r.symbol}
             for r in rows
             if r.has_data
         ],
@@ -390,25 +391,30 @@ def notify_support_request(support_request):
     """
     sender = support_request.__class__
     backoffice_listens = support_request_submitted.has_listeners(sender)
-    support_request_submitted.send(sender=sender, support_request=support_request)
+    # The family wrote in the page's language (its confirmation is in it); the staff side stays French.
+    family_language = translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(settings.LANGUAGE_CODE):
+        support_request_submitted.send(sender=sender, support_request=support_request)
     from .context_processors import service_contact
 
     context = {"request": support_request, "site_name": settings.OSEZ_SITE_NAME, **service_contact(None)}
     try:
         if not backoffice_listens and settings.OSEZ_ADVISORS_EMAIL:
+            with translation.override(settings.LANGUAGE_CODE):
+                send_mail(
+                    _("Nouvelle demande d'accompagnement n° %(id)s") % {"id": support_request.pk},
+                    render_to_string("portail/emails/advisors.txt", context),
+                    settings.DEFAULT_FROM_EMAIL,
+                    [settings.OSEZ_ADVISORS_EMAIL],
+                )
+        with translation.override(family_language):
             send_mail(
-                _("Nouvelle demande d'accompagnement n° %(id)s") % {"id": support_request.pk},
-                render_to_string("portail/emails/advisors.txt", context),
+                _("Nous avons bien reçu votre demande (référence %(reference)s)")
+                % {"reference": support_request.reference},
+                render_to_string("portail/emails/confirmation.txt", context),
                 settings.DEFAULT_FROM_EMAIL,
-                [settings.OSEZ_ADVISORS_EMAIL],
+                [support_request.email],
             )
-        send_mail(
-            _("Nous avons bien reçu votre demande (référence %(reference)s)")
-            % {"reference": support_request.reference},
-            render_to_string("portail/emails/confirmation.txt", context),
-            settings.DEFAULT_FROM_EMAIL,
-            [support_request.email],
-        )
     except Exception:  # the request is saved and the dossier opened: a mail outage must not lose it
         log.exception("could not send the e-mails of support request %s", support_request.pk)
 

@@ -51,7 +51,8 @@ MIDDLEWARE = [
     "osez.cache.PublicPageCacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, the language taken from the URL alone (osez/i18n.py).
+    "osez.i18n.UrlLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,7 +126,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français")]
+# The public pages in French (unprefixed URLs) and English (under /en/): osez/urls.py, osez/i18n.py.
+# Staff pages, the API and the family space (its own choice of language) are never prefixed.
+LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Translated content fields (title_fr, title_en…) exist for both languages whatever LANGUAGES the public
 # site offers; French is the language every content is written in first.
