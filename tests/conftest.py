@@ -60,5 +60,5 @@ def seeded_sheets(db):
     """The practical sheets the site starts with (fixtures/sheets/), as ``make run`` loads them."""
     from portail import seed
 
-    created, _kept = seed.load_sheets()
+    created, _kept, _translated = seed.load_sheets()
     return created

@@ -41,9 +41,9 @@ def test_a_sheet_staff_edited_or_unpublished_is_never_overwritten(tmp_path):
         title="À vélo dans l'Aube", body="Réécrit", is_published=False
     )
 
-    created, kept = seed.load_sheets(tmp_path)
+    created, kept, translated = seed.load_sheets(tmp_path)
 
-    assert (created, kept) == ([], ["venir-a-velo"])
+    assert (created, kept, translated) == ([], ["venir-a-velo"], [])
     sheet = Sheet.objects.get(slug="venir-a-velo")
     assert (sheet.title, sheet.body, sheet.is_published) == ("À vélo dans l'Aube", "Réécrit", False)
 
