@@ -130,7 +130,9 @@ def send_welcome_links(support_request):
         return 0
     sent = 0
     for adult in household.adults.exclude(email="").order_by("pk")[:1]:
-        sent += send_sign_in_link(adult, welcome=True)
+        # In the language the family wrote its request in (the public site's /en/ pages: "en").
+        language = support_request.language if support_request.language in ("fr", "en") else "fr"
+        sent += send_sign_in_link(adult, language=language, welcome=True)
     return sent
 
 

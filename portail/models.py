@@ -43,6 +43,11 @@ class SupportRequest(models.Model):
     submission_key = models.UUIDField(
         _("clé d'envoi du formulaire"), unique=True, null=True, blank=True, editable=False
     )
+    # The language of the page the family wrote from (/en/demande/ → "en"): its confirmation and the
+    # family-space link are sent in it, and advisors know which language to answer in.
+    language = models.CharField(
+        _("langue de la demande"), max_length=8, choices=settings.LANGUAGES, default="fr"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

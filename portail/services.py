@@ -392,7 +392,7 @@ def notify_support_request(support_request):
     sender = support_request.__class__
     backoffice_listens = support_request_submitted.has_listeners(sender)
     # The family wrote in the page's language (its confirmation is in it); the staff side stays French.
-    family_language = translation.get_language() or settings.LANGUAGE_CODE
+    family_language = support_request.language or settings.LANGUAGE_CODE
     with translation.override(settings.LANGUAGE_CODE):
         support_request_submitted.send(sender=sender, support_request=support_request)
     from .context_processors import service_contact
@@ -421,6 +421,7 @@ def notify_support_request(support_request):
 
 def submit_support_request(form):
     """Saves the request and, once committed, notifies. Returns the saved request."""
+    form.instance.language = translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         support_request = form.save()
         transaction.on_commit(lambda: notify_support_request(support_request))

@@ -170,6 +170,10 @@ OSEZ_SERVICE_ADDRESS = env.str(
 OSEZ_SERVICE_HOURS = env.str(
     "OSEZ_SERVICE_HOURS", default="du lundi au vendredi, de 9 h à 12 h 30 et de 14 h à 17 h"
 )
+# The same hours for the English pages (free text: it cannot go through the translation catalogue).
+OSEZ_SERVICE_HOURS_EN = env.str(
+    "OSEZ_SERVICE_HOURS_EN", default="Monday to Friday, 9 am to 12.30 pm and 2 pm to 5 pm"
+)
 # True while the four values above are the fictional defaults: the pages then say so.
 OSEZ_SERVICE_IS_DEMO = not any(
     env.str(name, default="") for name in ("OSEZ_SERVICE_PHONE", "OSEZ_SERVICE_EMAIL", "OSEZ_SERVICE_ADDRESS")
