@@ -268,3 +268,16 @@ def test_form_errors_are_in_the_page_language(client, territory):
     html = client.post("/en/demande/", {"email": "pas-une-adresse"}).content.decode()
     assert "Give your first name." in html and "The email address is not valid" in html
     assert "Indiquez votre prénom." not in html
+
+
+def test_the_catalogue_stores_its_french_names_whatever_language_is_active():
+    from django.utils import translation
+
+    from communes.catalog import ensure_catalog
+    from communes.models import Layer
+
+    Layer.objects.filter(slug="creches").update(name="à refaire")
+    with translation.override("en"):
+        ensure_catalog()
+        layer = Layer.objects.get(slug="creches")
+        assert layer.name == "Crèches" and layer.label == "Nurseries (crèches)"
