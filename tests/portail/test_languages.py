@@ -281,3 +281,17 @@ def test_the_catalogue_stores_its_french_names_whatever_language_is_active():
         ensure_catalog()
         layer = Layer.objects.get(slug="creches")
         assert layer.name == "Crèches" and layer.label == "Nurseries (crèches)"
+
+
+@pytest.mark.parametrize(("language", "text"), [("fr", "Une erreur est survenue"), ("en", "Something went wrong")])
+def test_the_500_page_speaks_the_language_of_the_address(rf, language, text):
+    from django.utils import translation
+
+    from osez.views import error_500
+
+    path = "/en/communes/" if language == "en" else "/communes/"
+    with translation.override(language):  # as the language middleware left it before the error
+        response = error_500(rf.get(path))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert html_lang(html) == language and text in html
