@@ -283,7 +283,9 @@ def test_the_catalogue_stores_its_french_names_whatever_language_is_active():
         assert layer.name == "Crèches" and layer.label == "Nurseries (crèches)"
 
 
-@pytest.mark.parametrize(("language", "text"), [("fr", "Une erreur est survenue"), ("en", "Something went wrong")])
+@pytest.mark.parametrize(
+    ("language", "text"), [("fr", "Une erreur est survenue"), ("en", "Something went wrong")]
+)
 def test_the_500_page_speaks_the_language_of_the_address(rf, language, text):
     from django.utils import translation
 
