@@ -92,7 +92,7 @@ FRENCH_WORDS = [
     "de",
     "ici",
 ]
-FRENCH = re.compile(r"(?<![\w'’-])(" + "|".join(FRENCH_WORDS) + r")(?![\w'’-])")
+FRENCH = re.compile(r"(?<![\w'’-])(" + "|".join(FRENCH_WORDS) + r")(?![\w'’-])", re.IGNORECASE)
 
 # French proper names the English texts keep on purpose (institutions, official names), and the
 # service's postal address (a setting, written as on an envelope).
@@ -108,6 +108,7 @@ KEPT_IN_FRENCH = [
     "carte grise",
     "Agence nationale pour l'information sur le logement",
     "Ma connexion internet",
+    "Grand Est",
 ]
 
 
