@@ -297,3 +297,33 @@ def test_the_500_page_speaks_the_language_of_the_address(rf, language, text):
     html = response.content.decode()
     assert response.status_code == 500
     assert html_lang(html) == language and text in html
+
+
+def test_staff_write_the_english_text_in_the_admin_and_the_english_page_shows_it(client):
+    from django.contrib.auth.models import User
+
+    sheet = Sheet.objects.create(
+        title="Venir à vélo", slug="venir-a-velo", theme="mobilite", summary="Les pistes.", body="Du texte.",
+        is_published=True,
+    )  # fmt: skip
+    client.force_login(User.objects.create_superuser("admin-traduction", password="x"))
+    url = f"/admin/portail/sheet/{sheet.pk}/change/"
+    form = client.get(url).content.decode()
+    for field in ("title_fr", "title_en", "summary_fr", "summary_en", "body_fr", "body_en"):
+        assert f'name="{field}"' in form, field
+    response = client.post(
+        url,
+        {
+            "title_fr": "Venir à vélo", "title_en": "Cycling here", "slug": "venir-a-velo", "theme": "mobilite",
+            "summary_fr": "Les pistes.", "summary_en": "The cycle paths.", "body_fr": "Du texte.",
+            "body_en": "Some text.", "order": "3", "is_published": "on",
+            "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
+            "attachments-MIN_NUM_FORMS": "0", "attachments-MAX_NUM_FORMS": "1000",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    client.logout()
+    html = client.get("/en/fiches/venir-a-velo/").content.decode()
+    assert "<h1>Cycling here</h1>" in html and "Some text." in html and "not been translated" not in html
+    french = client.get("/fiches/venir-a-velo/").content.decode()
+    assert "<h1>Venir à vélo</h1>" in french and "Du texte." in french
