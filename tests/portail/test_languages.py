@@ -260,6 +260,13 @@ def test_a_request_in_english_confirms_in_english_and_reaches_staff_in_french(
     assert "Hello Alex," in family["We have received your request"].body
     # The family-space link goes in the family's language too.
     assert "Your link to enter your family space" in family
+    # The dossier tells advisors the family wrote in English.
+    from accompagnement.models import Household, StageTransition
+
+    household = Household.objects.get(support_request__email="alex@example.org")
+    assert household.support_request.language == "en"
+    reasons = StageTransition.objects.filter(household=household).values_list("reason", flat=True)
+    assert any("en anglais" in reason for reason in reasons)
     staff = [m for m in mail.outbox if m.to != ["alex@example.org"]]
     assert staff and all("demande" in m.subject.lower() or "dossier" in m.subject.lower() for m in staff)
 
