@@ -24,7 +24,7 @@ LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 # Files whose texts visitors read on the public pages (the staff e-mail about a request is French).
 PUBLIC_FILES = re.compile(
     r"^(templates/(base\.html|404\.html|500\.html|communes/_place_contacts\.html|portail/(?!emails/advisors))"
-    r"|portail/(enums|finder|forms|services|templatetags|views|models)"
+    r"|portail/(enums|finder|forms|maps|services|templatetags|views|models)"
     r"|communes/(catalog|contacts|enums|indicators|proximity|publication|search|sources/indicators)"
     r"|osez/cache)"
 )

@@ -334,3 +334,17 @@ def test_staff_write_the_english_text_in_the_admin_and_the_english_page_shows_it
     assert "<h1>Cycling here</h1>" in html and "Some text." in html and "not been translated" not in html
     french = client.get("/fiches/venir-a-velo/").content.decode()
     assert "<h1>Venir à vélo</h1>" in french and "Du texte." in french
+
+
+def test_the_map_credits_its_tiles_in_the_page_language(client, territory):
+    import json
+
+    def credit(path):
+        html = client.get(path).content.decode()
+        options = json.loads(
+            re.search(r'<script id="map-options" type="application/json">(.*?)</script>', html).group(1)
+        )
+        return options["layers"][0][2]["attribution"]
+
+    assert credit("/communes/10387-troyes/") == "&copy; contributeurs OpenStreetMap"
+    assert credit("/en/communes/10387-troyes/") == "&copy; OpenStreetMap contributors"
