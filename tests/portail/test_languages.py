@@ -218,6 +218,9 @@ def test_the_sitemap_lists_both_languages(client, territory, seeded_sheets):
         assert f"<loc>http://testserver/en{path}</loc>" in xml
         assert f'hreflang="en" href="http://testserver/en{path}"' in xml
     assert 'hreflang="x-default"' in xml
+    # One sitemap, at the unprefixed address, linked from the English pages too.
+    assert client.get("/en/sitemap.xml").status_code == 404
+    assert '<a href="/sitemap.xml">' in client.get("/en/").content.decode()
 
 
 def test_the_sitemap_leaves_out_the_english_of_an_untranslated_sheet(client):
