@@ -19,6 +19,7 @@ def sitemap_both_languages(request, **kwargs):
         raise Http404
     return sitemap(request, **kwargs)
 
+
 urlpatterns = [
     path("", communes.home, name="home"),
     path("communes/", communes.directory, name="directory"),
