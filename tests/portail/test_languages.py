@@ -200,8 +200,13 @@ def test_a_sheet_without_english_shows_its_french_text_with_a_notice(client):
     assert set(alternates(html)) == {"fr", "x-default"}
     listing = client.get("/en/fiches/").content.decode()
     assert 'lang="fr">Venir à vélo (fiche de test)</a>' in listing and "in French" in listing
-    # The French page has no notice.
-    assert "pas encore traduite" not in client.get("/fiches/venir-a-velo/").content.decode()
+    # The French page has no notice, and does not announce an English version either (its switcher
+    # still leads to the English page, which shows the French text).
+    french = client.get("/fiches/venir-a-velo/").content.decode()
+    assert "pas encore traduite" not in french
+    assert (
+        'hreflang="en"' not in french and '<a href="/en/fiches/venir-a-velo/" lang="en">English</a>' in french
+    )
 
 
 def test_a_translated_sheet_in_english(client, seeded_sheets):
