@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run serve test quality fix install browser-deps pdf-deps demo-data clean help mutation
+.PHONY: run serve test quality fix install browser-deps pdf-deps demo-data clean help mutation messages
 
 help:
 	@echo "make run      set up (.venv, database, open data, demo) and serve on http://$(HOST):$(PORT)/"
@@ -19,6 +19,7 @@ help:
 	@echo "make quality  ruff, formatting, import layers, migrations and Django checks"
 	@echo "make mutation mutation testing of the rules (long; MODULES=\"retention locking\" for some)"
 	@echo "make fix      apply ruff's fixes and formatting"
+	@echo "make messages update the public pages' English catalogue (locale/en/) and compile it"
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +67,15 @@ quality: install
 MODULES ?=
 mutation: install
 	$(PY) bin/mutation $(MODULES)
+
+# The public pages' catalogue (locale/en/LC_MESSAGES/django.po): staff apps stay French and the family space
+# keeps its own catalogue, so they are left out. Translate the new empty msgstr, then run it again to compile
+# the .mo that is committed (a fresh clone needs no gettext). msgfmt: Debian's gettext package.
+MESSAGES_IGNORE := .venv/* node_modules/* var/* tests/* bench/* bin/* deploy/* espace_famille/* accompagnement/* \
+	emploi_conjoint/* templates/accompagnement/* templates/emploi_conjoint/* templates/admin/*
+messages: install
+	$(PY) manage.py makemessages -l en --no-obsolete $(foreach p,$(MESSAGES_IGNORE),-i '$(p)')
+	msgfmt --check -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
 
 fix: install
 	$(BIN)/ruff check --fix .

@@ -190,7 +190,11 @@ def open_from_support_request(support_request, language=None):
             Interaction.objects.create(
                 household=household, kind=InteractionKind.REQUEST, happened_on=opened, text=sr.message
             )
-        stages.open_dossier(household, reason=_("Demande reçue par le site public."))
+        reason = _("Demande reçue par le site public.")
+        if getattr(sr, "language", "fr") == "en":
+            # Sent from /en/demande/: the family reads English (its confirmation was in English).
+            reason = _("Demande reçue par le site public, en anglais : la famille lit l'anglais.")
+        stages.open_dossier(household, reason=reason)
     flag_duplicates(household)
     transaction.on_commit(lambda: notify_new_request(household))
     return household

@@ -5,6 +5,7 @@ from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .enums import Theme
@@ -120,6 +121,9 @@ def territory_source_slug(layer_slug):
     return f"territoire-{layer_slug}"[:60]
 
 
+# The stored names are the catalogue's French source strings, whatever language is active: pages
+# translate them when shown (communes.models.catalogue_text).
+@translation.override(None)
 def ensure_catalog(layer_model=None, source_model=None):
     """Create or refresh the layers and sources (idempotent; models may be historical ones)."""
     if layer_model is None or source_model is None:

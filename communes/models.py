@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .enums import ImportOutcome, IndicatorLevel, PositionQuality, SourceState, Theme, UploadState
@@ -77,6 +78,14 @@ class Commune(models.Model):
         return self.population / (self.surface_ha / 100)
 
 
+def catalogue_text(text):
+    """A catalogue name as the visitor reads it: the stored text is the French source string of
+    ``communes/catalog.py`` or ``communes/sources/indicators.py`` (marked for translation there), so the
+    public pages show it through gettext; a name staff typed themselves stays as typed. The API and
+    the staff pages keep the stored French."""
+    return gettext(text) if text else text
+
+
 class Source(models.Model):
     """An official data source or a partner's file: who publishes it, under which licence, how fresh."""
 
@@ -113,6 +122,10 @@ class Source(models.Model):
         return self.name
 
     @property
+    def label(self):
+        return catalogue_text(self.name)
+
+    @property
     def is_stale(self):
         """True when the last success is older than the expected rhythm plus a margin (or never happened)."""
         if self.last_success_at is None:
@@ -141,6 +154,14 @@ class Layer(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self):
+        return catalogue_text(self.name)
+
+    @property
+    def singular_label(self):
+        return catalogue_text(self.singular or self.name)
 
 
 class Place(models.Model):
@@ -312,6 +333,18 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self):
+        return catalogue_text(self.name)
+
+    @property
+    def unit_label(self):
+        return catalogue_text(self.unit)
+
+    @property
+    def description_label(self):
+        return catalogue_text(self.description)
 
 
 class CommuneIndicator(models.Model):

@@ -156,6 +156,7 @@ def send_welcome_links(support_request):
         return 0
     sent = 0
     for adult in household.adults.exclude(email="").order_by("pk")[:1]:
+        # In the household's language: the one the family wrote its request in (the /en/ pages: "en").
         sent += send_sign_in_link(adult, welcome=True)
     return sent
 

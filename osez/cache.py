@@ -49,9 +49,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext as _
+
+from .i18n import language_from_path
 
 log = logging.getLogger(__name__)
 
@@ -179,10 +182,13 @@ def _anonymous_by_cookies(request):
 
 
 def _match(request):
-    try:
-        return resolve(request.path_info)
-    except Resolver404:
-        return None
+    # This runs before the language middleware: resolve in the URL's language, or "/en/…" would not match
+    # the prefixed patterns (they compare the path with the active language's prefix).
+    with translation.override(language_from_path(request.path_info)):
+        try:
+            return resolve(request.path_info)
+        except Resolver404:
+            return None
 
 
 def _serves_shared_answers(match):
@@ -200,7 +206,10 @@ def answer_key(request):
 
 
 def page_key(request):
-    """Host, path and the declared parameters (``keep_declared_query`` has already run): nothing else."""
+    """Host, path and the declared parameters (``keep_declared_query`` has already run): nothing else.
+
+    The path names the language (``/en/…`` for English, unprefixed for French, never a header or a
+    cookie: ``osez.i18n``), so each language has its own entry and one generation bump clears both."""
     raw = f"{request.get_host()}|{request.path}|{request.META.get('QUERY_STRING', '')}"
     return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
@@ -301,11 +310,14 @@ def _rate_key(request, period):
     return f"{RATE_KEY_PREFIX}{client_address(request) or '-'}:{window}"
 
 
-def too_many_requests(period):
-    text = _("Trop de pages demandées depuis votre connexion. Réessayez dans une minute.")
-    title = _("Trop de demandes")
+def too_many_requests(period, language=None):
+    """The 429 page, in the language of the URL asked for (this runs before the language middleware)."""
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        text = _("Trop de pages demandées depuis votre connexion. Réessayez dans une minute.")
+        title = _("Trop de demandes")
     body = (
-        f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"><title>{title}</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
         f"<body><main><h1>{title}</h1><p>{text}</p></main></body></html>"
     )
@@ -447,7 +459,7 @@ class PublicPageCacheMiddleware:
             log.warning("public page cache unreachable: serving uncached", exc_info=True)
             return self.get_response(request)
         if rate and count is not None and count > rate[0]:
-            return too_many_requests(rate[1])
+            return too_many_requests(rate[1], language_from_path(request.path_info))
         hit = decode_page(stored, generation, request)
         if hit is not None:
             hit["X-Cache"] = "HIT"

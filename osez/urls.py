@@ -1,5 +1,6 @@
 """URL map of the whole site (see docs in ../shared/docs/contract.md for the public contract)."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,6 +8,13 @@ from . import views
 
 handler404 = "osez.views.error_404"
 handler500 = "osez.views.error_500"
+
+# Public pages, in French at their unprefixed URLs and in English under /en/ (osez/i18n.py). A public
+# app joins both languages with one line here, e.g. path("evenements/", include("evenements.urls")).
+# The catch-all "" include of the portal stays last.
+PUBLIC_PAGES = [
+    path("", include("portail.urls")),
+]
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -16,5 +24,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("communes.api.urls")),
     path("mon-espace/", include("espace_famille.urls")),
-    path("", include("portail.urls")),
+    *i18n_patterns(*PUBLIC_PAGES, prefix_default_language=False),
 ]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from communes.search import BoundedAdminSearch
 
@@ -16,7 +17,10 @@ class SheetAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Sheet)
-class SheetAdmin(BoundedAdminSearch, admin.ModelAdmin):
+class SheetAdmin(BoundedAdminSearch, TranslationAdmin):
+    """Title, summary and text in French and in English (django-modeltranslation: ``portail/translation.py``);
+    an English field left empty shows the French text on the English page, with a notice."""
+
     list_display = ("title", "theme", "is_published", "updated_at")
     list_filter = ("theme", "is_published")
     search_fields = ("title", "summary", "body")

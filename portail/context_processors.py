@@ -1,6 +1,7 @@
 """Values the public pages need on every page: the name of the configured territory, the service's contact."""
 
 from django.conf import settings
+from django.utils import translation
 
 from communes.departements import DEPARTEMENTS
 
@@ -20,7 +21,12 @@ def service_contact(request):
             "phone_href": tel_href(settings.OSEZ_SERVICE_PHONE),
             "email": settings.OSEZ_SERVICE_EMAIL,
             "address": settings.OSEZ_SERVICE_ADDRESS,
-            "hours": settings.OSEZ_SERVICE_HOURS,
+            # The opening hours are a sentence: the English pages show their English version.
+            "hours": (
+                settings.OSEZ_SERVICE_HOURS_EN
+                if translation.get_language() == "en" and settings.OSEZ_SERVICE_HOURS_EN
+                else settings.OSEZ_SERVICE_HOURS
+            ),
             "is_demo": settings.OSEZ_SERVICE_IS_DEMO,
             "response_days": settings.OSEZ_SERVICE_RESPONSE_DAYS,
         }

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from communes.geo import haversine_km
-from communes.models import Commune, Layer, Proximity
+from communes.models import Commune, Layer, Proximity, catalogue_text
 from osez.cache import data_generation
 
 CHILDCARE_LAYERS = ("creches", "assistantes-maternelles", "maisons-assistantes-maternelles")
@@ -321,7 +321,8 @@ class Criteria:
         if self.vet_km:
             needs.append(Need("veterinaire", gettext_lazy("vétérinaire"), ("veterinaires",), self.vet_km))
         for sport in dict.fromkeys([*([self.sport] if self.sport else []), *self.sports]):
-            label = (layer_names or {}).get(sport, sport)
+            # The stored singular is the catalogue's French text: shown through gettext (communes.models).
+            label = catalogue_text((layer_names or {}).get(sport, sport))
             needs.append(Need(f"sport:{sport}", label, (sport,), SPORT_KM))
         return needs
 

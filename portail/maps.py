@@ -5,15 +5,29 @@ Policy forbids; so pages load Leaflet with ``{% leaflet_js %}``/``{% leaflet_css
 through ``json_script``, and ``static/js/maps.js`` calls ``L.Map.djangoMap`` itself.
 """
 
+import copy
 import json
 from functools import cache
 
+from django.utils.translation import gettext as _
 from leaflet.templatetags.leaflet_tags import leaflet_map
 
 
 @cache
-def leaflet_options():
+def _configured_options():
     return json.loads(leaflet_map("map")["djoptions"])
+
+
+# The tiles' credit as settings.LEAFLET_CONFIG writes it (French), shown in the page's language.
+OSM_CREDIT = "&copy; contributeurs OpenStreetMap"
+
+
+def leaflet_options():
+    options = copy.deepcopy(_configured_options())
+    for layer in options.get("layers", []):
+        if len(layer) > 2 and isinstance(layer[2], dict) and layer[2].get("attribution") == OSM_CREDIT:
+            layer[2]["attribution"] = _("&copy; contributeurs OpenStreetMap")
+    return options
 
 
 # One short symbol per layer, drawn inside its markers and beside its name in the legend, so that layers

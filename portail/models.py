@@ -1,8 +1,9 @@
 """What the public site stores: requests for support as the family typed them, and thematic sheets."""
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .enums import ArrivalHorizon, ContactPreference
@@ -41,6 +42,11 @@ class SupportRequest(models.Model):
     # A token the form carries: the same form posted twice (double click, a retried POST) is one request.
     submission_key = models.UUIDField(
         _("clé d'envoi du formulaire"), unique=True, null=True, blank=True, editable=False
+    )
+    # The language of the page the family wrote from (/en/demande/ → "en"): its confirmation and the
+    # family-space link are sent in it, and advisors know which language to answer in.
+    language = models.CharField(
+        _("langue de la demande"), max_length=8, choices=settings.LANGUAGES, default="fr"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -119,6 +125,23 @@ class Sheet(models.Model):
 
     def get_absolute_url(self):
         return reverse("portail:sheet", kwargs={"slug": self.slug})
+
+    TRANSLATED_FIELDS = ("title", "summary", "body")  # registered in portail/translation.py
+
+    def missing_languages(self):
+        """The site's languages this sheet has no complete text in (its French text is shown there)."""
+        return tuple(
+            code
+            for code, _name in settings.LANGUAGES
+            if code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+            and not all(
+                (getattr(self, f"{name}_{code}", None) or "").strip() for name in self.TRANSLATED_FIELDS
+            )
+        )
+
+    def is_shown_untranslated(self):
+        """True on a page whose language this sheet is not translated into (the French text is shown)."""
+        return translation.get_language() in self.missing_languages()
 
 
 class SheetAttachment(models.Model):

@@ -283,7 +283,7 @@ def commune_map_data(commune, rows):
     return {
         "centre": centre,
         "layers": [
-            {"slug": r.layer.pk, "name": r.layer.name, "theme": r.layer.theme, "symbol": r.symbol}
+            {"slug": r.layer.pk, "name": r.layer.label, "theme": r.layer.theme, "symbol": r.symbol}
             for r in rows
             if r.has_data
         ],
@@ -382,7 +382,7 @@ def comparison(communes):
 # --- Request for support
 
 
-def notify_support_request(support_request, language=None):
+def notify_support_request(support_request):
     """After commit: tell the back-office (signal, with the language of the page the family wrote from),
     the advisors and the family (e-mails).
 
@@ -392,25 +392,31 @@ def notify_support_request(support_request, language=None):
     """
     sender = support_request.__class__
     backoffice_listens = support_request_submitted.has_listeners(sender)
-    support_request_submitted.send(sender=sender, support_request=support_request, language=language)
+    # The family wrote in the page's language (its confirmation is in it, the back-office stores it for
+    # what is sent to the family later); the staff side stays French.
+    family_language = support_request.language or settings.LANGUAGE_CODE
+    with translation.override(settings.LANGUAGE_CODE):
+        support_request_submitted.send(sender=sender, support_request=support_request, language=family_language)
     from .context_processors import service_contact
 
     context = {"request": support_request, "site_name": settings.OSEZ_SITE_NAME, **service_contact(None)}
     try:
         if not backoffice_listens and settings.OSEZ_ADVISORS_EMAIL:
+            with translation.override(settings.LANGUAGE_CODE):
+                send_mail(
+                    _("Nouvelle demande d'accompagnement n° %(id)s") % {"id": support_request.pk},
+                    render_to_string("portail/emails/advisors.txt", context),
+                    settings.DEFAULT_FROM_EMAIL,
+                    [settings.OSEZ_ADVISORS_EMAIL],
+                )
+        with translation.override(family_language):
             send_mail(
-                _("Nouvelle demande d'accompagnement n° %(id)s") % {"id": support_request.pk},
-                render_to_string("portail/emails/advisors.txt", context),
+                _("Nous avons bien reçu votre demande (référence %(reference)s)")
+                % {"reference": support_request.reference},
+                render_to_string("portail/emails/confirmation.txt", context),
                 settings.DEFAULT_FROM_EMAIL,
-                [settings.OSEZ_ADVISORS_EMAIL],
+                [support_request.email],
             )
-        send_mail(
-            _("Nous avons bien reçu votre demande (référence %(reference)s)")
-            % {"reference": support_request.reference},
-            render_to_string("portail/emails/confirmation.txt", context),
-            settings.DEFAULT_FROM_EMAIL,
-            [support_request.email],
-        )
     except Exception:  # the request is saved and the dossier opened: a mail outage must not lose it
         log.exception("could not send the e-mails of support request %s", support_request.pk)
 
@@ -419,10 +425,12 @@ def submit_support_request(form, language=None):
     """Saves the request and, once committed, notifies. Returns the saved request.
 
     ``language``: the language of the page the form was sent from (``request.LANGUAGE_CODE``; the active
-    language when not given), passed on with the signal so the family is then written to in it.
+    language when not given), stored on the request and passed on with the signal so the family is then
+    written to in it.
     """
-    language = language or translation.get_language()
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    form.instance.language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     with transaction.atomic():
         support_request = form.save()
-        transaction.on_commit(lambda: notify_support_request(support_request, language=language))
+        transaction.on_commit(lambda: notify_support_request(support_request))
     return support_request

@@ -1,4 +1,8 @@
-"""sitemap.xml: the public pages, every active commune and every published sheet."""
+"""sitemap.xml: the public pages, every active commune and every published sheet, in both languages.
+
+Each page is listed at its French and its English address, each entry naming the other as an
+``hreflang`` alternate and French as ``x-default``; a sheet not yet translated is listed in French only.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -8,7 +12,13 @@ from communes.models import Commune
 from .models import Sheet
 
 
-class StaticSitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticSitemap(BilingualSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -27,7 +37,7 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class CommuneSitemap(Sitemap):
+class CommuneSitemap(BilingualSitemap):
     changefreq = "monthly"
     limit = 5000
 
@@ -35,8 +45,11 @@ class CommuneSitemap(Sitemap):
         return Commune.objects.active().only("code_insee", "slug").order_by("code_insee")
 
 
-class SheetSitemap(Sitemap):
+class SheetSitemap(BilingualSitemap):
     changefreq = "monthly"
+
+    def get_languages_for_item(self, sheet):
+        return [code for code in self._languages() if code not in sheet.missing_languages()]
 
     def items(self):
         return Sheet.objects.published().order_by("slug")

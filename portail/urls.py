@@ -1,12 +1,24 @@
 """Public URLs of the site (see ../shared/docs/contract.md)."""
 
+from django.conf import settings
 from django.contrib.sitemaps.views import sitemap
+from django.http import Http404
 from django.urls import path, re_path
+from django.utils import translation
 
 from .sitemaps import SITEMAPS
 from .views import communes, discover, pages, sheets, support
 
 app_name = "portail"
+
+
+def sitemap_both_languages(request, **kwargs):
+    """One sitemap.xml, at the unprefixed address, listing every page in both languages: /en/sitemap.xml
+    would only repeat it."""
+    if translation.get_language() != settings.LANGUAGE_CODE:
+        raise Http404
+    return sitemap(request, **kwargs)
+
 
 urlpatterns = [
     path("", communes.home, name="home"),
@@ -30,5 +42,5 @@ urlpatterns = [
     path("confidentialite/", pages.privacy, name="privacy"),
     path("contact/", pages.contact, name="contact"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_both_languages, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

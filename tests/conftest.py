@@ -48,6 +48,17 @@ def shared_data():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in French, as a new request or a command does: the language a previous test's
+    /en/ request activated in this thread must not leak into the next test's models or texts."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded and private files go to a per-test folder, never to the developer's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -60,5 +71,5 @@ def seeded_sheets(db):
     """The practical sheets the site starts with (fixtures/sheets/), as ``make run`` loads them."""
     from portail import seed
 
-    created, _kept = seed.load_sheets()
+    created, _kept, _translated = seed.load_sheets()
     return created

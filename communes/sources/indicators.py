@@ -13,6 +13,7 @@ indicators and the few helpers only figures need.
 
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import Theme
@@ -92,6 +93,9 @@ for _spec in INDICATORS:
     INDICATORS_BY_SOURCE.setdefault(_spec.source, []).append(_spec.slug)
 
 
+# The stored names are the catalogue's French source strings, whatever language is active: pages
+# translate them when shown (communes.models.catalogue_text).
+@translation.override(None)
 def ensure_indicators(source_slug):
     """Create or refresh the catalogue entries of one source (idempotent; saved only when they differ)."""
     from communes.models import Indicator

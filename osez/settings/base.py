@@ -51,7 +51,8 @@ MIDDLEWARE = [
     "osez.cache.PublicPageCacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, the language taken from the URL alone (osez/i18n.py).
+    "osez.i18n.UrlLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,7 +126,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français")]
+# The public pages in French (unprefixed URLs) and English (under /en/): osez/urls.py, osez/i18n.py.
+# Staff pages, the API and the family space (its own choice of language) are never prefixed.
+LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Translated content fields (title_fr, title_en…) exist for both languages whatever LANGUAGES the public
 # site offers; French is the language every content is written in first.
@@ -166,6 +169,10 @@ OSEZ_SERVICE_ADDRESS = env.str(
 )
 OSEZ_SERVICE_HOURS = env.str(
     "OSEZ_SERVICE_HOURS", default="du lundi au vendredi, de 9 h à 12 h 30 et de 14 h à 17 h"
+)
+# The same hours for the English pages (free text: it cannot go through the translation catalogue).
+OSEZ_SERVICE_HOURS_EN = env.str(
+    "OSEZ_SERVICE_HOURS_EN", default="Monday to Friday, 9 am to 12.30 pm and 2 pm to 5 pm"
 )
 # True while the four values above are the fictional defaults: the pages then say so.
 OSEZ_SERVICE_IS_DEMO = not any(

@@ -90,7 +90,7 @@ def source_credit(source, vintage=None, data_date=None):
     """
     if vintage is None and data_date is None:
         vintage, data_date = source.data_vintage, source.data_date
-    parts = [source.name]
+    parts = [source.label]
     if vintage:
         parts.append(" — " + _("données %(vintage)s") % {"vintage": vintage})
     elif data_date:

@@ -21,11 +21,12 @@ from ..maps import leaflet_options
 
 
 def _sport_layers():
-    return list(
-        Layer.objects.filter(slug__in=finder.SPORT_LAYERS)
+    return [
+        (layer.slug, layer.label)
+        for layer in Layer.objects.filter(slug__in=finder.SPORT_LAYERS)
         .order_by("order", "name")
-        .values_list("slug", "name")
-    )
+        .only("slug", "name")
+    ]
 
 
 def _figure_sources(criteria):
@@ -41,7 +42,7 @@ def _figure_sources(criteria):
         source = reference.sources.get(indicator.source_id) if indicator else None
         if source is not None:
             lines.append(
-                {"indicator": indicator.name, "source": source.name, "vintage": vintage_label(source),
+                {"indicator": indicator.label, "source": source.label, "vintage": vintage_label(source),
                  "fictional": is_fictional(source)}
             )  # fmt: skip
     return lines

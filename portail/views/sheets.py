@@ -34,7 +34,15 @@ def render_markdown(text):
 @cached_public(prefix="sheet", query=())
 def sheet(request, slug):
     sheet = get_object_or_404(Sheet.objects.published().prefetch_related("attachments"), slug=slug)
-    return render(request, "portail/sheet.html", {"sheet": sheet, "body": render_markdown(sheet.body)})
+    context = {
+        "sheet": sheet,
+        "body": render_markdown(sheet.body),
+        # Not translated yet: the French text (modeltranslation's fallback) with a notice, and no
+        # hreflang link to this language (osez.i18n.page_languages).
+        "untranslated_languages": sheet.missing_languages(),
+        "shown_untranslated": sheet.is_shown_untranslated(),
+    }
+    return render(request, "portail/sheet.html", context)
 
 
 @permission_required("portail.change_sheet")

@@ -144,7 +144,7 @@
           var m = marker([c[1], c[0]], f.properties.name);
           var pop = f.properties.population;
           m.bindPopup(popupContent(f.properties.name, f.properties.url,
-            pop === null ? "" : pop.toLocaleString("fr-FR") + " " + (container.dataset.labelInhabitants || "")));
+            pop === null ? "" : pop.toLocaleString(document.documentElement.lang || "fr") + " " + (container.dataset.labelInhabitants || "")));
           group.addLayer(m);
         });
         map.addLayer(group);
@@ -167,7 +167,8 @@
     });
     data.workplaces.forEach(function (w) {
       var icon = L.divIcon({ className: "work-marker", html: "T", iconSize: [28, 28] });
-      var label = (container.dataset.labelWork || "") + " : " + w.name;
+      // French puts a space before the colon, English does not (the page's language is on <html lang>).
+      var label = (container.dataset.labelWork || "") + (document.documentElement.lang === "fr" ? " : " : ": ") + w.name;
       L.marker([w.lat, w.lon], { icon: icon, title: label, keyboard: false })
         .bindPopup(popupContent(label)).addTo(map);
       bounds.push([w.lat, w.lon]);

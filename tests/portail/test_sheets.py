@@ -59,4 +59,5 @@ def test_sheets_are_written_in_the_admin_with_their_attachments():
 
     sheet_admin = admin.site._registry[Sheet]
     assert [inline.model for inline in sheet_admin.inlines] == [SheetAttachment]
-    assert sheet_admin.prepopulated_fields == {"slug": ("title",)}
+    # The address is made from the French title (the default language of the translated fields).
+    assert sheet_admin.prepopulated_fields == {"slug": ("title_fr",)}

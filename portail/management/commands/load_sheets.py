@@ -18,9 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, folder=None, **options):
         try:
-            created, kept = seed.load_sheets(folder)
+            created, kept, translated = seed.load_sheets(folder)
         except (seed.SheetFileError, OSError) as error:
             raise CommandError(f"Fiches non chargées : {error}") from error
         self.stdout.write(
-            f"Fiches pratiques : {len(created)} créée(s), {len(kept)} déjà présente(s) conservée(s)."
+            f"Fiches pratiques : {len(created)} créée(s), {len(kept)} déjà présente(s) conservée(s), "
+            f"{len(translated)} traduction(s) ajoutée(s) à une fiche qui n'en avait pas."
         )
