@@ -150,6 +150,10 @@ def open_from_support_request(support_request):
             consent_given_at=sr.consent_given_at,
             arrival_horizon=sr.arrival_horizon or "",
             intake_channel=IntakeChannel.WEB_FORM,
+            campaign_source=sr.campaign_source,
+            campaign_medium=sr.campaign_medium,
+            campaign_name=sr.campaign_name,
+            referral=sr.referral,
         )
         household.communes_considered.set(sr.communes_considered.all())
         needs = [code for code in dict.fromkeys(sr.needs or []) if code in Need.values]

@@ -13,8 +13,10 @@ urlpatterns = [
     path("admin/accompagnement/", include("accompagnement.urls")),
     path("admin/emploi/", include("emploi_conjoint.urls")),
     path("admin/famille/", include("espace_famille.staff_urls")),
+    path("admin/evenements/", include("evenements.staff_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("communes.api.urls")),
     path("mon-espace/", include("espace_famille.urls")),
+    path("evenements/", include("evenements.urls")),
     path("", include("portail.urls")),
 ]

@@ -1,0 +1,174 @@
+"""Staff pages of the events, under /admin/evenements/ (in French, in the staff frame): the events, their
+attendees, the check-in list, a dossier for an attendee, and each event's figures.
+
+Installation advisors and team leads run events; marketing reads their figures. Reads of attendee lists
+and dossier openings are written to the access log.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accompagnement.models import Household
+from osez import roles
+from osez.audit import Action, record
+from osez.figures import hidden_note
+from osez.roles import role_required
+from osez.staff import render_staff
+
+from . import figures, services
+from .enums import RegistrationStatus
+from .models import Event
+
+EVENT_ROLES = (roles.ADVISOR, roles.TEAM_LEAD)
+FIGURES_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.MARKETING)
+
+
+def _event(pk):
+    return get_object_or_404(Event.objects.select_related("commune").defer("commune__contour"), pk=pk)
+
+
+@role_required(*FIGURES_ROLES)
+def events(request):
+    """Every event, upcoming first, with its counts; marketing sees only the link to the figures."""
+    now = timezone.now()
+    qs = Event.objects.with_counts().select_related("commune").defer("commune__contour")
+    upcoming = qs.filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now)).order_by(
+        "starts_at"
+    )
+    past = qs.exclude(pk__in=upcoming.values("pk")).order_by("-starts_at")[:50]
+    return render_staff(
+        request,
+        "evenements/staff/events.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "can_run": roles.has_role(request.user, *EVENT_ROLES),
+        },
+    )
+
+
+@role_required(*EVENT_ROLES)
+def attendees(request, pk):
+    event = _event(pk)
+    registrations = list(
+        event.registrations.select_related("household").order_by("status", "created_at", "pk")
+    )
+    found = services.existing_dossiers_by_email([r for r in registrations if not r.household_id])
+    rows = [(r, found.get(r.email, []) if not r.household_id else []) for r in registrations]
+    record(request, Action.VIEW, event, detail="liste des inscrits")
+    return render_staff(
+        request,
+        "evenements/staff/attendees.html",
+        {
+            "event": event,
+            "rows": rows,
+            "confirmed": [r for r in registrations if r.status == RegistrationStatus.CONFIRMED],
+            "waiting": [r for r in registrations if r.status == RegistrationStatus.WAITING],
+            "places_left": services.places_left(event),
+        },
+    )
+
+
+@role_required(*EVENT_ROLES)
+def check_in(request, pk):
+    """The list to tick at the door: one button per person (a small form, no JavaScript), prints on A4."""
+    event = _event(pk)
+    if request.method == "POST":
+        registration = get_object_or_404(
+            event.registrations.confirmed(), pk=request.POST.get("registration") or 0
+        )
+        present = request.POST.get("present") == "1"
+        services.set_present(registration, present=present, by=request.user)
+        return redirect(f"{reverse('evenements_staff:check-in', args=[event.pk])}#r{registration.pk}")
+    registrations = list(event.registrations.confirmed().order_by("name", "pk"))
+    record(request, Action.VIEW, event, detail="liste d'émargement")
+    return render_staff(
+        request,
+        "evenements/staff/check_in.html",
+        {
+            "event": event,
+            "registrations": registrations,
+            "present": sum(1 for r in registrations if r.checked_in_at),
+            "starts": timezone.localtime(event.starts_at),
+        },
+    )
+
+
+@role_required(*EVENT_ROLES)
+def dossier(request, pk, registration_pk):
+    """Open a dossier for an attendee, or link the one found by e-mail or name — one click either way."""
+    event = _event(pk)
+    registration = get_object_or_404(event.registrations.select_related("household"), pk=registration_pk)
+    if request.method == "POST":
+        if registration.household_id:
+            messages.info(
+                request,
+                _("Cette personne a déjà un dossier : %(ref)s.") % {"ref": registration.household.reference},
+            )
+            return redirect(registration.household)
+        chosen = request.POST.get("household")
+        if chosen:
+            household = get_object_or_404(Household, pk=chosen if str(chosen).isdigit() else 0)
+            if not request.user.has_perm("accompagnement.edit_dossier", household):
+                raise PermissionDenied(
+                    _(
+                        "Le dossier %(ref)s est suivi par un·e collègue : demandez-lui, ou à un·e responsable d'équipe, de le lier."
+                    )
+                    % {"ref": household.reference}
+                )
+            services.link_dossier(registration, household)
+            record(request, Action.CHANGE, household, detail=f"lié à l'inscription à l'événement {event.pk}")
+            messages.success(
+                request,
+                _("%(name)s est liée au dossier %(ref)s.")
+                % {"name": registration.name, "ref": household.reference},
+            )
+            return redirect(household)
+        household, created = services.open_dossier(registration, by=request.user)
+        if created:
+            record(request, Action.CREATE, household, detail=f"ouverture après l'événement {event.pk}")
+            messages.success(request, _("Dossier %(ref)s ouvert.") % {"ref": household.reference})
+        return redirect(household)
+    matches = [] if registration.household_id else services.dossiers_matching(registration)
+    return render_staff(
+        request,
+        "evenements/staff/dossier.html",
+        {
+            "event": event,
+            "registration": registration,
+            "matches": [(h, request.user.has_perm("accompagnement.edit_dossier", h)) for h in matches],
+        },
+    )
+
+
+@role_required(*FIGURES_ROLES)
+def event_figures(request, pk):
+    event = _event(pk)
+    published = figures.publish(figures.compute(event))
+    return render_staff(
+        request,
+        "evenements/staff/figures.html",
+        {"event": event, "data": published, "hidden_note": hidden_note()},
+    )
+
+
+@require_POST
+@role_required(*EVENT_ROLES)
+def cancel_event(request, pk):
+    """Cancel the event and tell everyone signed up (asked for on the attendee page, with a confirmation)."""
+    event = _event(pk)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Cochez la case de confirmation pour annuler l'événement."))
+        return redirect("evenements_staff:attendees", pk=event.pk)
+    told = services.cancel_event(event, by=request.user)
+    record(request, Action.CHANGE, event, detail="événement annulé")
+    messages.success(
+        request, _("Événement annulé ; %(n)d personne(s) prévenue(s) par courriel.") % {"n": len(told)}
+    )
+    return redirect("evenements_staff:attendees", pk=event.pk)
