@@ -80,9 +80,8 @@ def check_in(request, pk):
     """The list to tick at the door: one button per person (a small form, no JavaScript), prints on A4."""
     event = _event(pk)
     if request.method == "POST":
-        registration = get_object_or_404(
-            event.registrations.confirmed(), pk=request.POST.get("registration") or 0
-        )
+        chosen = request.POST.get("registration", "")
+        registration = get_object_or_404(event.registrations.confirmed(), pk=chosen if chosen.isdigit() else 0)
         present = request.POST.get("present") == "1"
         services.set_present(registration, present=present, by=request.user)
         return redirect(f"{reverse('evenements_staff:check-in', args=[event.pk])}#r{registration.pk}")

@@ -7,7 +7,7 @@ from evenements import services
 from evenements.enums import EventStatus
 from evenements.models import Registration
 
-from .conftest import text, register
+from .conftest import register, text
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from evenements.enums import EventStatus
 from evenements.models import Registration
 
-from .conftest import text, make_event, register, sign_up_data
+from .conftest import make_event, register, sign_up_data, text
 
 pytestmark = pytest.mark.django_db
 
