@@ -11,7 +11,6 @@ class EvenementsConfig(AppConfig):
 
     def ready(self):
         from accompagnement import timeline
-        from accompagnement.panels import register_dossier_panel
         from osez import demo, retention, rights, roles, staff
         from osez.signals import invalidate_public_cache_on
 
@@ -23,7 +22,6 @@ class EvenementsConfig(AppConfig):
         # The public list shows events: a change publishes at once.
         invalidate_public_cache_on(Event)
         timeline.register_source(panel.timeline_events)
-        register_dossier_panel("evenements", "evenements/dossier_panel.html", panel.dossier_panel, order=30)
         retention.register(rules.EVENT_REGISTRATIONS)
         # A sign-up linked to a dossier is part of it (cascading key): exported and erased with it; what
         # anonymisation keeps is the proof of consent.

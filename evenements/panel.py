@@ -1,4 +1,4 @@
-"""What the dossier shows of the events: the family's sign-ups as timeline events, and a small panel."""
+"""What the dossier shows of the events: the family's sign-ups (and attendance) as timeline events."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,13 +49,3 @@ def timeline_events(household):
                 )
             )
     return items
-
-
-def dossier_panel(request, household):
-    """The events this family signed up to (full readers of the dossier only)."""
-    if not request.user.has_perm("accompagnement.read_dossier", household):
-        return None
-    registrations = list(Registration.objects.filter(household=household).select_related("event"))
-    if not registrations:
-        return None
-    return {"registrations": registrations}
