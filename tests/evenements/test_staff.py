@@ -105,14 +105,11 @@ def test_figures_follow_the_five_rule(client, event, marketing, advisor):
     client.force_login(marketing)
     page = text(client.get(reverse("evenements_staff:figures", args=[event.pk])))
     assert "Camille" not in page  # no names on a figures page
-    rows = dict(
-        (label, value)
-        for label, value in [
-            ("Inscriptions confirmées", "6"),
-            ("En liste d'attente", "< 5"),
-            ("Inscriptions présentes (pointées)", "< 5"),
-        ]
-    )
+    rows = {
+        "Inscriptions confirmées": "6",
+        "En liste d'attente": "< 5",
+        "Inscriptions présentes (pointées)": "< 5",
+    }
     for label, value in rows.items():
         assert f"<th scope=\"row\">{label}</th><td>{value}</td>" in page
     assert "non publié (trop peu de personnes)" in page
