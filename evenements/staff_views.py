@@ -81,7 +81,9 @@ def check_in(request, pk):
     event = _event(pk)
     if request.method == "POST":
         chosen = request.POST.get("registration", "")
-        registration = get_object_or_404(event.registrations.confirmed(), pk=chosen if chosen.isdigit() else 0)
+        registration = get_object_or_404(
+            event.registrations.confirmed(), pk=chosen if chosen.isdigit() else 0
+        )
         present = request.POST.get("present") == "1"
         services.set_present(registration, present=present, by=request.user)
         return redirect(f"{reverse('evenements_staff:check-in', args=[event.pk])}#r{registration.pk}")

@@ -26,7 +26,9 @@ def test_the_link_asks_first_then_cancels_and_promotes_the_first_waiting(
     url = _link(leaving)
     page = text(client.get(url))
     assert "Oui, j'annule mon inscription" in page
-    assert Registration.objects.get(pk=leaving.pk).status == "inscrit"  # a GET (a mail scanner) changes nothing
+    assert (
+        Registration.objects.get(pk=leaving.pk).status == "inscrit"
+    )  # a GET (a mail scanner) changes nothing
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url)
     assert "Votre inscription est annulée" in text(response)

@@ -24,7 +24,9 @@ def test_sign_ups_without_a_dossier_are_anonymised_a_year_after_the_event(settin
     old = make_event(starts_at=long_ago, ends_at=long_ago + datetime.timedelta(hours=2))
     recent = make_event(starts_at=timezone.now() - datetime.timedelta(days=30), ends_at=None)
     household = Household.objects.create(email="suivie@exemple.fr")
-    gone = register(old, "oubliee@exemple.fr", name="Oubliée Fictive", phone="0600000000", checked_in_at=long_ago)
+    gone = register(
+        old, "oubliee@exemple.fr", name="Oubliée Fictive", phone="0600000000", checked_in_at=long_ago
+    )
     kept_by_dossier = register(old, "suivie@exemple.fr", name="Suivie Fictive", household=household)
     too_recent = register(recent, "recente@exemple.fr", name="Récente Fictive")
     counts = retention.apply_retention()

@@ -111,7 +111,7 @@ def test_figures_follow_the_five_rule(client, event, marketing, advisor):
         "Inscriptions présentes (pointées)": "< 5",
     }
     for label, value in rows.items():
-        assert f"<th scope=\"row\">{label}</th><td>{value}</td>" in page
+        assert f'<th scope="row">{label}</th><td>{value}</td>' in page
     assert "non publié (trop peu de personnes)" in page
 
 
@@ -122,7 +122,9 @@ def test_figures_count_the_requests_and_arrivals_that_followed(event, advisor):
     for n in range(6):
         household = Household.objects.create(email=f"f{n}@exemple.fr", referral=f"evenement-{event.pk}")
         if n < 5:
-            Household.objects.filter(pk=household.pk).update(stage=Stage.ARRIVED, arrival_date=event.starts_at.date())
+            Household.objects.filter(pk=household.pk).update(
+                stage=Stage.ARRIVED, arrival_date=event.starts_at.date()
+            )
     linked = Household.objects.create(email="lien@exemple.fr")
     register(event, "lien@exemple.fr", household=linked)
     Household.objects.create(email="autre@exemple.fr", referral="evenement-99999")  # another event
