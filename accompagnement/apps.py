@@ -57,3 +57,9 @@ class AccompagnementConfig(AppConfig):
         staff.add_nav_link(
             "accompagnement:figures", _("Chiffres"), roles=[*dossiers, roles.MARKETING], order=60
         )
+        staff.add_nav_link(
+            "accompagnement:marketing",
+            _("Campagnes et canaux"),
+            roles=[*dossiers, roles.MARKETING],
+            order=62,
+        )

@@ -59,6 +59,8 @@ accompagnement:home                   |                   | login | 200  | 200 |
 accompagnement:tasks                  |                   | login | 200  | 403 | 403 | 200 | 200
 accompagnement:figures                |                   | login | 200  | 403 | 200 | 200 | 200
 accompagnement:figures-csv            |                   | login | 200  | 403 | 200 | 200 | 200
+accompagnement:marketing              |                   | login | 200  | 403 | 200 | 200 | 200
+accompagnement:marketing-csv          |                   | login | 200  | 403 | 200 | 200 | 200
 accompagnement:dossier                | own dossier       | login | 200  | 200 | 403 | 200 | 200
 accompagnement:dossier                | colleague dossier | login | 403  | 200 | 403 | 200 | 200
 accompagnement:dossier-edit           | own dossier       | login | 200  | 403 | 403 | 200 | 200
