@@ -30,13 +30,13 @@ def test_check_in_is_one_tap_and_works_without_javascript(client, event, advisor
     url = reverse("evenements_staff:check-in", args=[event.pk])
     page = text(client.get(url))
     assert "Camille Exemple" in page and "0 présent·e(s) sur 1" in page
-    assert f'name="registration" value="{person.pk}"' in page and 'name="present" value="1"' in page
-    response = client.post(url, {"registration": person.pk, "present": "1"})
+    assert f'name="toggle" value="{person.pk}:1"' in page  # a plain form button: no JavaScript needed
+    response = client.post(url, {"toggle": f"{person.pk}:1"})
     assert response.status_code == 302 and response["Location"].endswith(f"#r{person.pk}")
     person.refresh_from_db()
     assert person.checked_in_at is not None and person.checked_in_by == advisor
     assert "1 présent·e(s) sur 1" in text(client.get(url))
-    client.post(url, {"registration": person.pk, "present": "0"})  # a wrong tap is undone
+    client.post(url, {"toggle": f"{person.pk}:0"})  # a wrong tap is undone
     person.refresh_from_db()
     assert person.checked_in_at is None
 
@@ -45,8 +45,9 @@ def test_check_in_refuses_someone_from_another_event_or_the_waiting_list(client,
     waiting = register(event, "attente@exemple.fr", status="attente")
     client.force_login(advisor)
     url = reverse("evenements_staff:check-in", args=[event.pk])
-    assert client.post(url, {"registration": waiting.pk, "present": "1"}).status_code == 404
-    assert client.post(url, {"registration": "abc", "present": "1"}).status_code == 404
+    assert client.post(url, {"toggle": f"{waiting.pk}:1"}).status_code == 404
+    assert client.post(url, {"toggle": "abc:1"}).status_code == 404
+    assert client.post(url, {}).status_code == 404
     waiting.refresh_from_db()
     assert waiting.checked_in_at is None
 
