@@ -68,6 +68,14 @@ def sign_up(event, *, name, email, party_size, phone="", consent_text_version):
         existing = event.registrations.active().filter(email=email).first()
         if existing is not None:
             return existing, ALREADY
+        if party_size > event.capacity:
+            raise SignUpRefused(
+                _(
+                    "Cet événement accueille %(n)d personnes en tout : pour venir à %(p)d, écrivez-nous, "
+                    "nous chercherons une solution ensemble."
+                )
+                % {"n": event.capacity, "p": party_size}
+            )
         fits = places_taken(event) + party_size <= event.capacity
         status = (
             RegistrationStatus.CONFIRMED

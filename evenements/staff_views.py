@@ -164,6 +164,12 @@ def dossier(request, pk, registration_pk):
     """Open a dossier for an attendee, or link the one found by e-mail or name — one click either way."""
     event = _event(pk)
     registration = get_object_or_404(event.registrations.select_related("household"), pk=registration_pk)
+    if registration.anonymised_at is not None:
+        messages.error(
+            request,
+            _("Cette inscription a été anonymisée (durée de conservation passée) : plus rien à lier."),
+        )
+        return redirect("evenements_staff:attendees", pk=event.pk)
     if request.method == "POST":
         if registration.household_id:
             messages.info(

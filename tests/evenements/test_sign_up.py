@@ -155,3 +155,33 @@ def test_the_event_page_links_to_the_request_form_with_the_event(client, event):
     page = text(client.get(event.get_absolute_url()))
     assert f"/demande/?ref=evenement-{event.pk}" in page
     assert f'data-campaign-referral="evenement-{event.pk}"' in page
+
+
+def test_a_party_larger_than_the_event_is_told_to_write_rather_than_left_waiting_forever(client):
+    small = make_event(capacity=3)
+    response = _post(client, small, party_size="5")
+    assert response.status_code == 409
+    assert "accueille 3 personnes en tout" in text(response)
+    assert not Registration.objects.exists()
+
+
+def test_the_waiting_list_email_says_so_and_has_no_calendar_file(
+    client, event, django_capture_on_commit_callbacks
+):
+    register(event, "premiere@exemple.fr", party_size=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, event)
+    (message,) = mail.outbox
+    assert "Liste d'attente" in message.subject and "liste d'attente" in message.body
+    assert "/evenements/annuler/" in message.body and not message.attachments
+
+
+def test_the_cached_list_shows_a_new_event_at_once(client, event):
+    assert "Salon de printemps (fictif)" not in text(client.get("/evenements/"))
+    make_event(title_fr="Salon de printemps (fictif)")
+    assert "Salon de printemps (fictif)" in text(client.get("/evenements/"))
+
+
+def test_the_list_is_a_shared_cached_page(client, event):
+    response = client.get("/evenements/", {"utm_source": "linkedin"})
+    assert "public" in response["Cache-Control"] and not response.cookies

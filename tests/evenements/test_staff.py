@@ -151,3 +151,12 @@ def test_attendee_pages_are_refused_to_marketing_and_hr(client, event, marketing
     for name in ("evenements_staff:attendees", "evenements_staff:check-in"):
         assert client.get(reverse(name, args=[event.pk])).status_code == 403
     assert Registration.objects.count() == 0
+
+
+def test_an_anonymised_sign_up_cannot_become_a_dossier(client, event, advisor):
+    from django.utils import timezone
+
+    gone = register(event, "", name="", anonymised_at=timezone.now())
+    client.force_login(advisor)
+    response = client.post(reverse("evenements_staff:dossier", args=[event.pk, gone.pk]))
+    assert response.status_code == 302 and not Household.objects.exists()
