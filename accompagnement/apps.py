@@ -24,7 +24,16 @@ class AccompagnementConfig(AppConfig):
 
         # The rights desk finds a dossier by its reference; the request it came from goes with it.
         rights.register_subject(Household, reference_field="reference", linked=lambda h: [h.support_request])
-        rights.keep_text_fields(Household, "reference", "consent_text_version")
+        # The campaign a family came by is a figure, not who they are: anonymisation keeps it.
+        rights.keep_text_fields(
+            Household,
+            "reference",
+            "consent_text_version",
+            "campaign_source",
+            "campaign_medium",
+            "campaign_name",
+            "referral",
+        )
         retention.register(rules.CLOSED_DOSSIERS)
         retention.register(rules.REQUESTS_WITHOUT_FOLLOW_UP)
         demo.register_loader(demo_data.load, order=10)
@@ -47,4 +56,10 @@ class AccompagnementConfig(AppConfig):
         )
         staff.add_nav_link(
             "accompagnement:figures", _("Chiffres"), roles=[*dossiers, roles.MARKETING], order=60
+        )
+        staff.add_nav_link(
+            "accompagnement:marketing",
+            _("Campagnes et canaux"),
+            roles=[*dossiers, roles.MARKETING],
+            order=62,
         )

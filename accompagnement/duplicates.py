@@ -173,7 +173,10 @@ def merge(source, target, *, by):
         kept_places = set(target.pinned_places.values_list("place_id", flat=True))
         moved["lieux"] = source.pinned_places.exclude(place_id__in=kept_places).update(household=target)
         target.communes_considered.add(*source.communes_considered.all())
-        for name in ("email", "phone", "origin", "employer_text", "arrival_horizon", "channel"):
+        for name in (
+            "email", "phone", "origin", "employer_text", "arrival_horizon", "channel",
+            "campaign_source", "campaign_medium", "campaign_name", "referral",
+        ):  # fmt: skip
             if not getattr(target, name) and getattr(source, name):
                 setattr(target, name, getattr(source, name))
         if target.arrival_date is None and source.arrival_date is not None:

@@ -59,6 +59,7 @@ class IntakeChannel(models.TextChoices):
     FAIR = "salon", _("Salon ou forum")
     EMAIL = "courriel", _("Courriel")
     MEETING = "rendez_vous", _("Rendez-vous ou visite")
+    EVENT = "evenement", _("Événement organisé par le service")
     OTHER = "autre", _("Autre")
 
 

@@ -325,3 +325,96 @@ def published_csv_rows(published, period_label):
     yield (_("emploi du conjoint"), _("conjoint·es en poste"), str(spouse["in_work"]))
     median = spouse["median_days"]
     yield (_("emploi du conjoint"), _("jours médians jusqu'à l'emploi"), "" if median is None else median)
+
+
+# --- Campaigns and channels (issue 17) -------------------------------------------------------------------
+
+NO_VALUE = gettext_lazy("non renseigné")
+
+
+def _channel_label(source, medium):
+    return f"{source or NO_VALUE} / {medium or NO_VALUE}"
+
+
+def marketing(qs, today=None):
+    """Requests, arrivals and 12-month retention by channel (source / support) and by campaign.
+
+    Counted from the values each dossier stores as the family's link gave them (cleaned by
+    ``portail.campaign``): an unknown campaign is a row of its own. Arrivals and retention follow
+    ``funnel()``: arrived = « arrivé » or closed with an arrival date; still here = still followed or closed
+    as « installé durablement », among those arrived at least twelve months ago.
+    """
+    today = today or timezone.localdate()
+    old_enough_before = today - datetime.timedelta(days=RETENTION_DAYS)
+    tables = {"channel": {}, "campaign": {}}
+    for source, medium, name, stage, outcome, arrival in qs.values_list(
+        "campaign_source", "campaign_medium", "campaign_name", "stage", "outcome", "arrival_date"
+    ):
+        arrived = arrival is not None and arrival <= today and stage in (Stage.ARRIVED, Stage.CLOSED)
+        old_enough = arrived and arrival <= old_enough_before
+        stayed = old_enough and (stage == Stage.ARRIVED or outcome == Outcome.SETTLED)
+        for table, key in (
+            ("channel", _channel_label(source, medium)),
+            ("campaign", name or _("sans campagne")),
+        ):
+            row = tables[table].setdefault(str(key), [0, 0, 0, 0])
+            row[0] += 1
+            row[1] += arrived
+            row[2] += old_enough
+            row[3] += stayed
+    return {
+        table: sorted(((label, *counts) for label, counts in rows.items()), key=lambda r: (-r[1], r[0]))
+        for table, rows in tables.items()
+    }
+
+
+def publish_marketing(data):
+    """Each column protected as a table of its own (« < 5 » and secondary suppression); shares withheld
+    when they would rest on fewer than five families."""
+    published = {}
+    for table, rows in data.items():
+        requests, total_requests = protect([(label, n) for label, n, *_rest in rows])
+        arrivals, total_arrivals = protect([(label, arrived) for label, _n, arrived, *_rest in rows])
+        eligible, total_eligible = protect([(label, old) for label, _n, _a, old, _s in rows])
+        published[table] = {
+            "rows": [
+                {
+                    "label": label,
+                    "requests": requests[i][1],
+                    "arrivals": arrivals[i][1],
+                    "eligible": eligible[i][1],
+                    "retention": share(stayed, old),
+                }
+                for i, (label, _n, _a, old, stayed) in enumerate(rows)
+            ],
+            "total": {
+                "requests": total_requests,
+                "arrivals": total_arrivals,
+                "eligible": total_eligible,
+                "retention": share(sum(r[4] for r in rows), sum(r[3] for r in rows)),
+            },
+        }
+    return published
+
+
+def marketing_csv_rows(published, period_label):
+    yield (
+        _("tableau"),
+        _("canal ou campagne"),
+        _("demandes"),
+        _("arrivées"),
+        _("arrivées depuis 12 mois ou plus"),
+        _("toujours là à 12 mois (%)"),
+    )
+    yield (_("période"), period_label, "", "", "", "")
+    titles = {"channel": _("par canal (source / support)"), "campaign": _("par campagne")}
+    for table, title in titles.items():
+        for row in [*published[table]["rows"], {"label": _("total"), **published[table]["total"]}]:
+            yield (
+                title,
+                row["label"],
+                str(row["requests"]),
+                str(row["arrivals"]),
+                str(row["eligible"]),
+                "" if row["retention"] is None else row["retention"],
+            )

@@ -181,6 +181,13 @@ class Household(VersionedModel):
     intake_channel = models.CharField(
         _("dossier ouvert après"), max_length=20, choices=IntakeChannel.choices, blank=True, default=""
     )
+    # Where the family came from when it wrote to us (issue 17): the campaign parameters of the address it
+    # arrived by (utm_source, utm_medium, utm_campaign) and what referred it ("evenement-12"), cleaned
+    # by portail.campaign and copied from the request; an unknown value is kept as given and counted.
+    campaign_source = models.CharField(_("source (campagne)"), max_length=60, blank=True, editable=False)
+    campaign_medium = models.CharField(_("support (campagne)"), max_length=60, blank=True, editable=False)
+    campaign_name = models.CharField(_("campagne"), max_length=60, blank=True, editable=False)
+    referral = models.CharField(_("orienté par"), max_length=60, blank=True, editable=False, db_index=True)
     # The intake form's idempotency key: the same form sent twice (double click, retry) opens one dossier.
     intake_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     merged_into = models.ForeignKey(

@@ -155,6 +155,10 @@ def open_from_support_request(support_request, language=None):
             arrival_horizon=sr.arrival_horizon or "",
             intake_channel=IntakeChannel.WEB_FORM,
             language=Language.of(language),
+            campaign_source=sr.campaign_source,
+            campaign_medium=sr.campaign_medium,
+            campaign_name=sr.campaign_name,
+            referral=sr.referral,
         )
         household.communes_considered.set(sr.communes_considered.all())
         needs = [code for code in dict.fromkeys(sr.needs or []) if code in Need.values]

@@ -752,6 +752,41 @@ def figures_csv(request):
     )
 
 
+def _marketing(request):
+    period = period_from_request(request)
+    qs = Household.objects.filter(merged_into__isnull=True)
+    if period.start is not None:
+        qs = qs.filter(created_at__date__gte=period.start, created_at__date__lte=period.end)
+    return period, figures.publish_marketing(figures.marketing(qs))
+
+
+@role_required(*FIGURES_ROLES)
+def marketing_page(request):
+    """Requests, arrivals and 12-month retention by channel and campaign (issue 17), « < 5 »-protected."""
+    period, published = _marketing(request)
+    return render_staff(
+        request,
+        "accompagnement/marketing.html",
+        {
+            "data": published,
+            "period": period,
+            "periods": period_choices(period),
+            "hidden_note": hidden_note(),
+        },
+    )
+
+
+@role_required(*FIGURES_ROLES)
+def marketing_csv(request):
+    """What the page shows, as CSV (formulas neutralised by csv_response); audited."""
+    period, published = _marketing(request)
+    record(request, Action.EXPORT, None, detail=f"chiffres campagnes (CSV, agrégés, {period.key})")
+    return csv_response(
+        f"osez-campagnes-{period.key}-{timezone.localdate():%Y-%m-%d}.csv",
+        figures.marketing_csv_rows(published, period.label),
+    )
+
+
 # --- Intake and duplicates --------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ handler500 = "osez.views.error_500"
 # app joins both languages with one line here, e.g. path("evenements/", include("evenements.urls")).
 # The catch-all "" include of the portal stays last.
 PUBLIC_PAGES = [
+    path("evenements/", include("evenements.urls")),
     path("", include("portail.urls")),
 ]
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("admin/accompagnement/", include("accompagnement.urls")),
     path("admin/emploi/", include("emploi_conjoint.urls")),
     path("admin/famille/", include("espace_famille.staff_urls")),
+    path("admin/evenements/", include("evenements.staff_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("communes.api.urls")),
     path("mon-espace/", include("espace_famille.urls")),

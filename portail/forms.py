@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from communes import search
 from communes.models import EPCI, Commune
 
-from . import finder
+from . import campaign, finder
 from .enums import ArrivalHorizon, ContactPreference, Need
 from .models import CONSENT_TEXT_VERSION, SupportRequest
 
@@ -391,6 +391,12 @@ class SupportRequestForm(forms.ModelForm):
     )
     # Honeypot: hidden from people (CSS and aria-hidden wrapper), filled by robots that fill every field.
     website = forms.CharField(label=_("Ne remplissez pas ce champ"), required=False)
+    # Where the family came from (campaign parameters, the event that referred it), filled by the page
+    # from the address it arrived by (static/js/campaign.js) or by a link; cleaned, never refused.
+    campaign_source = forms.CharField(widget=forms.HiddenInput, required=False)
+    campaign_medium = forms.CharField(widget=forms.HiddenInput, required=False)
+    campaign_name = forms.CharField(widget=forms.HiddenInput, required=False)
+    referral = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = SupportRequest
@@ -450,6 +456,10 @@ class SupportRequestForm(forms.ModelForm):
         "consent",
         "website",
         "submission_key",
+        "campaign_source",
+        "campaign_medium",
+        "campaign_name",
+        "referral",
     ]
 
     def __init__(self, *args, **kwargs):
@@ -473,6 +483,21 @@ class SupportRequestForm(forms.ModelForm):
             return uuid.UUID(self.cleaned_data.get("submission_key") or "")
         except ValueError:
             return None
+
+    def _clean_campaign(self, name):
+        return campaign.clean(self.cleaned_data.get(name, ""))
+
+    def clean_campaign_source(self):
+        return self._clean_campaign("campaign_source")
+
+    def clean_campaign_medium(self):
+        return self._clean_campaign("campaign_medium")
+
+    def clean_campaign_name(self):
+        return self._clean_campaign("campaign_name")
+
+    def clean_referral(self):
+        return self._clean_campaign("referral")
 
     def clean_adults(self):
         adults = self.cleaned_data.get("adults")
@@ -544,6 +569,8 @@ class SupportRequestForm(forms.ModelForm):
         instance.arrival_horizon = self.cleaned_data["arrival_horizon"]
         instance.consent_text_version = CONSENT_TEXT_VERSION
         instance.consent_given_at = timezone.now()
+        for name in campaign.FIELDS:
+            setattr(instance, name, self.cleaned_data.get(name, ""))
         if commit:
             instance.save()
             instance.communes_considered.set(self.cleaned_data.get("communes_considered") or [])

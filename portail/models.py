@@ -33,6 +33,12 @@ class SupportRequest(models.Model):
     arrival_horizon = models.CharField(_("arrivée prévue"), max_length=10, choices=ArrivalHorizon.choices)
     employer = models.CharField(_("employeur (si connu)"), max_length=200, blank=True)
     message = models.TextField(_("message"), blank=True)
+    # The campaign and referral the family arrived by (portail.campaign), as the form's hidden fields sent
+    # them, cleaned; copied to the dossier.
+    campaign_source = models.CharField(_("source (campagne)"), max_length=60, blank=True)
+    campaign_medium = models.CharField(_("support (campagne)"), max_length=60, blank=True)
+    campaign_name = models.CharField(_("campagne"), max_length=60, blank=True)
+    referral = models.CharField(_("orienté par"), max_length=60, blank=True)
     consent_text_version = models.CharField(_("version du texte de consentement"), max_length=20)
     consent_given_at = models.DateTimeField(_("consentement donné le"), default=timezone.now)
     # What the family quotes when it writes to us ("DEM-2026-7K3P9Q"), given on the confirmation and by e-mail.

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "emploi_conjoint",
     "portail",
     "espace_famille",
+    "evenements",
 ]
 
 MIDDLEWARE = [
@@ -333,6 +334,8 @@ OTP_TOTP_ISSUER = env.str("OSEZ_SITE_NAME", default="Osez l'Aube")
 OSEZ_RETENTION_CLOSED_MONTHS = env.int("OSEZ_RETENTION_CLOSED_MONTHS", default=24)
 OSEZ_RETENTION_CV_MONTHS = env.int("OSEZ_RETENTION_CV_MONTHS", default=24)
 OSEZ_RETENTION_REQUEST_MONTHS = env.int("OSEZ_RETENTION_REQUEST_MONTHS", default=6)
+# Sign-ups to an event that never led to a dossier: anonymised this long after the event (issue 17).
+OSEZ_RETENTION_EVENT_MONTHS = env.int("OSEZ_RETENTION_EVENT_MONTHS", default=12)
 # The access log itself is personal data (who looked at what): kept a year, as the CNIL recommends for logs.
 OSEZ_RETENTION_ACCESS_LOG_MONTHS = env.int("OSEZ_RETENTION_ACCESS_LOG_MONTHS", default=12)
 # django-ratelimit counts in the shared cache (Redis in production) so every worker sees the same counter.
@@ -349,6 +352,8 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": OSEZ_PROXY_COUNT}
 # Redis round trip that reads the page. Generous: a family clicking through the site never meets it;
 # a client walking the site with random parameters does. "off" switches it off.
 OSEZ_PUBLIC_PAGE_RATE = env.str("OSEZ_PUBLIC_PAGE_RATE", default="600/m")
+# Sign-ups to events per address (django-ratelimit syntax), like OSEZ_SUPPORT_REQUEST_RATE for requests.
+OSEZ_EVENT_SIGN_UP_RATE = env.str("OSEZ_EVENT_SIGN_UP_RATE", default="10/h")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

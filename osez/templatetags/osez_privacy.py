@@ -10,12 +10,13 @@ RETENTION_SETTINGS = {
     "cv": "OSEZ_RETENTION_CV_MONTHS",
     "request": "OSEZ_RETENTION_REQUEST_MONTHS",
     "access_log": "OSEZ_RETENTION_ACCESS_LOG_MONTHS",
+    "event": "OSEZ_RETENTION_EVENT_MONTHS",
 }
 
 
 @register.simple_tag
 def retention_months(kind):
-    """The retention delay in months for ``closed``, ``cv``, ``request`` or ``access_log``."""
+    """The retention delay in months for ``closed``, ``cv``, ``request``, ``access_log`` or ``event``."""
     return getattr(settings, RETENTION_SETTINGS[kind])
 
 

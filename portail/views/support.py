@@ -17,7 +17,7 @@ from django_ratelimit.core import is_ratelimited
 from communes.models import Commune
 from osez.audit import client_address
 
-from .. import services
+from .. import campaign, services
 from ..forms import SupportRequestForm, support_request_rate
 from ..models import SupportRequest
 
@@ -41,6 +41,8 @@ def _initial(request):
         initial["communes_considered"] = ", ".join(names.get(p, p) for p in parts)
     if request.GET.get("ages"):
         initial["children_birth_years"] = request.GET["ages"][:80]
+    # A link from an event page (?ref=evenement-12) or a campaign's address straight to the form.
+    initial.update(campaign.from_query(request.GET))
     return initial
 
 

@@ -11,12 +11,14 @@ def test_each_app_declares_its_retention_rules_in_order():
         "closed_dossiers",
         "cvs_of_inactive_searches",
         "requests_without_follow_up",
+        "event_registrations",
         "access_log",
     ]
     assert {rule.months_setting for rule in retention.rules()} == {
         "OSEZ_RETENTION_CLOSED_MONTHS",
         "OSEZ_RETENTION_CV_MONTHS",
         "OSEZ_RETENTION_REQUEST_MONTHS",
+        "OSEZ_RETENTION_EVENT_MONTHS",
         "OSEZ_RETENTION_ACCESS_LOG_MONTHS",
     }
 
@@ -25,7 +27,7 @@ def test_the_report_of_a_run_names_every_count_in_words():
     sentence = retention.describe({"households_anonymised": 2, "requests_deleted": 1})
     assert sentence == (
         "2 dossier(s) terminé(s) anonymisé(s), 0 CV supprimé(s), 1 demande(s) sans suite supprimée(s), "
-        "0 ligne(s) du journal des accès supprimée(s)"
+        "0 inscription(s) à un événement anonymisée(s), 0 ligne(s) du journal des accès supprimée(s)"
     )
 
 
@@ -49,6 +51,9 @@ def test_public_pages_are_invalidated_by_the_models_they_show():
     assert not any(
         label.startswith(("accompagnement.", "emploi_conjoint.")) for label in signals.public_models()
     )
+    # The events' list is a cached public page; the people signed up never are.
+    assert "evenements.Event" in signals.public_models()
+    assert "evenements.Registration" not in signals.public_models()
 
 
 def test_settings_know_the_same_departements_as_the_registry():

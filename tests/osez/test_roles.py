@@ -117,8 +117,8 @@ def _nav(user, path="/admin/"):
 def test_staff_navigation_shows_what_each_role_opens():
     advisor_links = [link["label"] for link in _nav(UserFactory(roles=[roles.ADVISOR]))]
     assert advisor_links == [
-        "Mes dossiers", "Mes tâches", "Tous les dossiers", "Partenaires", "Chiffres", "« Comment ça va ? »",
-        "Emploi du conjoint",
+        "Mes dossiers", "Mes tâches", "Tous les dossiers", "Événements", "Partenaires", "Chiffres",
+        "Campagnes et canaux", "« Comment ça va ? »", "Emploi du conjoint",
     ]  # fmt: skip
     hr_links = [link["label"] for link in _nav(UserFactory(roles=[roles.HR]))]
     assert hr_links == [
@@ -126,7 +126,7 @@ def test_staff_navigation_shows_what_each_role_opens():
     ]  # fmt: skip
     # Every figures page is in the navigation of the roles that may read it.
     assert [link["label"] for link in _nav(UserFactory(roles=[roles.MARKETING]))] == [
-        "Chiffres", "« Comment ça va ? »", "Chiffres emploi du conjoint",
+        "Événements", "Chiffres", "Campagnes et canaux", "« Comment ça va ? »", "Chiffres emploi du conjoint",
     ]  # fmt: skip
     assert _nav(UserFactory()) == [] and _nav(AnonymousUser()) == []
 

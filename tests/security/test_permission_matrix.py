@@ -25,6 +25,7 @@ from emploi_conjoint import stages
 from emploi_conjoint.enums import ContractType
 from emploi_conjoint.models import Candidate, Consent, CVVersion, Introduction, Opportunity
 from espace_famille.models import Message as FamilyMessage
+from evenements.models import Event, Registration
 from osez import audit
 from osez.models import AccessLog, JobRun
 from osez.roles import ADMIN, ADVISOR, HR, MARKETING, TEAM_LEAD
@@ -58,6 +59,8 @@ accompagnement:home                   |                   | login | 200  | 200 |
 accompagnement:tasks                  |                   | login | 200  | 403 | 403 | 200 | 200
 accompagnement:figures                |                   | login | 200  | 403 | 200 | 200 | 200
 accompagnement:figures-csv            |                   | login | 200  | 403 | 200 | 200 | 200
+accompagnement:marketing              |                   | login | 200  | 403 | 200 | 200 | 200
+accompagnement:marketing-csv          |                   | login | 200  | 403 | 200 | 200 | 200
 accompagnement:dossier                | own dossier       | login | 200  | 200 | 403 | 200 | 200
 accompagnement:dossier                | colleague dossier | login | 403  | 200 | 403 | 200 | 200
 accompagnement:dossier-edit           | own dossier       | login | 200  | 403 | 403 | 200 | 200
@@ -112,6 +115,12 @@ emploi_conjoint:figures               |                   | login | 403  | 200 |
 emploi_conjoint:figures-csv           |                   | login | 403  | 200 | 200 | 200 | 200
 emploi_conjoint:followed              |                   | login | 200  | 200 | 403 | 200 | 200
 espace_famille_staff:figures          |                   | login | 200  | 403 | 200 | 200 | 200
+evenements_staff:events               |                   | login | 200  | 403 | 200 | 200 | 200
+evenements_staff:attendees            | event             | login | 200  | 403 | 403 | 200 | 200
+evenements_staff:check-in             | event             | login | 200  | 403 | 403 | 200 | 200
+evenements_staff:figures              | event             | login | 200  | 403 | 200 | 200 | 200
+evenements_staff:cancel               | event             | login | ok   | 403 | 403 | ok  | ok
+evenements_staff:dossier              | event sign-up     | login | 200  | 403 | 403 | 200 | 200
 espace_famille_staff:reply            | colleague dossier | login | 403  | 403 | 403 | ok  | ok
 espace_famille_staff:attachment       | colleague message | login | 403  | 403 | 403 | 302 | 302
 admin:index                           |                   | login | 200  | 200 | 200 | 200 | 200
@@ -149,6 +158,7 @@ POST_ONLY = {
     "emploi_conjoint:candidate-move",
     "emploi_conjoint:consent-withdraw",
     "espace_famille_staff:reply",
+    "evenements_staff:cancel",
 }
 
 # --- Django admin, one row per registered model -----------------------------------------------------
@@ -184,6 +194,7 @@ emploi_conjoint.candidate     | own candidate | -    | -  | -  | -    | vacd
 emploi_conjoint.opportunity   | opportunity   | -    | -  | -  | -    | vacd
 emploi_conjoint.introduction  | introduction  | -    | -  | -  | -    | vacd
 espace_famille.checklistitem  | -             | vac  | -  | -  | vacd | vacd
+evenements.event              | event         | vac  | -  | -  | vac  | vacd
 portail.sheet                 | -             | va   | -  | va | va   | va
 portail.supportrequest        | request       | -    | -  | -  | -    | vcd
 """
@@ -292,6 +303,13 @@ def world(client, settings):
         arrival_horizon="later", consent_text_version="1",
     )  # fmt: skip
     family_message = FamilyMessage.objects.create(household=other, author="famille", text="Bonjour")
+    event = Event.objects.create(
+        title_fr="Soirée d'accueil (fictive)", starts_at=timezone.now() + datetime.timedelta(days=7),
+        place_name="Salle fictive", capacity=20, status="publie",
+    )  # fmt: skip
+    sign_up = Registration.objects.create(
+        event=event, name="Alex Fictif", email="alex@example.org", consent_text_version="evenement-1"
+    )
     device = TOTPDevice.objects.create(user=users["admin"], name="téléphone", confirmed=True)
     log_entry = AccessLog.objects.create(action=audit.Action.VIEW, object_repr="OSZ-TEST")
     job = JobRun.objects.create(name="osez.apply_retention", started_at=timezone.now())
@@ -319,6 +337,8 @@ def world(client, settings):
         "app": {"app_label": "accompagnement"},
         "advisor account": {"id": users["advisor"].pk},
         "colleague message": {"pk": family_message.pk},
+        "event": {"pk": event.pk},
+        "event sign-up": {"pk": event.pk, "registration_pk": sign_up.pk},
     }
     figure = CommuneIndicatorFactory(
         commune=commune, value=None
@@ -342,6 +362,7 @@ def world(client, settings):
         "advisor": users["advisor"],
         "indicator": figure.indicator,
         "figure": figure,
+        "event": event,
     }
     return {"users": users, "kwargs": kwargs, "samples": samples}
 

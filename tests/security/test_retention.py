@@ -144,6 +144,7 @@ def test_after_twenty_four_months_closed_dossier_is_anonymised_and_cvs_deleted(w
         "households_anonymised": 1,
         "cv_files_deleted": 2,  # the old closed dossier's and the still-open dossier's inactive candidate
         "requests_deleted": 1,
+        "event_registrations_anonymised": 0,
         "access_log_deleted": 0,
         "dry_run": False,
     }
