@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from osez import roles
+from partenaires.models import Organisation
 
 from . import stages
 from .duplicates import flag_duplicates
@@ -27,7 +28,6 @@ from .models import (
     HouseholdNeed,
     Interaction,
     InteractionRevision,
-    Organisation,
     Task,
     TaskLog,
 )

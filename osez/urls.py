@@ -1,7 +1,8 @@
 """URL map of the whole site (see docs in ../shared/docs/contract.md for the public contract)."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -13,6 +14,16 @@ urlpatterns = [
     path("admin/accompagnement/", include("accompagnement.urls")),
     path("admin/emploi/", include("emploi_conjoint.urls")),
     path("admin/famille/", include("espace_famille.staff_urls")),
+    path("admin/partenaires/", include("partenaires.urls")),
+    # The organisations' admin pages moved with their model (issue 15): old bookmarks still lead there.
+    re_path(
+        r"^admin/accompagnement/organisation/(?P<rest>.*)$",
+        admin.site.admin_view(
+            RedirectView.as_view(
+                url="/admin/partenaires/organisation/%(rest)s", query_string=True, permanent=True
+            )
+        ),
+    ),
     path("admin/", admin.site.urls),
     path("api/", include("communes.api.urls")),
     path("mon-espace/", include("espace_famille.urls")),

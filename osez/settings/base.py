@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "auditlog",
     "osez",
     "communes",
+    "partenaires",
     "accompagnement",
     "emploi_conjoint",
     "portail",

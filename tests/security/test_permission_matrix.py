@@ -28,6 +28,7 @@ from espace_famille.models import Message as FamilyMessage
 from osez import audit
 from osez.models import AccessLog, JobRun
 from osez.roles import ADMIN, ADVISOR, HR, MARKETING, TEAM_LEAD
+from partenaires.models import Organisation
 from portail.models import SupportRequest
 from tests.factories import (
     CommuneFactory,
@@ -104,10 +105,15 @@ emploi_conjoint:opportunities         |                   | login | 403  | 200 |
 emploi_conjoint:opportunity-create    |                   | login | 403  | 200 | 403 | 403 | 200
 emploi_conjoint:opportunity           | opportunity       | login | 403  | 200 | 403 | 403 | 200
 emploi_conjoint:opportunity-edit      | opportunity       | login | 403  | 200 | 403 | 403 | 200
-emploi_conjoint:organisations         |                   | login | 403  | 200 | 403 | 403 | 200
-emploi_conjoint:organisation-create   |                   | login | 403  | 200 | 403 | 403 | 200
-emploi_conjoint:organisation-import   |                   | login | 403  | 200 | 403 | 403 | 200
-emploi_conjoint:organisation-import-template |            | login | 403  | 200 | 403 | 403 | 200
+emploi_conjoint:organisations         |                   | login | 301  | 301 | 403 | 301 | 301
+emploi_conjoint:organisation-create   |                   | login | 301  | 301 | 403 | 301 | 301
+emploi_conjoint:organisation-import   |                   | login | 301  | 301 | 403 | 301 | 301
+emploi_conjoint:organisation-import-template |            | login | 301  | 301 | 403 | 301 | 301
+partenaires:organisations             |                   | login | 200  | 200 | 403 | 200 | 200
+partenaires:organisation              | organisation      | login | 200  | 200 | 403 | 200 | 200
+partenaires:organisation-create       |                   | login | 200  | 200 | 403 | 200 | 200
+partenaires:organisation-import       |                   | login | 200  | 200 | 403 | 200 | 200
+partenaires:organisation-import-template |                | login | 200  | 200 | 403 | 200 | 200
 emploi_conjoint:figures               |                   | login | 403  | 200 | 200 | 200 | 200
 emploi_conjoint:figures-csv           |                   | login | 403  | 200 | 200 | 200 | 200
 emploi_conjoint:followed              |                   | login | 200  | 200 | 403 | 200 | 200
@@ -177,7 +183,7 @@ communes.territoryupload      | upload        | v    | -  | v  | v    | v
 communes.indicator            | indicator     | v    | -  | v  | v    | v
 communes.communeindicator     | figure        | v    | -  | v  | v    | v
 accompagnement.household      | own dossier   | vac  | -  | -  | vac  | vacd
-accompagnement.organisation   | organisation  | vac  | vac | - | vac  | vacd
+partenaires.organisation      | organisation  | vac  | vac | - | vac  | vacd
 accompagnement.task           | own task      | vac  | -  | -  | vac  | vacd
 accompagnement.advisorprofile | -             | -    | -  | -  | -    | vacd
 emploi_conjoint.candidate     | own candidate | -    | -  | -  | -    | vacd
@@ -271,7 +277,7 @@ def world(client, settings):
     other_cv = CVVersion(candidate=other_candidate, original_name="cv2.pdf", file_kind="pdf", size=9)
     other_cv.file.save("cv2.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     other_cv.save()
-    organisation = acc.Organisation.objects.create(name="Entreprise fictive", commune=commune)
+    organisation = Organisation.objects.create(name="Entreprise fictive", commune=commune)
     opportunity = Opportunity.objects.create(
         title="Comptable", organisation=organisation, commune=commune, contract_type=ContractType.CDI
     )
@@ -314,6 +320,7 @@ def world(client, settings):
         "colleague cv": {"pk": other_cv.pk},
         "introduction": {"pk": introduction.pk},
         "opportunity": {"pk": opportunity.pk},
+        "organisation": {"pk": organisation.pk},
         "upload": {"pk": upload.pk},
         "device": {"pk": device.pk},
         "app": {"app_label": "accompagnement"},

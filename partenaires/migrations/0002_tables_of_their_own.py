@@ -1,0 +1,32 @@
+# The moved tables take partenaires' names (rows, keys and the foreign keys pointing to them are kept:
+# a rename), and the content types follow, so permissions and the change history stay attached.
+
+from django.db import migrations
+
+MODELS = ("organisation", "contact")
+
+
+def move_content_types(apps, schema_editor, source="accompagnement", target="partenaires"):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for model in MODELS:
+        if ContentType.objects.filter(app_label=target, model=model).exists():
+            continue
+        ContentType.objects.filter(app_label=source, model=model).update(app_label=target)
+
+
+def move_content_types_back(apps, schema_editor):
+    move_content_types(apps, schema_editor, source="partenaires", target="accompagnement")
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('contenttypes', '0002_remove_content_type_name'),
+        ('partenaires', '0001_initial'),
+    ]
+
+    operations = [
+        migrations.AlterModelTable(name='organisation', table=None),
+        migrations.AlterModelTable(name='contact', table=None),
+        migrations.RunPython(move_content_types, move_content_types_back),
+    ]
