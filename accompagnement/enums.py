@@ -40,6 +40,7 @@ class IntakeChannel(models.TextChoices):
     FAIR = "salon", _("Salon ou forum")
     EMAIL = "courriel", _("Courriel")
     MEETING = "rendez_vous", _("Rendez-vous ou visite")
+    EMPLOYER_REFERRAL = "employeur", _("Orientation par un employeur partenaire")
     OTHER = "autre", _("Autre")
 
 

@@ -275,6 +275,60 @@ INTAKE_INTERACTION = {
 }
 
 
+def open_from_referral(
+    *,
+    referrer,
+    first_name,
+    last_name,
+    email="",
+    phone="",
+    adults=1,
+    children_birth_years=(),
+    arrival_date=None,
+    origin="",
+    consent_text_version,
+):
+    """Open a "nouvelle demande" dossier for a recruit a partner employer refers (issue 17).
+
+    Assigned as a public request is: to nobody, announced to the team; the family is contacted by an
+    advisor, who takes the dossier at first contact. The recruit agreed to be contacted (the employer's
+    form refuses a referral without that consent), so the dossier records that consent.
+    """
+    with transaction.atomic():
+        household = Household.objects.create(
+            email=email,
+            phone=phone,
+            origin=origin,
+            channel=Channel.PARTNER_EMPLOYER,
+            referrer=referrer,
+            employer_text=referrer.name,
+            arrival_date=arrival_date,
+            intake_channel=IntakeChannel.EMPLOYER_REFERRAL,
+            consent_text_version=consent_text_version,
+            consent_given_at=timezone.now(),
+        )
+        Adult.objects.create(
+            household=household, first_name=first_name, last_name=last_name, email=email, phone=phone
+        )
+        for number in range(2, (adults or 1) + 1):
+            Adult.objects.create(
+                household=household,
+                first_name=_("Adulte %(n)d (à compléter)") % {"n": number},
+                last_name=last_name,
+            )
+        for index, year in enumerate(children_birth_years, start=1):
+            Child.objects.create(
+                household=household, first_name=_("Enfant %(n)d") % {"n": index}, birth_year=year
+            )
+        stages.open_dossier(
+            household,
+            reason=_("Salarié·e orienté·e par l'employeur partenaire %(name)s.") % {"name": referrer.name},
+        )
+    flag_duplicates(household)
+    transaction.on_commit(lambda: notify_new_request(household))
+    return household
+
+
 def open_from_intake(data, *, by, consent_text_version):
     """Open a dossier from the intake form's cleaned data; (household, created).
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/emploi/", include("emploi_conjoint.urls")),
     path("admin/famille/", include("espace_famille.staff_urls")),
     path("admin/partenaires/", include("partenaires.urls")),
+    path("admin/employeurs/", include("employeurs.staff_urls")),
     # The organisations' admin pages moved with their model (issue 15): old bookmarks still lead there.
     re_path(
         r"^admin/accompagnement/organisation/(?P<rest>.*)$",
@@ -27,5 +28,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("communes.api.urls")),
     path("mon-espace/", include("espace_famille.urls")),
+    path("employeur/", include("employeurs.urls")),
     path("", include("portail.urls")),
 ]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "partenaires",
     "accompagnement",
     "emploi_conjoint",
+    "employeurs",
     "portail",
     "espace_famille",
 ]

@@ -61,7 +61,11 @@ def organisation_detail(request, pk):
     organisation = get_object_or_404(
         Organisation.objects.select_related("commune").defer("commune__contour"), pk=pk
     )
-    context = {"title": organisation.name, "organisation": organisation}
+    context = {
+        "title": organisation.name,
+        "organisation": organisation,
+        "sections": registry.sections(request, organisation),
+    }
     return render_staff(request, "partenaires/organisation_detail.html", context)
 
 

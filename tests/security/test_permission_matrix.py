@@ -24,6 +24,7 @@ from communes.models import TerritoryUpload
 from emploi_conjoint import stages
 from emploi_conjoint.enums import ContractType
 from emploi_conjoint.models import Candidate, Consent, CVVersion, Introduction, Opportunity
+from employeurs.models import Referral
 from espace_famille.models import Message as FamilyMessage
 from osez import audit
 from osez.models import AccessLog, JobRun
@@ -114,6 +115,8 @@ partenaires:organisation              | organisation      | login | 200  | 200 |
 partenaires:organisation-create       |                   | login | 200  | 200 | 403 | 200 | 200
 partenaires:organisation-import       |                   | login | 200  | 200 | 403 | 200 | 200
 partenaires:organisation-import-template |                | login | 200  | 200 | 403 | 200 | 200
+employeurs_staff:account-create       | organisation      | login | ok   | 403 | 403 | ok  | ok
+employeurs_staff:withdraw-sharing     | colleague referral | login | 403 | 403 | 403 | ok  | ok
 emploi_conjoint:figures               |                   | login | 403  | 200 | 200 | 200 | 200
 emploi_conjoint:figures-csv           |                   | login | 403  | 200 | 200 | 200 | 200
 emploi_conjoint:followed              |                   | login | 200  | 200 | 403 | 200 | 200
@@ -155,6 +158,8 @@ POST_ONLY = {
     "emploi_conjoint:candidate-move",
     "emploi_conjoint:consent-withdraw",
     "espace_famille_staff:reply",
+    "employeurs_staff:account-create",
+    "employeurs_staff:withdraw-sharing",
 }
 
 # --- Django admin, one row per registered model -----------------------------------------------------
@@ -282,6 +287,11 @@ def world(client, settings):
         title="Comptable", organisation=organisation, commune=commune, contract_type=ContractType.CDI
     )
     introduction = Introduction.objects.create(candidate=candidate, organisation=organisation)
+    # A recruit an employer referred, on the colleague's dossier, sharing their stage.
+    colleague_referral = Referral.objects.create(
+        organisation=organisation, household=other, recruit_name="Dominique Fictif", consent_contact=True,
+        consent_share_stage=True, consented_at=timezone.now(),
+    )  # fmt: skip
     layer = LayerFactory(slug="medecins-nouveaux-patients", name="Médecins acceptant de nouveaux patients")
     source = SourceFactory(slug="territoire-medecins", name="Ordre des médecins")
     upload = TerritoryUpload.objects.create(
@@ -321,6 +331,7 @@ def world(client, settings):
         "introduction": {"pk": introduction.pk},
         "opportunity": {"pk": opportunity.pk},
         "organisation": {"pk": organisation.pk},
+        "colleague referral": {"pk": colleague_referral.pk},
         "upload": {"pk": upload.pk},
         "device": {"pk": device.pk},
         "app": {"app_label": "accompagnement"},
