@@ -63,7 +63,7 @@ def kit_create(request):
         messages.success(
             request, _("Le kit territoire est prêt : partagez son adresse avec le ou la candidat·e.")
         )
-        return redirect("employeurs:kit", token=kit.token)
+        return redirect("employeurs:kit-detail", pk=kit.pk)
     return render(request, "employeurs/kit_form.html", {"form": form, "account": request.employer_account})
 
 

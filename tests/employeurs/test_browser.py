@@ -61,10 +61,16 @@ def employer_builds_a_kit_and_refers(page, base_url):
     accessible(page, "kit refusé")
     page.get_by_label("Trajet accepté (km)").fill("30")
     page.get_by_role("button", name="Créer le kit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kit territoire : Infirmier de bloc")
+    share_url = page.get_by_label("Adresse à partager avec les candidat·es").input_value()
+    assert "/employeur/kit/" in share_url
+    accessible(page, "kit créé")
+    page.goto(share_url)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Vivre autour de Troyes")
     expect(page.locator("main")).to_contain_text("La Chapelle-Saint-Luc")
     expect(page.locator("main")).to_contain_text("Centre hospitalier fictif recrute")
     accessible(page, "kit territoire")
+    page.goto(f"{base_url}/employeur/")
 
     page.get_by_role("link", name="J'accueille un salarié qui déménage").first.click()
     page.get_by_label("Prénom du ou de la salarié·e").fill("Alix")

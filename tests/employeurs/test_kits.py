@@ -111,7 +111,9 @@ def test_an_employer_builds_a_kit_from_the_form(client, area):
         {"job_title": "Infirmier de bloc", "workplace": "troyes", "commute_km": "30"},
     )
     kit = TerritoryKit.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("employeurs:kit", args=[kit.token])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "employeurs:kit-detail", args=[kit.pk]
+    )
     assert (kit.organisation, kit.workplace.code_insee, kit.commute_km) == (account.organisation, "10387", 30)
     assert len(kit.token) >= 40
 
