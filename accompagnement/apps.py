@@ -38,6 +38,7 @@ class AccompagnementConfig(AppConfig):
         )
         staff.add_nav_link("accompagnement:tasks", _("Mes tâches"), roles=dossiers, order=30)
         staff.add_nav_link("accompagnement:team", _("Équipe"), roles=[roles.TEAM_LEAD], order=35)
+        staff.add_nav_link("accompagnement:cohorts", _("Arrivées en groupe"), roles=dossiers, order=38)
         staff.add_nav_link(
             "admin:accompagnement_household_changelist", _("Tous les dossiers"), roles=dossiers, order=40
         )

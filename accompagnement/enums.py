@@ -41,6 +41,7 @@ class IntakeChannel(models.TextChoices):
     EMAIL = "courriel", _("Courriel")
     MEETING = "rendez_vous", _("Rendez-vous ou visite")
     EMPLOYER_REFERRAL = "employeur", _("Orientation par un employeur partenaire")
+    COHORT_IMPORT = "groupe", _("Arrivée en groupe (fichier importé)")
     OTHER = "autre", _("Autre")
 
 

@@ -30,6 +30,39 @@ FAMILY_READABLE_HELP = _(
 )
 
 
+class Cohort(models.Model):
+    """A group arrival: the dossiers one employer or one programme brings at once (issue 17, part 3)."""
+
+    name = models.CharField(_("nom du groupe"), max_length=200)
+    organisation = models.ForeignKey(
+        "partenaires.Organisation",
+        verbose_name=_("employeur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cohorts",
+    )
+    programme = models.CharField(
+        _("programme"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple : ouverture du centre pénitentiaire."),
+    )
+    expected_on = models.DateField(_("arrivées prévues vers le"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("arrivée en groupe")
+        verbose_name_plural = _("arrivées en groupe")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+
 def next_reference(year=None):
     """The next free dossier reference of the year, "OSZ-2026-0042" (counts from the highest one)."""
     year = year or timezone.localdate().year
@@ -89,6 +122,14 @@ class Household(VersionedModel):
         help_text=_("L'employeur ou le partenaire qui a orienté la famille vers le service."),
     )
     employer_text = models.CharField(_("employeur indiqué par la famille"), max_length=200, blank=True)
+    cohort = models.ForeignKey(
+        Cohort,
+        verbose_name=_("arrivée en groupe"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="households",
+    )
     communes_considered = models.ManyToManyField(
         "communes.Commune", verbose_name=_("communes envisagées"), blank=True, related_name="+"
     )

@@ -329,6 +329,55 @@ def open_from_referral(
     return household
 
 
+def import_cohort(cohort, preview, *, by):
+    """Open a dossier for each checked row of a group arrival's file, all or nothing; how many opened.
+
+    The rows were checked again just before (the preview may be old); an e-mail that an open dossier took
+    since is set aside by that check, not imported twice.
+    """
+    opened = []
+    with transaction.atomic():
+        for row in preview.valid:
+            v = row.values
+            household = Household.objects.create(
+                email=v["email"],
+                phone=v["phone"],
+                origin=v["origin"],
+                channel=Channel.PARTNER_EMPLOYER if cohort.organisation_id else "",
+                referrer=cohort.organisation,
+                employer_text=cohort.organisation.name if cohort.organisation_id else "",
+                arrival_date=v["arrival_date"],
+                intake_channel=IntakeChannel.COHORT_IMPORT,
+                cohort=cohort,
+            )
+            Adult.objects.create(
+                household=household,
+                first_name=v["first_name"] or _("Adulte 1 (à compléter)"),
+                last_name=v["last_name"],
+                email=v["email"],
+                phone=v["phone"],
+            )
+            for number in range(2, v["adults"] + 1):
+                Adult.objects.create(
+                    household=household,
+                    first_name=_("Adulte %(n)d (à compléter)") % {"n": number},
+                    last_name=v["last_name"],
+                )
+            for index, year in enumerate(v["children"], start=1):
+                Child.objects.create(
+                    household=household, first_name=_("Enfant %(n)d") % {"n": index}, birth_year=year
+                )
+            stages.open_dossier(
+                household,
+                by=by,
+                reason=_("Arrivée en groupe « %(name)s » (fichier importé).") % {"name": cohort.name},
+            )
+            opened.append(household)
+    for household in opened:
+        flag_duplicates(household)
+    return len(opened)
+
+
 def open_from_intake(data, *, by, consent_text_version):
     """Open a dossier from the intake form's cleaned data; (household, created).
 

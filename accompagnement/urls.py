@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import cohort_views, views
 
 app_name = "accompagnement"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("chiffres/", views.figures_page, name="figures"),
     path("chiffres.csv", views.figures_csv, name="figures-csv"),
     path("dossiers/nouveau/", views.intake, name="intake"),
+    path("groupes/", cohort_views.cohort_list, name="cohorts"),
+    path("groupes/<int:pk>/", cohort_views.cohort_detail, name="cohort"),
+    path("groupes/<int:pk>/etapes.csv", cohort_views.cohort_figures_csv, name="cohort-csv"),
+    path("groupes/<int:pk>/import/", cohort_views.cohort_import_view, name="cohort-import"),
     path("dossiers/<int:pk>/", views.dossier, name="dossier"),
     path("dossiers/<int:pk>/fusionner/", views.merge, name="merge"),
     path("dossiers/<int:pk>/modifier/", views.dossier_edit, name="dossier-edit"),

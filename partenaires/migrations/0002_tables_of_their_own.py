@@ -20,9 +20,13 @@ def move_content_types_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
+    # Renamed only once every migration that created a foreign key to the old tables has run (the old
+    # apps' initial migrations name them by their old names) and the keys moved in Django's state.
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
         ('partenaires', '0001_initial'),
+        ('accompagnement', '0009_organisations_in_partenaires'),
+        ('emploi_conjoint', '0005_organisations_in_partenaires'),
     ]
 
     operations = [

@@ -69,6 +69,10 @@ accompagnement:welcome-pack-pdf       | colleague dossier | login | 403  | 403 |
 accompagnement:send-letter            | own dossier       | login | 200  | 403 | 403 | 200 | 200
 accompagnement:send-letter            | colleague dossier | login | 403  | 403 | 403 | 200 | 200
 accompagnement:intake                 |                   | login | 200  | 403 | 403 | 200 | 200
+accompagnement:cohorts                |                   | login | 200  | 403 | 403 | 200 | 200
+accompagnement:cohort                 | cohort            | login | 200  | 403 | 403 | 200 | 200
+accompagnement:cohort-csv             | cohort            | login | 200  | 403 | 403 | 200 | 200
+accompagnement:cohort-import          | cohort            | login | 200  | 403 | 403 | 200 | 200
 accompagnement:merge                  | own dossier       | login | 302  | 403 | 403 | 302 | 302
 accompagnement:merge                  | colleague dossier | login | 403  | 403 | 403 | 302 | 302
 accompagnement:task-edit              | own task          | login | 200  | 403 | 403 | 200 | 200
@@ -332,6 +336,7 @@ def world(client, settings):
         "opportunity": {"pk": opportunity.pk},
         "organisation": {"pk": organisation.pk},
         "colleague referral": {"pk": colleague_referral.pk},
+        "cohort": {"pk": acc.Cohort.objects.create(name="Groupe fictif", organisation=organisation).pk},
         "upload": {"pk": upload.pk},
         "device": {"pk": device.pk},
         "app": {"app_label": "accompagnement"},
