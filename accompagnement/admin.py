@@ -14,6 +14,7 @@ from osez.locking import STALE_MESSAGE, StaleVersionError
 from osez.roles import RoleAdminMixin as BaseRoleAdminMixin
 from osez.roles import has_role
 from osez.state_machine import TransitionRefused
+from partenaires import admin as partner_admin
 
 from . import stages
 from .enums import Stage
@@ -22,18 +23,15 @@ from .models import (
     Adult,
     AdvisorProfile,
     Child,
-    Contact,
     Household,
     HouseholdNeed,
     Interaction,
-    Organisation,
     PinnedPlace,
     StageTransition,
     Task,
 )
 
 DOSSIER_ROLES = (roles.ADVISOR, roles.TEAM_LEAD)
-PARTNER_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.HR)
 
 
 def _household_of(obj):
@@ -339,20 +337,6 @@ class HouseholdAdmin(RoleAdminMixin, admin.ModelAdmin):
             self.message_user(request, line, level=messages.WARNING)
 
 
-class ContactInline(admin.TabularInline):
-    model = Contact
-    extra = 1
-
-    def has_view_permission(self, request, obj=None):
-        return has_role(request.user, *PARTNER_ROLES)
-
-    def has_add_permission(self, request, obj=None):
-        return has_role(request.user, *PARTNER_ROLES)
-
-    has_change_permission = has_add_permission
-    has_delete_permission = has_add_permission
-
-
 class HouseholdOfPartnerInline(admin.TabularInline):
     """The dossiers a partner sent (reference and stage only)."""
 
@@ -382,21 +366,9 @@ class HouseholdOfPartnerInline(admin.TabularInline):
         )
 
 
-@admin.register(Organisation)
-class OrganisationAdmin(RoleAdminMixin, admin.ModelAdmin):
-    view_roles = PARTNER_ROLES
-    change_roles = PARTNER_ROLES
-    list_display = ["name", "kind", "sector", "commune", "size_band", "n_households"]
-    list_filter = ["kind", "size_band", "business_club"]
-    search_fields = ["name", "siret", "sector", "contacts__name"]
-    inlines = [ContactInline, HouseholdOfPartnerInline]
-
-    @admin.display(description=_("dossiers envoyés"))
-    def n_households(self, obj):
-        return obj.households.count()
-
-    def has_change_permission(self, request, obj=None):
-        return has_role(request.user, *self.change_roles)
+# The organisation's admin page lives in partenaires, which cannot import the dossiers: the back-office
+# adds its inline there.
+partner_admin.register_inline(HouseholdOfPartnerInline)
 
 
 class OverdueFilter(admin.SimpleListFilter):

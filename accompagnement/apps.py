@@ -10,6 +10,7 @@ class AccompagnementConfig(AppConfig):
 
     def ready(self):
         from osez import demo, retention, rights, roles, staff
+        from partenaires import registry as partner_counts
         from portail.signals import support_request_submitted
 
         from . import demo as demo_data
@@ -37,6 +38,7 @@ class AccompagnementConfig(AppConfig):
         retention.register(rules.CLOSED_DOSSIERS)
         retention.register(rules.REQUESTS_WITHOUT_FOLLOW_UP)
         demo.register_loader(demo_data.load, order=10)
+        partner_counts.register_count("households", "households", _("Dossiers envoyés"), order=10)
 
         dossiers = (roles.ADVISOR, roles.TEAM_LEAD)
         staff.add_nav_link("accompagnement:home", _("Mes dossiers"), roles=dossiers, order=10)
@@ -45,14 +47,9 @@ class AccompagnementConfig(AppConfig):
         )
         staff.add_nav_link("accompagnement:tasks", _("Mes tâches"), roles=dossiers, order=30)
         staff.add_nav_link("accompagnement:team", _("Équipe"), roles=[roles.TEAM_LEAD], order=35)
+        staff.add_nav_link("accompagnement:cohorts", _("Arrivées en groupe"), roles=dossiers, order=38)
         staff.add_nav_link(
             "admin:accompagnement_household_changelist", _("Tous les dossiers"), roles=dossiers, order=40
-        )
-        staff.add_nav_link(
-            "admin:accompagnement_organisation_changelist",
-            _("Partenaires"),
-            roles=[*dossiers, roles.HR],
-            order=50,
         )
         staff.add_nav_link(
             "accompagnement:figures", _("Chiffres"), roles=[*dossiers, roles.MARKETING], order=60

@@ -14,19 +14,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from accompagnement import nearby, services, stages
-from accompagnement.enums import Channel, InteractionKind, Need, NeedState, OrganisationKind, Outcome, Stage
+from accompagnement.enums import Channel, InteractionKind, Need, NeedState, Outcome, Stage
 from accompagnement.models import (
     Adult,
     Child,
-    Contact,
     Household,
     HouseholdNeed,
     Interaction,
-    Organisation,
     PinnedPlace,
 )
 from communes.models import Commune
 from osez import roles
+from partenaires import demo as partner_demo
 
 DEMO_PASSWORD = "osez-demo-2026"  # noqa: S105 - printed and usable only when DEBUG is on
 FICTIONAL = "Données fictives de démonstration."
@@ -39,15 +38,6 @@ STAFF = [
     ("marketing.demo", "Léonie", "Robert (fictive)", [roles.MARKETING]),
     ("admin.demo", "Alex", "Admin (fictif)", [roles.ADMIN]),
 ]
-PARTNERS = [
-    ("Centre hospitalier de l'Aube (fictif)", OrganisationKind.INSTITUTION, "santé", "Sophie Lemaire (fictive)", "DRH"),
-    ("Maison d'arrêt de Villenauxe (fictive)", OrganisationKind.INSTITUTION, "justice", "Marc Henry (fictif)",
-     "Responsable des ressources humaines"),
-    ("Métallurgie Champenoise SA (fictive)", OrganisationKind.EMPLOYER, "industrie", "Nadia Roux (fictive)",
-     "Chargée de recrutement"),
-    ("Cabinet Recrutement Seine et Aube (fictif)", OrganisationKind.RECRUITER, "recrutement",
-     "Hugo Fabre (fictif)", "Consultant"),
-]  # fmt: skip
 PREFERRED_COMMUNES = ["10387", "10081", "10323", "10033", "10268", "10362"]
 # reference suffix, family name, origin, channel, partner index, advisor index, target stage, outcome,
 # days since arrival, children birth-year offsets (years before now), needs, resolved needs
@@ -109,21 +99,7 @@ def load_staff():
 
 
 def load_partners():
-    partners = []
-    for name, kind, sector, contact, role in PARTNERS:
-        org, created = Organisation.objects.get_or_create(
-            name=name, defaults={"kind": kind, "sector": sector, "notes": FICTIONAL}
-        )
-        if created:
-            Contact.objects.create(
-                organisation=org,
-                name=contact,
-                role=role,
-                email="contact@example.org",
-                phone="03 25 00 00 00",
-            )
-        partners.append(org)
-    return partners
+    return partner_demo.partners()
 
 
 def demo_communes():

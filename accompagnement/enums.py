@@ -14,28 +14,10 @@ __all__ = [
     "Language",
     "Need",
     "NeedState",
-    "OrganisationKind",
     "Outcome",
-    "SizeBand",
     "Stage",
     "TaskKind",
 ]
-
-
-class OrganisationKind(models.TextChoices):
-    EMPLOYER = "employer", _("Employeur")
-    RECRUITER = "recruiter", _("Cabinet ou agence de recrutement")
-    INSTITUTION = "institution", _("Institution publique")
-    ASSOCIATION = "association", _("Association")
-    OTHER = "other", _("Autre")
-
-
-class SizeBand(models.TextChoices):
-    UNKNOWN = "", _("Inconnue")
-    MICRO = "0-9", _("0 à 9 salariés")
-    SMALL = "10-49", _("10 à 49 salariés")
-    MEDIUM = "50-249", _("50 à 249 salariés")
-    LARGE = "250+", _("250 salariés et plus")
 
 
 class Channel(models.TextChoices):
@@ -60,6 +42,8 @@ class IntakeChannel(models.TextChoices):
     EMAIL = "courriel", _("Courriel")
     MEETING = "rendez_vous", _("Rendez-vous ou visite")
     EVENT = "evenement", _("Événement organisé par le service")
+    EMPLOYER_REFERRAL = "employeur", _("Orientation par un employeur partenaire")
+    COHORT_IMPORT = "groupe", _("Arrivée en groupe (fichier importé)")
     OTHER = "autre", _("Autre")
 
 

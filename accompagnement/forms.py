@@ -252,7 +252,8 @@ class IntakeForm(forms.Form):
         },
     )
     intake_channel = forms.ChoiceField(
-        label=_("Dossier ouvert après"), choices=[c for c in IntakeChannel.choices if c[0] != "formulaire"]
+        label=_("Dossier ouvert après"),
+        choices=[c for c in IntakeChannel.choices if c[0] not in ("formulaire", "employeur", "groupe")],
     )
     first_name = forms.CharField(label=_("Prénom de la personne"), max_length=100)
     last_name = forms.CharField(label=_("Nom de famille"), max_length=100)

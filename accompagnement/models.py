@@ -19,9 +19,7 @@ from .enums import (
     Language,
     Need,
     NeedState,
-    OrganisationKind,
     Outcome,
-    SizeBand,
     Stage,
     TaskKind,
 )
@@ -33,53 +31,34 @@ FAMILY_READABLE_HELP = _(
 )
 
 
-class Organisation(models.Model):
-    """A partner: employer, recruitment agency, institution or association (with its business details)."""
+class Cohort(models.Model):
+    """A group arrival: the dossiers one employer or one programme brings at once (issue 17, part 3)."""
 
-    name = models.CharField(_("nom"), max_length=200)
-    kind = models.CharField(
-        _("type"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.EMPLOYER
+    name = models.CharField(_("nom du groupe"), max_length=200)
+    organisation = models.ForeignKey(
+        "partenaires.Organisation",
+        verbose_name=_("employeur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cohorts",
     )
-    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
-    naf = models.CharField(_("activité (code NAF)"), max_length=6, blank=True)
-    sector = models.CharField(_("secteur"), max_length=120, blank=True)
-    commune = models.ForeignKey("communes.Commune", on_delete=models.SET_NULL, null=True, blank=True)
-    size_band = models.CharField(
-        _("effectif"), max_length=10, choices=SizeBand.choices, blank=True, default=""
+    programme = models.CharField(
+        _("programme"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple : ouverture du centre pénitentiaire."),
     )
-    business_club = models.CharField(_("club d'entreprises"), max_length=200, blank=True)
-    website = models.URLField(_("site web"), blank=True)
-    notes = models.TextField(
-        _("notes"), blank=True, help_text=_("Ce qu'il faut savoir pour travailler avec ce partenaire.")
+    expected_on = models.DateField(_("arrivées prévues vers le"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("organisation partenaire")
-        verbose_name_plural = _("organisations partenaires")
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["siret"], condition=~models.Q(siret=""), name="organisation_unique_siret"
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class Contact(models.Model):
-    """A person to call at a partner organisation (work details only)."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(_("nom"), max_length=200)
-    role = models.CharField(_("fonction"), max_length=200, blank=True)
-    email = models.EmailField(_("courriel"), blank=True)
-    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-
-    class Meta:
-        verbose_name = _("contact")
+        verbose_name = _("arrivée en groupe")
+        verbose_name_plural = _("arrivées en groupe")
+        ordering = ["-created_at"]
 
     def __str__(self):
         return self.name
@@ -135,7 +114,7 @@ class Household(VersionedModel):
         related_name="households",
     )
     referrer = models.ForeignKey(
-        Organisation,
+        "partenaires.Organisation",
         verbose_name=_("envoyé par"),
         on_delete=models.SET_NULL,
         null=True,
@@ -144,6 +123,14 @@ class Household(VersionedModel):
         help_text=_("L'employeur ou le partenaire qui a orienté la famille vers le service."),
     )
     employer_text = models.CharField(_("employeur indiqué par la famille"), max_length=200, blank=True)
+    cohort = models.ForeignKey(
+        Cohort,
+        verbose_name=_("arrivée en groupe"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="households",
+    )
     communes_considered = models.ManyToManyField(
         "communes.Commune", verbose_name=_("communes envisagées"), blank=True, related_name="+"
     )

@@ -37,8 +37,6 @@ def register_auditlog():
         (models.Task, {}),
         (models.Interaction, {"exclude_fields": ["text"]}),
         (models.PinnedPlace, {}),
-        (models.Organisation, {"exclude_fields": ["notes"]}),
-        (models.Contact, {"exclude_fields": ["notes"]}),
     ]
     for model, options in registrations:
         if not auditlog.contains(model):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from osez import roles
+from partenaires.models import Organisation
 
 from . import stages
 from .duplicates import flag_duplicates
@@ -27,7 +28,6 @@ from .models import (
     HouseholdNeed,
     Interaction,
     InteractionRevision,
-    Organisation,
     Task,
     TaskLog,
 )
@@ -286,6 +286,109 @@ INTAKE_INTERACTION = {
     "rendez_vous": InteractionKind.MEETING,
     "salon": InteractionKind.EVENT,
 }
+
+
+def open_from_referral(
+    *,
+    referrer,
+    first_name,
+    last_name,
+    email="",
+    phone="",
+    adults=1,
+    children_birth_years=(),
+    arrival_date=None,
+    origin="",
+    consent_text_version,
+):
+    """Open a "nouvelle demande" dossier for a recruit a partner employer refers (issue 17).
+
+    Assigned as a public request is: to nobody, announced to the team; the family is contacted by an
+    advisor, who takes the dossier at first contact. The recruit agreed to be contacted (the employer's
+    form refuses a referral without that consent), so the dossier records that consent.
+    """
+    with transaction.atomic():
+        household = Household.objects.create(
+            email=email,
+            phone=phone,
+            origin=origin,
+            channel=Channel.PARTNER_EMPLOYER,
+            referrer=referrer,
+            employer_text=referrer.name,
+            arrival_date=arrival_date,
+            intake_channel=IntakeChannel.EMPLOYER_REFERRAL,
+            consent_text_version=consent_text_version,
+            consent_given_at=timezone.now(),
+        )
+        Adult.objects.create(
+            household=household, first_name=first_name, last_name=last_name, email=email, phone=phone
+        )
+        for number in range(2, (adults or 1) + 1):
+            Adult.objects.create(
+                household=household,
+                first_name=_("Adulte %(n)d (à compléter)") % {"n": number},
+                last_name=last_name,
+            )
+        for index, year in enumerate(children_birth_years, start=1):
+            Child.objects.create(
+                household=household, first_name=_("Enfant %(n)d") % {"n": index}, birth_year=year
+            )
+        stages.open_dossier(
+            household,
+            reason=_("Salarié·e orienté·e par l'employeur partenaire %(name)s.") % {"name": referrer.name},
+        )
+    flag_duplicates(household)
+    transaction.on_commit(lambda: notify_new_request(household))
+    return household
+
+
+def import_cohort(cohort, preview, *, by):
+    """Open a dossier for each checked row of a group arrival's file, all or nothing; how many opened.
+
+    The rows were checked again just before (the preview may be old); an e-mail that an open dossier took
+    since is set aside by that check, not imported twice.
+    """
+    opened = []
+    with transaction.atomic():
+        for row in preview.valid:
+            v = row.values
+            household = Household.objects.create(
+                email=v["email"],
+                phone=v["phone"],
+                origin=v["origin"],
+                channel=Channel.PARTNER_EMPLOYER if cohort.organisation_id else "",
+                referrer=cohort.organisation,
+                employer_text=cohort.organisation.name if cohort.organisation_id else "",
+                arrival_date=v["arrival_date"],
+                intake_channel=IntakeChannel.COHORT_IMPORT,
+                cohort=cohort,
+            )
+            Adult.objects.create(
+                household=household,
+                first_name=v["first_name"] or _("Adulte 1 (à compléter)"),
+                last_name=v["last_name"],
+                email=v["email"],
+                phone=v["phone"],
+            )
+            for number in range(2, v["adults"] + 1):
+                Adult.objects.create(
+                    household=household,
+                    first_name=_("Adulte %(n)d (à compléter)") % {"n": number},
+                    last_name=v["last_name"],
+                )
+            for index, year in enumerate(v["children"], start=1):
+                Child.objects.create(
+                    household=household, first_name=_("Enfant %(n)d") % {"n": index}, birth_year=year
+                )
+            stages.open_dossier(
+                household,
+                by=by,
+                reason=_("Arrivée en groupe « %(name)s » (fichier importé).") % {"name": cohort.name},
+            )
+            opened.append(household)
+    for household in opened:
+        flag_duplicates(household)
+    return len(opened)
 
 
 def open_from_intake(data, *, by, consent_text_version):

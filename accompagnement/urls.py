@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import cohort_views, views
 
 app_name = "accompagnement"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("chiffres/campagnes/", views.marketing_page, name="marketing"),
     path("chiffres/campagnes.csv", views.marketing_csv, name="marketing-csv"),
     path("dossiers/nouveau/", views.intake, name="intake"),
+    path("groupes/", cohort_views.cohort_list, name="cohorts"),
+    path("groupes/<int:pk>/", cohort_views.cohort_detail, name="cohort"),
+    path("groupes/<int:pk>/etapes.csv", cohort_views.cohort_figures_csv, name="cohort-csv"),
+    path("groupes/<int:pk>/import/", cohort_views.cohort_import_view, name="cohort-import"),
     path("dossiers/<int:pk>/", views.dossier, name="dossier"),
     path("dossiers/<int:pk>/fusionner/", views.merge, name="merge"),
     path("dossiers/<int:pk>/modifier/", views.dossier_edit, name="dossier-edit"),

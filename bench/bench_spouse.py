@@ -35,12 +35,14 @@ def build(n_offers, n_orgs, n_dossiers):
 
     from django.utils import timezone
 
-    from accompagnement.enums import Channel, Need, NeedState, OrganisationKind, Stage
-    from accompagnement.models import Adult, Household, HouseholdNeed, Organisation
+    from accompagnement.enums import Channel, Need, NeedState, Stage
+    from accompagnement.models import Adult, Household, HouseholdNeed
     from communes.models import EPCI, Commune, Departement
     from emploi_conjoint import jobs
     from emploi_conjoint.enums import ContractType, WorkTime
     from emploi_conjoint.models import Candidate, Opportunity
+    from partenaires.enums import OrganisationKind
+    from partenaires.models import Organisation
 
     rng = random.Random(15)
     if Opportunity.objects.count() >= n_offers and Household.objects.count() >= n_dossiers:

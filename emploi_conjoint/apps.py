@@ -14,11 +14,15 @@ class EmploiConjointConfig(AppConfig):
         from accompagnement.models import HouseholdNeed
         from accompagnement.panels import register_dossier_panel
         from osez import demo, retention, rights, roles, staff
+        from partenaires import registry as partner_counts
 
         from . import demo as demo_data
         from . import models, one_truth, panels
         from . import retention as rules
         from .signals import stage_changed
+
+        partner_counts.register_count("opportunities", "opportunities", _("Offres"), order=20)
+        partner_counts.register_count("introductions", "introductions", _("Mises en relation"), order=30)
 
         # One truth: the dossier's spouse-job need and the candidate's stage move together.
         stage_changed.connect(one_truth.on_stage_changed, dispatch_uid="emploi-conjoint-stage-to-need")

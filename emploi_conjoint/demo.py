@@ -10,17 +10,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from accompagnement.enums import OrganisationKind, SizeBand
-from accompagnement.models import Adult, Household, Organisation
+from accompagnement.models import Adult, Household
 from communes.models import Commune
 from osez import roles
+from partenaires import demo as partner_demo
 
 from . import consent as consent_text
 from . import one_truth
 from .enums import ContractType, Outcome, Stage, WorkTime
 from .models import Candidate, Consent, CVVersion, Introduction, Opportunity, StageTransition
 
-FICTIONAL_NOTE = "Organisation fictive, créée pour la démonstration."
 HOUSEHOLD_ORIGIN = "Dossier fictif (démonstration)"
 # Troyes, La Chapelle-Saint-Luc, Romilly-sur-Seine, Bar-sur-Aube, Nogent-sur-Seine.
 PREFERRED_COMMUNES = ["10387", "10081", "10323", "10033", "10268"]
@@ -30,16 +29,6 @@ DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
-
-ORGANISATIONS = [
-    ("Fromagerie des Coteaux (fictive)", OrganisationKind.EMPLOYER, "10.51C", "agroalimentaire", SizeBand.MEDIUM,
-     "Club des entreprises de l'Aube (fictif)"),
-    ("Clinique du Val (fictive)", OrganisationKind.EMPLOYER, "86.10Z", "santé", SizeBand.LARGE, ""),
-    ("Atelier Numérique Troyen (fictif)", OrganisationKind.EMPLOYER, "62.01Z", "informatique", SizeBand.SMALL,
-     "Club des entreprises de l'Aube (fictif)"),
-    ("Cabinet Talents de Seine (fictif)", OrganisationKind.RECRUITER, "78.10Z", "recrutement", SizeBand.MICRO,
-     "Réseau des dirigeants du Nogentais (fictif)"),
-]  # fmt: skip
 
 OPPORTUNITIES = [
     # title, organisation index, commune index, contract, time, description, closing in days
@@ -99,22 +88,7 @@ def load(stdout=None):
     communes = _communes()
     created = {"organisations": 0, "opportunities": 0, "candidates": 0, "introductions": 0}
 
-    organisations = []
-    for name, kind, naf, sector, size, club in ORGANISATIONS:
-        org, was_created = Organisation.objects.get_or_create(
-            name=name,
-            defaults={
-                "kind": kind,
-                "naf": naf,
-                "sector": sector,
-                "size_band": size,
-                "business_club": club,
-                "commune": _at(communes, len(organisations)),
-                "notes": FICTIONAL_NOTE,
-            },
-        )
-        created["organisations"] += was_created
-        organisations.append(org)
+    organisations, created["organisations"] = partner_demo.network()
 
     opportunities = []
     for title, org_index, commune_index, contract, time, description, closing in OPPORTUNITIES:

@@ -5,18 +5,16 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accompagnement.enums import OrganisationKind
-from accompagnement.models import Adult, Organisation
+from accompagnement.models import Adult
 from communes.models import Commune
 from osez import roles
 from osez.locking import VersionedFormMixin
+from partenaires.models import Organisation, partner_organisations
 
 from . import jobs
 from .cv import ACCEPTED_LABEL, check_cv
 from .enums import ContractType, Outcome, RefusalReason, Stage, StepKind
 from .models import Candidate, Introduction, Opportunity
-from .organisations_import import MAX_BYTES as IMPORT_MAX_BYTES
-from .organisations_import import check_naf, check_siret
 
 
 class DateInput(forms.DateInput):
@@ -34,15 +32,6 @@ def territory_communes():
 
 def hr_users():
     return roles.users_with_role(roles.HR, roles.ADMIN).order_by("first_name", "username")
-
-
-# Who can hire a spouse or pass on their profile: companies, recruiters, and public employers and
-# institutions (a hospital, a prison, a town hall — "Fonction publique" is a contract a candidate accepts).
-PARTNER_KINDS = [OrganisationKind.EMPLOYER, OrganisationKind.INSTITUTION, OrganisationKind.RECRUITER]
-
-
-def partner_organisations():
-    return Organisation.objects.filter(kind__in=PARTNER_KINDS).order_by("name")
 
 
 def adults_who_may_be_followed(household=None):
@@ -323,7 +312,7 @@ class StepForm(forms.Form):
 
     def __init__(self, *args, introduction=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from accompagnement.models import Contact
+        from partenaires.models import Contact
 
         self.fields["contact"].queryset = (
             Contact.objects.filter(organisation=introduction.organisation)
@@ -381,64 +370,3 @@ class OpportunityForm(forms.ModelForm):
         self.fields["commune"].queryset = territory_communes()
         self.fields["commune"].required = True
         self.fields["commune"].help_text = _("Sert à proposer l'offre aux personnes qui acceptent ce trajet.")
-
-
-class OrganisationForm(forms.ModelForm):
-    website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
-
-    class Meta:
-        model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "siret",
-            "naf",
-            "sector",
-            "commune",
-            "size_band",
-            "business_club",
-            "website",
-            "notes",
-        ]
-        help_texts = {
-            "siret": _("14 chiffres, sur l'annuaire des entreprises (annuaire-entreprises.data.gouv.fr)."),
-            "naf": _("Code d'activité, par exemple 62.01Z."),
-            "business_club": _("Le club d'entreprises où vous l'avez rencontrée, s'il y en a un."),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = territory_communes()
-
-    def clean_siret(self):
-        raw = self.cleaned_data.get("siret", "")
-        if not raw.strip():
-            return ""
-        siret, error = check_siret(raw)
-        if error:
-            raise forms.ValidationError(error)
-        return siret
-
-    def clean_naf(self):
-        naf, error = check_naf(self.cleaned_data.get("naf", ""))
-        if error:
-            raise forms.ValidationError(error)
-        return naf
-
-
-class OrganisationImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Fichier CSV"),
-        help_text=_(
-            "Une ligne par organisation. Colonnes : nom, siret (obligatoires), type, naf, secteur, code_insee, "
-            "effectif, club, site_web. Séparateur point-virgule ou virgule."
-        ),
-    )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if not uploaded.size:
-            raise forms.ValidationError(_("Le fichier est vide."))
-        if uploaded.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."))
-        return uploaded

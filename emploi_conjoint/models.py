@@ -233,7 +233,7 @@ class Opportunity(models.Model):
 
     title = models.CharField(_("intitulé du poste"), max_length=200)
     organisation = models.ForeignKey(
-        "accompagnement.Organisation",
+        "partenaires.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.CASCADE,
         related_name="opportunities",
@@ -311,7 +311,7 @@ class Introduction(models.Model):
         Candidate, verbose_name=_("candidat·e"), on_delete=models.CASCADE, related_name="introductions"
     )
     organisation = models.ForeignKey(
-        "accompagnement.Organisation",
+        "partenaires.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.CASCADE,
         related_name="introductions",
@@ -363,7 +363,7 @@ class IntroductionStep(models.Model):
     kind = models.CharField(_("étape"), max_length=12, choices=StepKind.choices)
     date = models.DateField(_("date"), default=timezone.localdate)
     contact = models.ForeignKey(
-        "accompagnement.Contact",
+        "partenaires.Contact",
         verbose_name=_("interlocuteur·rice"),
         on_delete=models.SET_NULL,
         null=True,

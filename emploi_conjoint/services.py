@@ -195,7 +195,7 @@ def add_step(intro, *, kind, by=None, date=None, contact=None, new_contact_name=
     organisation's contacts); an outcome needs a result, and a refusal its reason. An interview moves a
     search « en prospection » to « en entretien »; a hire puts the person « en poste ».
     """
-    from accompagnement.models import Contact
+    from partenaires.models import Contact
 
     from . import stages
 

@@ -1,10 +1,21 @@
 """Routes of the HR workspace, under /admin/emploi/."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
-from .views import board, candidates, cvs, figures, followed, introductions, opportunities, organisations
+from osez import roles
+from osez.roles import role_required
+
+from .views import board, candidates, cvs, figures, followed, introductions, opportunities
 
 app_name = "emploi_conjoint"
+
+
+def _moved(url_name):
+    # Who could open the old page is asked first, as before: the redirect tells nobody else where it went.
+    view = RedirectView.as_view(pattern_name=url_name, query_string=True, permanent=True)
+    return role_required(roles.ADVISOR, roles.TEAM_LEAD, roles.HR)(view)
+
 
 urlpatterns = [
     path("", board.board, name="board"),
@@ -26,12 +37,13 @@ urlpatterns = [
     path("offres/nouvelle/", opportunities.opportunity_create, name="opportunity-create"),
     path("offres/<int:pk>/", opportunities.opportunity_detail, name="opportunity"),
     path("offres/<int:pk>/modifier/", opportunities.opportunity_edit, name="opportunity-edit"),
-    path("organisations/", organisations.organisation_list, name="organisations"),
-    path("organisations/nouvelle/", organisations.organisation_create, name="organisation-create"),
-    path("organisations/import/", organisations.organisation_import, name="organisation-import"),
+    # The partner organisations moved to their own pages (issue 15); the old addresses still lead there.
+    path("organisations/", _moved("partenaires:organisations"), name="organisations"),
+    path("organisations/nouvelle/", _moved("partenaires:organisation-create"), name="organisation-create"),
+    path("organisations/import/", _moved("partenaires:organisation-import"), name="organisation-import"),
     path(
         "organisations/import/modele.csv",
-        organisations.organisation_import_template,
+        _moved("partenaires:organisation-import-template"),
         name="organisation-import-template",
     ),
     path("chiffres/", figures.figures, name="figures"),

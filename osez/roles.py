@@ -22,6 +22,9 @@ HR = "HR specialist"
 MARKETING = "marketing"
 TEAM_LEAD = "team lead"
 ADMIN = "admin"
+# Not staff: the account of a partner employer's recruiter, limited to its organisation's own space
+# (``employeurs``); it holds no staff role and never reaches the back-office (is_staff stays false).
+EMPLOYER = "partner employer"
 
 ROLE_LABELS = {
     ADVISOR: _("Conseiller·ère installation"),
@@ -29,6 +32,7 @@ ROLE_LABELS = {
     MARKETING: _("Marketing (chiffres seulement)"),
     TEAM_LEAD: _("Responsable d'équipe"),
     ADMIN: _("Administrateur·rice"),
+    EMPLOYER: _("Employeur partenaire"),
 }
 
 # The cache attribute is rules' own (rules.is_group_member reads it): one query for both.

@@ -16,6 +16,7 @@ import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -96,6 +97,8 @@ def verify_view(admin_site):
     def view(request):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied  # a partner employer's account: no back-office, no second factor here
         if not django_otp.user_has_device(request.user, confirmed=True):
             return redirect(f"{reverse(SETUP_URL_NAME)}?{urlencode({'next': _next_url(request)})}")
         form = TokenForm(request.POST or None)
@@ -120,6 +123,8 @@ def setup_view(admin_site):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if not user.is_staff:
+            raise PermissionDenied  # a partner employer's account: no back-office, no second factor here
         if django_otp.user_has_device(user, confirmed=True):
             # A device already set up is replaced only by an administrator (admin of TOTP devices).
             return redirect(f"{reverse(VERIFY_URL_NAME)}?{urlencode({'next': _next_url(request)})}")

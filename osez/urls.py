@@ -2,7 +2,8 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -23,8 +24,20 @@ urlpatterns = [
     path("admin/emploi/", include("emploi_conjoint.urls")),
     path("admin/famille/", include("espace_famille.staff_urls")),
     path("admin/evenements/", include("evenements.staff_urls")),
+    path("admin/partenaires/", include("partenaires.urls")),
+    path("admin/employeurs/", include("employeurs.staff_urls")),
+    # The organisations' admin pages moved with their model (issue 15): old bookmarks still lead there.
+    re_path(
+        r"^admin/accompagnement/organisation/(?P<rest>.*)$",
+        admin.site.admin_view(
+            RedirectView.as_view(
+                url="/admin/partenaires/organisation/%(rest)s", query_string=True, permanent=True
+            )
+        ),
+    ),
     path("admin/", admin.site.urls),
     path("api/", include("communes.api.urls")),
     path("mon-espace/", include("espace_famille.urls")),
+    path("employeur/", include("employeurs.urls")),
     *i18n_patterns(*PUBLIC_PAGES, prefix_default_language=False),
 ]

@@ -396,7 +396,9 @@ def notify_support_request(support_request):
     # what is sent to the family later); the staff side stays French.
     family_language = support_request.language or settings.LANGUAGE_CODE
     with translation.override(settings.LANGUAGE_CODE):
-        support_request_submitted.send(sender=sender, support_request=support_request, language=family_language)
+        support_request_submitted.send(
+            sender=sender, support_request=support_request, language=family_language
+        )
     from .context_processors import service_contact
 
     context = {"request": support_request, "site_name": settings.OSEZ_SITE_NAME, **service_contact(None)}

@@ -5,13 +5,14 @@ from django.utils import timezone
 
 from accompagnement import models
 from accompagnement.enums import Need, Stage
+from tests.partenaires import factories as partner_factories
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = models.Organisation
+class OrganisationFactory(partner_factories.OrganisationFactory):
+    """A partner with no commune nor sector, as the back-office's tests have always used."""
 
-    name = factory.Sequence(lambda n: f"Entreprise fictive {n}")
+    sector = ""
+    commune = None
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):

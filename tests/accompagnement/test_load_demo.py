@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from accompagnement.enums import Stage
-from accompagnement.models import Household, Organisation
+from accompagnement.models import Household
 from osez import roles
+from partenaires.models import Organisation
 
 pytestmark = pytest.mark.django_db
 

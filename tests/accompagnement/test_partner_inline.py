@@ -17,7 +17,7 @@ def test_an_advisor_sees_only_their_own_dossiers_among_those_a_partner_sent(clie
     partner = OrganisationFactory()
     HouseholdFactory(reference="OSZ-2026-0901", advisor=me, referrer=partner)
     HouseholdFactory(reference="OSZ-2026-0902", advisor=colleague, referrer=partner)
-    url = reverse("admin:accompagnement_organisation_change", args=[partner.pk])
+    url = reverse("admin:partenaires_organisation_change", args=[partner.pk])
 
     client.force_login(me)
     page = client.get(url).content.decode()

@@ -103,7 +103,7 @@ ADMIN_PAGES = {
         "lead": OK,
         "admin": OK,
     },
-    "admin:accompagnement_organisation_changelist": {
+    "admin:partenaires_organisation_changelist": {
         "owner": OK,
         "hr": OK,
         "marketing": FORBIDDEN,

@@ -7,12 +7,12 @@ import zipfile
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accompagnement.enums import OrganisationKind
-from accompagnement.models import Adult, Household, Organisation
+from accompagnement.models import Adult, Household
 from emploi_conjoint import stages
 from emploi_conjoint.enums import ContractType, WorkTime
 from emploi_conjoint.models import Candidate, Opportunity
 from tests.factories import CommuneFactory
+from tests.partenaires.factories import OrganisationFactory
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):
@@ -31,16 +31,6 @@ class AdultFactory(factory.django.DjangoModelFactory):
     first_name = factory.Sequence(lambda n: f"Prénom{n}")
     last_name = "Fictif"
     is_spouse_seeking_job = True
-
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"Entreprise fictive {n}")
-    kind = OrganisationKind.EMPLOYER
-    sector = "industrie"
-    commune = factory.SubFactory(CommuneFactory)
 
 
 class CandidateFactory(factory.django.DjangoModelFactory):

@@ -11,10 +11,11 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import expect
 
-from accompagnement.enums import Need, NeedState, OrganisationKind
+from accompagnement.enums import Need, NeedState
 from accompagnement.models import HouseholdNeed
 from emploi_conjoint.enums import ContractType, Stage, WorkTime
 from emploi_conjoint.models import Candidate
+from partenaires.enums import OrganisationKind
 from tests.browser.tools import CHROMIUM, CHROMIUM_ARGS, axe_violations, only_local
 from tests.factories import CommuneFactory, UserFactory
 

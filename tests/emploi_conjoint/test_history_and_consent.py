@@ -6,10 +6,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from accompagnement.models import Contact
 from emploi_conjoint import services, stages
 from emploi_conjoint.enums import Outcome, RefusalReason, Stage, StepKind
 from emploi_conjoint.models import Consent
+from partenaires.models import Contact
 from tests.factories import UserFactory
 
 from .factories import PDF_BYTES, CandidateFactory, OrganisationFactory, page_text, upload

@@ -8,12 +8,13 @@ from django.test import Client
 from django.urls import reverse
 
 from accompagnement.enums import Need
-from accompagnement.models import Adult, Household, HouseholdNeed, Organisation
+from accompagnement.models import Adult, Household, HouseholdNeed
 from communes.models import Layer, Source, TerritoryUpload
 from emploi_conjoint import services, stages
 from emploi_conjoint.models import Candidate, CVVersion
 from osez.models import AccessLog
 from osez.roles import ADMIN, ADVISOR, HR, MARKETING, TEAM_LEAD
+from partenaires.models import Organisation
 from portail.models import SupportRequest
 from tests.factories import CommuneFactory, LayerFactory, SourceFactory, UserFactory
 
@@ -186,7 +187,7 @@ def test_disguised_or_oversized_territory_file_is_refused(client, name, data):
 def test_disguised_organisation_import_is_refused(client, setup):
     client.force_login(setup["hr"])
     response = client.post(
-        reverse("emploi_conjoint:organisation-import"),
+        reverse("partenaires:organisation-import"),
         {"file": SimpleUploadedFile("organisations.csv", ELF, "text/csv")},
     )
     assert response.status_code in (200, 400)

@@ -24,11 +24,13 @@ from communes.models import TerritoryUpload
 from emploi_conjoint import stages
 from emploi_conjoint.enums import ContractType
 from emploi_conjoint.models import Candidate, Consent, CVVersion, Introduction, Opportunity
+from employeurs.models import Referral
 from espace_famille.models import Message as FamilyMessage
 from evenements.models import Event, Registration
 from osez import audit
 from osez.models import AccessLog, JobRun
 from osez.roles import ADMIN, ADVISOR, HR, MARKETING, TEAM_LEAD
+from partenaires.models import Organisation
 from portail.models import SupportRequest
 from tests.factories import (
     CommuneFactory,
@@ -70,6 +72,10 @@ accompagnement:welcome-pack-pdf       | colleague dossier | login | 403  | 403 |
 accompagnement:send-letter            | own dossier       | login | 200  | 403 | 403 | 200 | 200
 accompagnement:send-letter            | colleague dossier | login | 403  | 403 | 403 | 200 | 200
 accompagnement:intake                 |                   | login | 200  | 403 | 403 | 200 | 200
+accompagnement:cohorts                |                   | login | 200  | 403 | 403 | 200 | 200
+accompagnement:cohort                 | cohort            | login | 200  | 403 | 403 | 200 | 200
+accompagnement:cohort-csv             | cohort            | login | 200  | 403 | 403 | 200 | 200
+accompagnement:cohort-import          | cohort            | login | 200  | 403 | 403 | 200 | 200
 accompagnement:merge                  | own dossier       | login | 302  | 403 | 403 | 302 | 302
 accompagnement:merge                  | colleague dossier | login | 403  | 403 | 403 | 302 | 302
 accompagnement:task-edit              | own task          | login | 200  | 403 | 403 | 200 | 200
@@ -107,10 +113,17 @@ emploi_conjoint:opportunities         |                   | login | 403  | 200 |
 emploi_conjoint:opportunity-create    |                   | login | 403  | 200 | 403 | 403 | 200
 emploi_conjoint:opportunity           | opportunity       | login | 403  | 200 | 403 | 403 | 200
 emploi_conjoint:opportunity-edit      | opportunity       | login | 403  | 200 | 403 | 403 | 200
-emploi_conjoint:organisations         |                   | login | 403  | 200 | 403 | 403 | 200
-emploi_conjoint:organisation-create   |                   | login | 403  | 200 | 403 | 403 | 200
-emploi_conjoint:organisation-import   |                   | login | 403  | 200 | 403 | 403 | 200
-emploi_conjoint:organisation-import-template |            | login | 403  | 200 | 403 | 403 | 200
+emploi_conjoint:organisations         |                   | login | 301  | 301 | 403 | 301 | 301
+emploi_conjoint:organisation-create   |                   | login | 301  | 301 | 403 | 301 | 301
+emploi_conjoint:organisation-import   |                   | login | 301  | 301 | 403 | 301 | 301
+emploi_conjoint:organisation-import-template |            | login | 301  | 301 | 403 | 301 | 301
+partenaires:organisations             |                   | login | 200  | 200 | 403 | 200 | 200
+partenaires:organisation              | organisation      | login | 200  | 200 | 403 | 200 | 200
+partenaires:organisation-create       |                   | login | 200  | 200 | 403 | 200 | 200
+partenaires:organisation-import       |                   | login | 200  | 200 | 403 | 200 | 200
+partenaires:organisation-import-template |                | login | 200  | 200 | 403 | 200 | 200
+employeurs_staff:account-create       | organisation      | login | ok   | 403 | 403 | ok  | ok
+employeurs_staff:withdraw-sharing     | colleague referral | login | 403 | 403 | 403 | ok  | ok
 emploi_conjoint:figures               |                   | login | 403  | 200 | 200 | 200 | 200
 emploi_conjoint:figures-csv           |                   | login | 403  | 200 | 200 | 200 | 200
 emploi_conjoint:followed              |                   | login | 200  | 200 | 403 | 200 | 200
@@ -159,6 +172,8 @@ POST_ONLY = {
     "emploi_conjoint:consent-withdraw",
     "espace_famille_staff:reply",
     "evenements_staff:cancel",
+    "employeurs_staff:account-create",
+    "employeurs_staff:withdraw-sharing",
 }
 
 # --- Django admin, one row per registered model -----------------------------------------------------
@@ -187,7 +202,7 @@ communes.territoryupload      | upload        | v    | -  | v  | v    | v
 communes.indicator            | indicator     | v    | -  | v  | v    | v
 communes.communeindicator     | figure        | v    | -  | v  | v    | v
 accompagnement.household      | own dossier   | vac  | -  | -  | vac  | vacd
-accompagnement.organisation   | organisation  | vac  | vac | - | vac  | vacd
+partenaires.organisation      | organisation  | vac  | vac | - | vac  | vacd
 accompagnement.task           | own task      | vac  | -  | -  | vac  | vacd
 accompagnement.advisorprofile | -             | -    | -  | -  | -    | vacd
 emploi_conjoint.candidate     | own candidate | -    | -  | -  | -    | vacd
@@ -282,11 +297,16 @@ def world(client, settings):
     other_cv = CVVersion(candidate=other_candidate, original_name="cv2.pdf", file_kind="pdf", size=9)
     other_cv.file.save("cv2.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     other_cv.save()
-    organisation = acc.Organisation.objects.create(name="Entreprise fictive", commune=commune)
+    organisation = Organisation.objects.create(name="Entreprise fictive", commune=commune)
     opportunity = Opportunity.objects.create(
         title="Comptable", organisation=organisation, commune=commune, contract_type=ContractType.CDI
     )
     introduction = Introduction.objects.create(candidate=candidate, organisation=organisation)
+    # A recruit an employer referred, on the colleague's dossier, sharing their stage.
+    colleague_referral = Referral.objects.create(
+        organisation=organisation, household=other, recruit_name="Dominique Fictif", consent_contact=True,
+        consent_share_stage=True, consented_at=timezone.now(),
+    )  # fmt: skip
     layer = LayerFactory(slug="medecins-nouveaux-patients", name="Médecins acceptant de nouveaux patients")
     source = SourceFactory(slug="territoire-medecins", name="Ordre des médecins")
     upload = TerritoryUpload.objects.create(
@@ -332,6 +352,9 @@ def world(client, settings):
         "colleague cv": {"pk": other_cv.pk},
         "introduction": {"pk": introduction.pk},
         "opportunity": {"pk": opportunity.pk},
+        "organisation": {"pk": organisation.pk},
+        "colleague referral": {"pk": colleague_referral.pk},
+        "cohort": {"pk": acc.Cohort.objects.create(name="Groupe fictif", organisation=organisation).pk},
         "upload": {"pk": upload.pk},
         "device": {"pk": device.pk},
         "app": {"app_label": "accompagnement"},

@@ -1,4 +1,4 @@
-"""CSV import of companies and recruiters: validate every row (SIRET, NAF, code INSEE…), preview, then upsert on SIRET."""
+"""CSV import of partner organisations (companies, public employers, recruiters): validate every row (SIRET, NAF, code INSEE…), preview, then upsert on SIRET."""
 
 import csv
 import io
@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accompagnement.enums import OrganisationKind, SizeBand
-from accompagnement.models import Organisation
 from communes.models import Commune
 from communes.text import fold
+
+from .enums import OrganisationKind, SizeBand
+from .models import Organisation
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

@@ -1,32 +1,39 @@
-"""Companies and recruitment agencies of the network, and their import from a CSV file (preview first)."""
+"""Staff pages of the partner organisations: list, page, add, CSV import with a preview first.
+
+Moved from the HR workspace (issue 15): installation advisors, team leads and HR specialists all work
+with the same employers, institutions and recruiters.
+"""
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from accompagnement.models import Organisation
+from osez import roles
 from osez.exports import csv_response
 from osez.roles import role_required
 from osez.staff import render_staff
 
-from .. import organisations_import
-from ..forms import PARTNER_KINDS, OrganisationForm, OrganisationImportForm
-from .access import HR
+from .. import organisations_import, registry
+from ..enums import PARTNER_KINDS
+from ..forms import OrganisationForm, OrganisationImportForm
+from ..models import Organisation
 
-IMPORT_SESSION_KEY = "emploi_conjoint_import"
+PARTNER_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.HR)
+IMPORT_SESSION_KEY = "partenaires_import"
 
 
-@role_required(*HR)
+def _with_counts(qs):
+    return qs.annotate(**{f"n_{c.key}": Count(c.relation, distinct=True) for c in registry.counts()})
+
+
+@role_required(*PARTNER_ROLES)
 def organisation_list(request):
-    qs = (
+    qs = _with_counts(
         Organisation.objects.filter(kind__in=PARTNER_KINDS)
         .select_related("commune")
         .defer("commune__contour")
         .prefetch_related(Prefetch("contacts"))
-        .annotate(
-            n_intros=Count("introductions", distinct=True), n_offers=Count("opportunities", distinct=True)
-        )
     )
     kind = request.GET.get("type", "")
     if kind in PARTNER_KINDS:
@@ -34,33 +41,49 @@ def organisation_list(request):
     club = request.GET.get("club", "").strip()
     if club:
         qs = qs.filter(business_club__icontains=club)
+    counts = registry.counts()
+    rows = [(o, [getattr(o, f"n_{c.key}") for c in counts]) for o in qs]
     return render_staff(
         request,
-        "emploi_conjoint/organisation_list.html",
+        "partenaires/organisation_list.html",
         {
             "title": _("Employeurs, institutions publiques et cabinets de recrutement"),
-            "organisations": qs,
+            "rows": rows,
+            "count_labels": [c.label for c in counts],
             "kind": kind,
             "club": club,
         },
     )
 
 
-@role_required(*HR)
+@role_required(*PARTNER_ROLES)
+def organisation_detail(request, pk):
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("commune").defer("commune__contour"), pk=pk
+    )
+    context = {
+        "title": organisation.name,
+        "organisation": organisation,
+        "sections": registry.sections(request, organisation),
+    }
+    return render_staff(request, "partenaires/organisation_detail.html", context)
+
+
+@role_required(*PARTNER_ROLES)
 def organisation_create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = form.save()
         messages.success(request, _("%(name)s est ajoutée au réseau.") % {"name": organisation})
-        return redirect("emploi_conjoint:organisations")
+        return redirect("partenaires:organisations")
     return render_staff(
         request,
-        "emploi_conjoint/organisation_form.html",
+        "partenaires/organisation_form.html",
         {"title": _("Ajouter un employeur, une institution ou un cabinet"), "form": form},
     )
 
 
-@role_required(*HR)
+@role_required(*PARTNER_ROLES)
 def organisation_import_template(request):
     """An example file to fill in, with the expected columns (the organisation in it is fictional)."""
     return csv_response(
@@ -73,7 +96,7 @@ def organisation_import_template(request):
     )  # fmt: skip
 
 
-@role_required(*HR)
+@role_required(*PARTNER_ROLES)
 def organisation_import(request):
     """Step 1: upload and preview (nothing written). Step 2: confirm, and the kept file is imported."""
     preview = None
@@ -82,7 +105,7 @@ def organisation_import(request):
         text = request.session.get(IMPORT_SESSION_KEY)
         if not text:
             messages.error(request, _("L'aperçu a expiré : envoyez le fichier à nouveau."))
-            return redirect("emploi_conjoint:organisation-import")
+            return redirect("partenaires:organisation-import")
         # Validate again: organisations may have changed since the preview.
         result = organisations_import.preview(text)
         created, updated = organisations_import.apply(result)
@@ -94,7 +117,7 @@ def organisation_import(request):
             )
             % {"created": created, "updated": updated, "rejected": len(result.rejected)},
         )
-        return redirect("emploi_conjoint:organisations")
+        return redirect("partenaires:organisations")
     if request.method == "POST":
         form = OrganisationImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -104,6 +127,6 @@ def organisation_import(request):
                 request.session[IMPORT_SESSION_KEY] = text
     return render_staff(
         request,
-        "emploi_conjoint/organisation_import.html",
-        {"title": _("Importer des entreprises depuis un fichier CSV"), "form": form, "preview": preview},
+        "partenaires/organisation_import.html",
+        {"title": _("Importer des organisations depuis un fichier CSV"), "form": form, "preview": preview},
     )

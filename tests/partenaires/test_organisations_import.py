@@ -3,11 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from accompagnement.models import Organisation
-from emploi_conjoint import organisations_import as importer
+from partenaires import organisations_import as importer
+from partenaires.models import Organisation
+from tests.emploi_conjoint.factories import page_text
 from tests.factories import CommuneFactory, UserFactory
 
-from .factories import OrganisationFactory, page_text
+from .factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_missing_columns_are_explained():
 
 def test_preview_then_confirm_in_the_page(client):
     client.force_login(UserFactory(roles=["HR specialist"]))
-    url = reverse("emploi_conjoint:organisation-import")
+    url = reverse("partenaires:organisation-import")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     data = CSV.encode("cp1252")  # a spreadsheet's Windows export
@@ -90,7 +91,7 @@ def test_preview_then_confirm_in_the_page(client):
 def test_hand_entry_checks_the_siret(client):
     client.force_login(UserFactory(roles=["HR specialist"]))
     response = client.post(
-        reverse("emploi_conjoint:organisation-create"),
+        reverse("partenaires:organisation-create"),
         {"name": "Fictive", "kind": "employer", "siret": "73282932000075", "size_band": ""},
     )
     assert response.status_code == 200
@@ -104,7 +105,7 @@ def test_a_spreadsheet_sent_instead_of_a_csv_is_explained(client):
 
     xlsx_like = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00\x01\x02" * 50
     response = client.post(
-        reverse("emploi_conjoint:organisation-import"),
+        reverse("partenaires:organisation-import"),
         {"file": SimpleUploadedFile("orgs.csv", xlsx_like, "text/csv")},
     )
     assert response.status_code == 200
@@ -121,7 +122,7 @@ def test_a_binary_blob_without_lines_is_explained_not_a_crash():
 
 def test_the_template_file_imports_cleanly(client):
     client.force_login(UserFactory(roles=["HR specialist"]))
-    response = client.get(reverse("emploi_conjoint:organisation-import-template"))
+    response = client.get(reverse("partenaires:organisation-import-template"))
     preview = importer.preview(importer.decode(response.content))
     assert [r.name for r in preview.valid] == ["Entreprise exemple (fictive)"]
     assert preview.rejected == []
@@ -152,7 +153,7 @@ def test_public_employers_are_offered_everywhere_an_organisation_is_chosen(clien
     client.force_login(UserFactory(roles=["HR specialist"]))
     assert hospital in IntroductionForm().fields["organisation"].queryset
     assert hospital in OpportunityForm().fields["organisation"].queryset
-    listing = page_text(client.get(reverse("emploi_conjoint:organisations")))
+    listing = page_text(client.get(reverse("partenaires:organisations")))
     assert "Centre hospitalier de l'Aube (fictif)" in listing and "Institution publique" in listing
-    only_public = page_text(client.get(reverse("emploi_conjoint:organisations"), {"type": "institution"}))
+    only_public = page_text(client.get(reverse("partenaires:organisations"), {"type": "institution"}))
     assert "Centre hospitalier de l'Aube (fictif)" in only_public
