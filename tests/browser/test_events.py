@@ -135,3 +135,41 @@ def test_campaign_link_to_request_to_dossier(page, site):
     _staff_login(page, "responsable-campagne", household.get_absolute_url())
     expect(page.locator("dd.campaign")).to_contain_text("printemps-2027")
     expect(page.locator("dd.campaign")).to_contain_text("linkedin")
+
+
+def test_an_english_visitor_from_a_campaign_link_to_request_to_dossier(page, site):
+    """Issue 17's third journey: an international recruit lands on an English page from a campaign link,
+    looks around, asks for support in English; the dossier shows the campaign and speaks English."""
+    page.goto(
+        page.base
+        + "/en/communes/10081-la-chapelle-saint-luc/?utm_source=linkedin&utm_medium=social&utm_campaign=Recruits%202027"
+    )
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert not [c for c in page.context.cookies() if c["name"] not in ("csrftoken",)]
+    page.goto(page.base + "/en/fiches/")
+    page.get_by_role("link", name="Get support").click()
+    page.wait_for_url("**/en/demande/**")
+    assert page.locator("input[name=campaign_source]").input_value() == "linkedin"
+    page.get_by_label("First name").fill("Alex")
+    page.get_by_label("Last name", exact=True).fill("Example")
+    page.get_by_label("Email address").fill("alex@example.org")
+    page.get_by_label("You currently live in").fill("Manchester")
+    page.get_by_label("Housing").check()
+    page.get_by_label("In 3 to 6 months").check()
+    page.get_by_label("By email").check()
+    page.get_by_label("I agree that the welcome team").check()
+    page.get_by_role("button", name="Send my request").click()
+    page.wait_for_url("**/en/demande/envoyee/**")
+    expect(page.locator("h1")).to_contain_text("Your request has been sent")
+
+    household = Household.objects.get()
+    assert (household.campaign_source, household.campaign_medium, household.campaign_name) == (
+        "linkedin",
+        "social",
+        "recruits-2027",
+    )
+    assert household.language == "en"
+    UserFactory(username="responsable-campagne-en", roles=["team lead"])
+    _staff_login(page, "responsable-campagne-en", household.get_absolute_url())
+    expect(page.locator("dd.campaign")).to_contain_text("recruits-2027")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
