@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 # tasks, timeline (stages, exchanges, task log, tasks done, needs resolved, pins), places, duplicates,
 # panels, audit row… A change to this number is a change to the page's cost: update it knowingly.
 # 31 for the back-office alone; +11 once the spouse-employment panel and the family space's panels and
-# timeline source (messages, checklist ticks, survey answers) joined the page, each a fixed number.
-DOSSIER_QUERIES = 42
+# timeline source (messages, checklist ticks, survey answers) joined the page, each a fixed number;
+# +1 for the employer-referral panel (issue 17: who referred the family, what the recruit agreed to).
+DOSSIER_QUERIES = 43
 
 
 def fill(household, advisor, *, history, tasks):
