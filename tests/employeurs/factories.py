@@ -13,6 +13,7 @@ from tests.partenaires.factories import OrganisationFactory
 class EmployerAccountFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = EmployerAccount
+        skip_postgeneration_save = True  # the role hook changes the user's groups, not the account
 
     user = factory.SubFactory(
         UserFactory, is_staff=False, username=factory.Sequence(lambda n: f"employeur{n}")

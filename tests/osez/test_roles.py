@@ -117,8 +117,8 @@ def _nav(user, path="/admin/"):
 def test_staff_navigation_shows_what_each_role_opens():
     advisor_links = [link["label"] for link in _nav(UserFactory(roles=[roles.ADVISOR]))]
     assert advisor_links == [
-        "Mes dossiers", "Mes tâches", "Tous les dossiers", "Événements", "Partenaires", "Chiffres",
-        "Campagnes et canaux", "« Comment ça va ? »", "Emploi du conjoint",
+        "Mes dossiers", "Mes tâches", "Arrivées en groupe", "Tous les dossiers", "Événements", "Partenaires",
+        "Chiffres", "Campagnes et canaux", "« Comment ça va ? »", "Emploi du conjoint",
     ]  # fmt: skip
     hr_links = [link["label"] for link in _nav(UserFactory(roles=[roles.HR]))]
     assert hr_links == [
