@@ -337,6 +337,10 @@ def test_staff_write_the_english_text_in_the_admin_and_the_english_page_shows_it
         },
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
+    # Staff preview the English page from the admin before or after publishing.
+    assert f'href="/en/fiches/apercu/{sheet.pk}/"' in client.get(url).content.decode()
+    preview = client.get(f"/en/fiches/apercu/{sheet.pk}/").content.decode()
+    assert "<h1>Cycling here</h1>" in preview
     client.logout()
     html = client.get("/en/fiches/venir-a-velo/").content.decode()
     assert "<h1>Cycling here</h1>" in html and "Some text." in html and "not been translated" not in html
