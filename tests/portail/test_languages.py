@@ -360,3 +360,15 @@ def test_the_map_credits_its_tiles_in_the_page_language(client, territory):
 
     assert credit("/communes/10387-troyes/") == "&copy; contributeurs OpenStreetMap"
     assert credit("/en/communes/10387-troyes/") == "&copy; OpenStreetMap contributors"
+
+
+def test_the_public_rate_limit_answers_in_the_language_of_the_address(territory, settings):
+    settings.OSEZ_PUBLIC_PAGE_RATE = "2/m"
+    clear_worker_cache()
+    client = Client(REMOTE_ADDR="192.0.2.77")
+    client.get("/fiches/")
+    client.get("/fiches/")
+    french, english = client.get("/fiches/"), client.get("/en/fiches/")
+    assert french.status_code == english.status_code == 429
+    assert html_lang(french.content.decode()) == "fr" and "Trop de demandes" in french.content.decode()
+    assert html_lang(english.content.decode()) == "en" and "Too many requests" in english.content.decode()
