@@ -372,3 +372,11 @@ def test_the_public_rate_limit_answers_in_the_language_of_the_address(territory,
     assert french.status_code == english.status_code == 429
     assert html_lang(french.content.decode()) == "fr" and "Trop de demandes" in french.content.decode()
     assert html_lang(english.content.decode()) == "en" and "Too many requests" in english.content.decode()
+
+
+def test_campaign_parameters_never_multiply_english_entries(territory):
+    clear_worker_cache()
+    answers = [
+        Client().get(f"/en/communes/10387-troyes/?utm_source=news{n}&zz={n}")["X-Cache"] for n in range(6)
+    ]
+    assert answers == ["MISS"] + ["HIT"] * 5, "one English entry serves every campaign variant"
