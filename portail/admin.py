@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -41,10 +42,15 @@ class SheetAdmin(BoundedAdminSearch, TranslationAdmin):
 
         if sheet is None or sheet.pk is None:
             return _("Enregistrez la fiche (sans la publier) pour la prévisualiser.")
+        with translation.override("en"):
+            english_preview = reverse("portail:sheet-preview", kwargs={"pk": sheet.pk})
         return format_html(
-            '<p><a href="{}" target="_blank" rel="noopener">{}</a></p><div class="sheet-preview">{}</div>',
+            '<p><a href="{}" target="_blank" rel="noopener">{}</a> · <a href="{}" target="_blank" rel="noopener">{}</a></p>'
+            '<div class="sheet-preview">{}</div>',
             reverse("portail:sheet-preview", kwargs={"pk": sheet.pk}),
             _("Ouvrir l'aperçu de la page (nouvel onglet)"),
+            english_preview,
+            _("Aperçu de la page anglaise (nouvel onglet)"),
             _safe(render_markdown(sheet.body)),
         )
 

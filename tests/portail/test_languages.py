@@ -337,6 +337,10 @@ def test_staff_write_the_english_text_in_the_admin_and_the_english_page_shows_it
         },
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
+    # Staff preview the English page from the admin before or after publishing.
+    assert f'href="/en/fiches/apercu/{sheet.pk}/"' in client.get(url).content.decode()
+    preview = client.get(f"/en/fiches/apercu/{sheet.pk}/").content.decode()
+    assert "<h1>Cycling here</h1>" in preview
     client.logout()
     html = client.get("/en/fiches/venir-a-velo/").content.decode()
     assert "<h1>Cycling here</h1>" in html and "Some text." in html and "not been translated" not in html
@@ -356,3 +360,23 @@ def test_the_map_credits_its_tiles_in_the_page_language(client, territory):
 
     assert credit("/communes/10387-troyes/") == "&copy; contributeurs OpenStreetMap"
     assert credit("/en/communes/10387-troyes/") == "&copy; OpenStreetMap contributors"
+
+
+def test_the_public_rate_limit_answers_in_the_language_of_the_address(territory, settings):
+    settings.OSEZ_PUBLIC_PAGE_RATE = "2/m"
+    clear_worker_cache()
+    client = Client(REMOTE_ADDR="192.0.2.77")
+    client.get("/fiches/")
+    client.get("/fiches/")
+    french, english = client.get("/fiches/"), client.get("/en/fiches/")
+    assert french.status_code == english.status_code == 429
+    assert html_lang(french.content.decode()) == "fr" and "Trop de demandes" in french.content.decode()
+    assert html_lang(english.content.decode()) == "en" and "Too many requests" in english.content.decode()
+
+
+def test_campaign_parameters_never_multiply_english_entries(territory):
+    clear_worker_cache()
+    answers = [
+        Client().get(f"/en/communes/10387-troyes/?utm_source=news{n}&zz={n}")["X-Cache"] for n in range(6)
+    ]
+    assert answers == ["MISS"] + ["HIT"] * 5, "one English entry serves every campaign variant"
