@@ -59,10 +59,9 @@ def assert_none_in(texts, message):
 def test_a_request_sent_from_an_english_page_opens_an_english_dossier_and_link(
     client, settings, django_capture_on_commit_callbacks
 ):
-    # The public site in English (another piece of work puts it under /en/): the browser asks for English.
-    settings.LANGUAGES = [("fr", "Français"), ("en", "English")]
+    # The request form of the English public site, under /en/.
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/demande/", REQUEST, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post("/en/demande/", REQUEST)
     assert response.status_code == 302, response.content.decode()[:2000]
     household = acc.Household.objects.get(email="robin.fictif@example.org")
     assert household.language == "en"
