@@ -214,3 +214,16 @@ def test_a_counted_layer_whose_rows_all_say_two_counts_two_each(client):
     PlaceFactory(layer=layer, commune=b, attributes={"nombre": 2})
     proximity.compute(layers=["assistantes-maternelles"])
     assert api_layer(client, "10501", layer.slug)[:4] == (2, 2, 4, 4)
+
+
+def test_a_commune_no_longer_active_gets_no_figures(client):
+    """A commune merged into another keeps its code but is no longer listed: no figures are computed for it
+    (the run's count says so) and its places still count around the living ones."""
+    layer = LayerFactory(slug="pharmacies", name="Pharmacies")
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    merged = CommuneFactory(code_insee="10502", latitude=48.0, longitude=4.1, is_active=False)
+    PlaceFactory(layer=layer, commune=a)
+    PlaceFactory(layer=layer, commune=merged)
+    assert proximity.compute(layers=["pharmacies"]) == 1
+    assert not Proximity.objects.filter(commune=merged).exists()
+    assert api_layer(client, "10501", "pharmacies")[:4] == (1, 1, 2, 2)
