@@ -227,3 +227,13 @@ def test_a_commune_no_longer_active_gets_no_figures(client):
     assert proximity.compute(layers=["pharmacies"]) == 1
     assert not Proximity.objects.filter(commune=merged).exists()
     assert api_layer(client, "10501", "pharmacies")[:4] == (1, 1, 2, 2)
+
+
+def test_a_place_without_a_commune_counts_nowhere(client):
+    """A place the import could not put in a commune is not on any commune page, even right next to one."""
+    layer = LayerFactory(slug="pharmacies", name="Pharmacies")
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    PlaceFactory(layer=layer, commune=a, name="Pharmacie fictive")
+    PlaceFactory(layer=layer, commune=None, latitude=48.001, longitude=4.001)
+    proximity.compute(layers=["pharmacies"])
+    assert api_layer(client, "10501", "pharmacies") == (1, 1, 1, 1, ("Pharmacie fictive", 0.0))
