@@ -193,7 +193,8 @@ def test_places_of_a_commune_without_centre_count_around_and_do_not_stop_the_oth
     """A commune whose centre is unknown gets no figures; its located places count around the others (they
     are not in those communes), its unlocated ones nowhere, and neither stops the next places counting."""
     layer = LayerFactory(slug="pharmacies", name="Pharmacies")
-    unknown = CommuneFactory(code_insee="10509", latitude=None, longitude=None)
+    # Its code sorts first: the places are read in commune order, and this one must not end the reading.
+    unknown = CommuneFactory(code_insee="10500", latitude=None, longitude=None)
     a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
     b = CommuneFactory(code_insee="10502", latitude=48.0, longitude=4.1)
     PlaceFactory(layer=layer, commune=unknown, latitude=None, longitude=None)
@@ -203,7 +204,7 @@ def test_places_of_a_commune_without_centre_count_around_and_do_not_stop_the_oth
     proximity.compute(layers=["pharmacies"])
     assert api_layer(client, "10501", "pharmacies") == (1, 2, 3, 3, ("Pharmacie fictive", 0.0))
     assert api_layer(client, "10502", "pharmacies") == (1, 1, 3, 3, ("Pharmacie de B", 0.0))
-    assert api_layer(client, "10509", "pharmacies") == (None, None, None, None, None)
+    assert api_layer(client, "10500", "pharmacies") == (None, None, None, None, None)
 
 
 def test_a_counted_layer_whose_rows_all_say_two_counts_two_each(client):
