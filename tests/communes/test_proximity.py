@@ -193,7 +193,8 @@ def test_places_of_a_commune_without_centre_count_around_and_do_not_stop_the_oth
     """A commune whose centre is unknown gets no figures; its located places count around the others (they
     are not in those communes), its unlocated ones nowhere, and neither stops the next places counting."""
     layer = LayerFactory(slug="pharmacies", name="Pharmacies")
-    unknown = CommuneFactory(code_insee="10509", latitude=None, longitude=None)
+    # Its code sorts first: the places are read in commune order, and this one must not end the reading.
+    unknown = CommuneFactory(code_insee="10500", latitude=None, longitude=None)
     a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
     b = CommuneFactory(code_insee="10502", latitude=48.0, longitude=4.1)
     PlaceFactory(layer=layer, commune=unknown, latitude=None, longitude=None)
@@ -203,7 +204,7 @@ def test_places_of_a_commune_without_centre_count_around_and_do_not_stop_the_oth
     proximity.compute(layers=["pharmacies"])
     assert api_layer(client, "10501", "pharmacies") == (1, 2, 3, 3, ("Pharmacie fictive", 0.0))
     assert api_layer(client, "10502", "pharmacies") == (1, 1, 3, 3, ("Pharmacie de B", 0.0))
-    assert api_layer(client, "10509", "pharmacies") == (None, None, None, None, None)
+    assert api_layer(client, "10500", "pharmacies") == (None, None, None, None, None)
 
 
 def test_a_counted_layer_whose_rows_all_say_two_counts_two_each(client):
@@ -214,3 +215,26 @@ def test_a_counted_layer_whose_rows_all_say_two_counts_two_each(client):
     PlaceFactory(layer=layer, commune=b, attributes={"nombre": 2})
     proximity.compute(layers=["assistantes-maternelles"])
     assert api_layer(client, "10501", layer.slug)[:4] == (2, 2, 4, 4)
+
+
+def test_a_commune_no_longer_active_gets_no_figures(client):
+    """A commune merged into another keeps its code but is no longer listed: no figures are computed for it
+    (the run's count says so) and its places still count around the living ones."""
+    layer = LayerFactory(slug="pharmacies", name="Pharmacies")
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    merged = CommuneFactory(code_insee="10502", latitude=48.0, longitude=4.1, is_active=False)
+    PlaceFactory(layer=layer, commune=a)
+    PlaceFactory(layer=layer, commune=merged)
+    assert proximity.compute(layers=["pharmacies"]) == 1
+    assert not Proximity.objects.filter(commune=merged).exists()
+    assert api_layer(client, "10501", "pharmacies")[:4] == (1, 1, 2, 2)
+
+
+def test_a_place_without_a_commune_counts_nowhere(client):
+    """A place the import could not put in a commune is not on any commune page, even right next to one."""
+    layer = LayerFactory(slug="pharmacies", name="Pharmacies")
+    a = CommuneFactory(code_insee="10501", latitude=48.0, longitude=4.0)
+    PlaceFactory(layer=layer, commune=a, name="Pharmacie fictive")
+    PlaceFactory(layer=layer, commune=None, latitude=48.001, longitude=4.001)
+    proximity.compute(layers=["pharmacies"])
+    assert api_layer(client, "10501", "pharmacies") == (1, 1, 1, 1, ("Pharmacie fictive", 0.0))
