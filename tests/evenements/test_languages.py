@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
+from evenements import services
 from evenements.models import Registration
 
 from .conftest import make_event, register, sign_up_data, text
@@ -107,3 +108,48 @@ def test_an_event_not_translated_yet_keeps_its_french_title_on_the_english_page(
     event = make_event()  # no English title: modeltranslation falls back to the French one
     page = text(client.get("/en" + event.get_absolute_url()))
     assert "Soirée d'accueil (fictive)" in page and "All events" in page and "Register me" in page
+
+
+def test_a_sign_up_keeps_the_language_of_its_page(client, bilingual_event):
+    event_path = bilingual_event.get_absolute_url()
+    client.post("/en" + event_path, sign_up_data(email="english@exemple.fr"))
+    client.post(event_path, sign_up_data(email="french@exemple.fr"))
+    languages = dict(Registration.objects.values_list("email", "language"))
+    assert languages == {"english@exemple.fr": "en", "french@exemple.fr": "fr"}
+
+
+def test_a_place_freed_by_a_french_visitor_is_announced_in_english_to_an_english_one(
+    client, bilingual_event, django_capture_on_commit_callbacks
+):
+    leaving = register(bilingual_event, "premiere@exemple.fr", party_size=10)
+    register(bilingual_event, "english@exemple.fr", status="attente", language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/evenements/annuler/{services.cancel_token(leaving)}/")
+    assert "Votre inscription est annulée" in text(response)  # the French visitor reads French
+    (message,) = mail.outbox
+    assert message.to == ["english@exemple.fr"]
+    assert message.subject == "A place has become free: Welcome evening (fictional)"
+    assert "A place has become free: your registration for “Welcome evening (fictional)” is confirmed." in (
+        message.body
+    )
+    assert "/en/evenements/annuler/" in message.body and "Une place" not in message.body
+    assert _calendar_summary(message) == "Welcome evening (fictional)"
+
+
+def test_staff_cancelling_an_event_tell_each_person_in_their_language(
+    bilingual_event, django_capture_on_commit_callbacks
+):
+    register(bilingual_event, "french@exemple.fr")
+    register(bilingual_event, "english@exemple.fr", language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_event(bilingual_event)  # staff pages are in French
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects == {
+        "french@exemple.fr": "Événement annulé : Soirée d'accueil (fictive)",
+        "english@exemple.fr": "Event cancelled: Welcome evening (fictional)",
+    }
+    english = next(m for m in mail.outbox if m.to == ["english@exemple.fr"])
+    assert (
+        "We are sorry: “Welcome evening (fictional)”" in english.body and "Upcoming events:" in english.body
+    )
+    assert "/en/evenements/" in english.body
