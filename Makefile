@@ -72,7 +72,10 @@ mutation: install
 # keeps its own catalogue, so they are left out. Translate the new empty msgstr, then run it again to compile
 # the .mo that is committed (a fresh clone needs no gettext). msgfmt: Debian's gettext package.
 MESSAGES_IGNORE := .venv/* node_modules/* var/* tests/* bench/* bin/* deploy/* espace_famille/* accompagnement/* \
-	emploi_conjoint/* templates/accompagnement/* templates/emploi_conjoint/* templates/admin/*
+	emploi_conjoint/* templates/accompagnement/* templates/emploi_conjoint/* templates/admin/* \
+	partenaires/* employeurs/* evenements/staff_* evenements/admin.py evenements/figures.py evenements/panel.py \
+	evenements/templates/evenements/staff/* evenements/demo.py evenements/management/* \
+	templates/partenaires/*
 messages: install
 	$(PY) manage.py makemessages -l en --no-obsolete $(foreach p,$(MESSAGES_IGNORE),-i '$(p)')
 	msgfmt --check -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po

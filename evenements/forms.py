@@ -3,11 +3,18 @@
 import re
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import CONSENT_TEXT
 
 MAX_PARTY = 10
+
+
+def _with_max(message):
+    """The message with the limit filled in, translated when it is shown: ``_("…") % {…}`` written in the class
+    body would be translated once, at import, in French, and the English page would show it in French."""
+    return lazy(lambda: message % {"max": MAX_PARTY}, str)()
 
 
 class SignUpForm(forms.Form):
@@ -34,12 +41,11 @@ class SignUpForm(forms.Form):
         initial=1,
         error_messages={
             "required": _("Indiquez combien de personnes viendront."),
-            "invalid": _("Indiquez un nombre de personnes entre 1 et %(max)d.") % {"max": MAX_PARTY},
-            "min_value": _("Indiquez un nombre de personnes entre 1 et %(max)d.") % {"max": MAX_PARTY},
-            "max_value": _(
-                "Au-delà de %(max)d personnes, écrivez-nous : nous organiserons votre venue ensemble."
-            )
-            % {"max": MAX_PARTY},
+            "invalid": _with_max(_("Indiquez un nombre de personnes entre 1 et %(max)d.")),
+            "min_value": _with_max(_("Indiquez un nombre de personnes entre 1 et %(max)d.")),
+            "max_value": _with_max(
+                _("Au-delà de %(max)d personnes, écrivez-nous : nous organiserons votre venue ensemble.")
+            ),
         },
     )
     phone = forms.CharField(

@@ -158,6 +158,12 @@ class Registration(models.Model):
     consent_text_version = models.CharField(_("version du texte de consentement"), max_length=30)
     # Sent in the cancel link (signed); a new one for each sign-up, so an old link never cancels a new one.
     cancel_key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    # The language of the page the person signed up on (/en/evenements/… → "en"): every e-mail they are sent
+    # later speaks it, even when someone else's action sends it (a cancellation that frees a place, staff
+    # cancelling the event), and its links lead to the pages in that language.
+    language = models.CharField(
+        _("langue de l'inscription"), max_length=8, choices=settings.LANGUAGES, default="fr", editable=False
+    )
     created_at = models.DateTimeField(_("inscrit·e le"), default=timezone.now)
     promoted_at = models.DateTimeField(_("sorti·e de la liste d'attente le"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("désinscrit·e le"), null=True, blank=True)

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -92,6 +92,7 @@ def sign_up(event, *, name, email, party_size, phone="", consent_text_version):
                     party_size=party_size,
                     status=status,
                     consent_text_version=consent_text_version,
+                    language=_registration_language(),
                 )
         except IntegrityError:
             # Only where the row lock is not one (SQLite): the same e-mail committed by a concurrent POST.
@@ -367,7 +368,18 @@ def _message(subject, template, context, to, *, ics=None, cancelled=False):
     return message
 
 
+def _registration_language():
+    """The language of the page being answered ("en" under /en/), as one of the site's languages."""
+    code = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def send_sign_up_email(registration):
+    with translation.override(registration.language):
+        _send_sign_up_email(registration)
+
+
+def _send_sign_up_email(registration):
     event = registration.event
     if registration.status == RegistrationStatus.CONFIRMED:
         message = _message(
@@ -388,28 +400,32 @@ def send_sign_up_email(registration):
 
 
 def send_promoted_email(registration):
-    message = _message(
-        _("Une place s'est libérée : %(title)s") % {"title": registration.event.title},
-        "evenements/email/promoted.txt",
-        _context(registration),
-        registration.email,
-        ics=calendar_file(registration.event),
-    )
+    # In the person's language, not that of whoever freed the place (another visitor, or staff in French).
+    with translation.override(registration.language):
+        message = _message(
+            _("Une place s'est libérée : %(title)s") % {"title": registration.event.title},
+            "evenements/email/promoted.txt",
+            _context(registration),
+            registration.email,
+            ics=calendar_file(registration.event),
+        )
     message.send(fail_silently=True)
 
 
-def send_event_cancelled_emails(event, registrations):
-    ics = calendar_file(event, cancelled=True)
-    messages = [
-        _message(
+def _event_cancelled_message(event, registration):
+    # Staff cancel in French; each person is told in the language they signed up in.
+    with translation.override(registration.language):
+        return _message(
             _("Événement annulé : %(title)s") % {"title": event.title},
             "evenements/email/event_cancelled.txt",
             _context(registration),
             registration.email,
-            ics=ics,
+            ics=calendar_file(event, cancelled=True),
             cancelled=True,
         )
-        for registration in registrations
-    ]
+
+
+def send_event_cancelled_emails(event, registrations):
+    messages = [_event_cancelled_message(event, registration) for registration in registrations]
     # One connection for the whole list rather than one per person.
     get_connection(fail_silently=True).send_messages(messages)

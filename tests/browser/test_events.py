@@ -173,3 +173,30 @@ def test_an_english_visitor_from_a_campaign_link_to_request_to_dossier(page, sit
     _staff_login(page, "responsable-campagne-en", household.get_absolute_url())
     expect(page.locator("dd.campaign")).to_contain_text("recruits-2027")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+
+def test_english_sign_up_with_an_error_then_confirmed(page, site, settings):
+    """The English event pages pass axe-core too, and a person reads English from the error to the e-mail."""
+    settings.OSEZ_BASE_URL = page.base
+    event = _event(
+        title_en="Welcome evening for new residents (fictional)", audience_en="Families (fictional)"
+    )
+    english_path = "/en" + event.get_absolute_url()
+    _no_serious_violation(page, page.base + "/en/evenements/")
+    _no_serious_violation(page, page.base + english_path)
+
+    page.goto(page.base + "/en/evenements/")
+    page.get_by_role("link", name="Welcome evening for new residents (fictional)").click()
+    page.get_by_label("First and last name").fill("Camille Exemple")
+    page.get_by_label("Email address").fill("camille@exemple.fr")
+    page.get_by_label("Number of people (including you)").fill("11")
+    page.get_by_label("I agree that the welcome service").check()
+    page.get_by_role("button", name="Register me").click()
+    assert "For more than 10 people, write to us" in page.locator("#id_party_size_error").inner_text()
+    assert not Registration.objects.exists()
+    assert not serious_violations(page)
+    page.get_by_label("Number of people (including you)").fill("1")
+    page.get_by_role("button", name="Register me").click()
+    expect(page.get_by_text("Your registration is confirmed.")).to_be_visible()
+    assert not serious_violations(page)
+    assert Registration.objects.get().language == "en"

@@ -7,6 +7,7 @@ catalogue check.
 """
 
 import ast
+import datetime
 import gettext
 import re
 from html import unescape
@@ -14,17 +15,23 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from communes.models import EPCI, Commune, Place, Source
+from evenements import services as event_services
+from evenements.enums import EventKind, EventStatus
+from evenements.models import CONSENT_TEXT_VERSION, Event, Registration
 
 pytestmark = pytest.mark.django_db
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 
-# Files whose texts visitors read on the public pages (the staff e-mail about a request is French).
+# Files whose texts visitors read on the public pages (the staff e-mail about a request is French; the events'
+# staff pages, admin, figures and dossier panel are staff pages, in French).
 PUBLIC_FILES = re.compile(
     r"^(templates/(base\.html|404\.html|500\.html|communes/_place_contacts\.html|portail/(?!emails/advisors))"
     r"|portail/(enums|finder|forms|maps|services|templatetags|views|models)"
+    r"|evenements/(apps|enums|forms|models|services|views|templates/evenements/(?!staff/))"
     r"|communes/(catalog|contacts|enums|indicators|proximity|publication|search|sources/indicators)"
     r"|osez/cache)"
 )
@@ -50,6 +57,7 @@ ENGLISH_PAGES = [
     "/en/confidentialite/",
     "/en/accessibilite/",
     "/en/page-inconnue/",
+    "/en/evenements/",
 ]
 
 # Words of French sentences that no English sentence of ours contains.
@@ -130,13 +138,51 @@ def data_texts():
         names.update((name, publisher))
     names.update((settings.OSEZ_SERVICE_ADDRESS, settings.OSEZ_SITE_NAME, *KEPT_IN_FRENCH))
     names.update((settings.OSEZ_SERVICE_EMAIL, settings.OSEZ_ADVISORS_EMAIL))
+    names.update(Event.objects.values_list("place_name", flat=True))  # a hall's name, like a place's
+    names.update(Event.objects.values_list("address", flat=True))
+    names.update(Registration.objects.values_list("name", flat=True))
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
-def test_english_pages_show_no_french_sentence(client, territory, seeded_sheets):
+@pytest.fixture
+def event_pages(territory):
+    """A published event (fictional, written in both languages as the events team does) and its English
+    pages: the event with its sign-up form, and the cancel page a sign-up's e-mail links to."""
+    starts = timezone.now() + datetime.timedelta(days=10)
+    event = Event.objects.create(
+        kind=EventKind.WELCOME_EVENING,
+        status=EventStatus.PUBLISHED,
+        title_fr="Soirée d'accueil (fictive)",
+        title_en="Welcome evening (fictional)",
+        audience_fr="Nouveaux habitants",
+        audience_en="New residents",
+        description_fr="Une soirée pour rencontrer l'équipe.",
+        description_en="An evening to meet the team.",
+        place_description_fr="Parking derrière la salle.",
+        place_description_en="Parking behind the hall.",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        place_name="Salle des fêtes (fictive)",
+        address="1 rue de l'Exemple",
+        commune=Commune.objects.get(code_insee="10387"),
+        capacity=3,
+    )
+    registration = Registration.objects.create(
+        event=event,
+        name="Camille Exemple",
+        email="camille@exemple.fr",
+        party_size=2,
+        status="inscrit",
+        consent_text_version=CONSENT_TEXT_VERSION,
+    )
+    token = event_services.cancel_token(registration)
+    return ["/en" + event.get_absolute_url(), f"/en/evenements/annuler/{token}/"]
+
+
+def test_english_pages_show_no_french_sentence(client, territory, seeded_sheets, event_pages):
     names = data_texts()
     found = {}
-    for path in ENGLISH_PAGES:
+    for path in ENGLISH_PAGES + event_pages:
         response = client.get(path)
         assert response.status_code in (200, 404), path
         assert 'lang="en"' in response.content.decode()[:200], path

@@ -34,6 +34,7 @@ PAGES = [
     ("/donnees/", "Les données du site", "The site's data"),
     ("/confidentialite/", "Vos données personnelles", "Your personal data"),
     ("/accessibilite/", "État de conformité", "Compliance status"),
+    ("/evenements/", "Rencontres et événements", "Meetings and events"),
 ]
 
 
