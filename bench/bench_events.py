@@ -14,28 +14,13 @@ issue 17 (p95 ≤ 300 ms).
 
 import argparse
 import datetime
-import os
-import statistics
-import sys
-import time
 from pathlib import Path
+
+from harness import setup_django, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 300
 TITLE = "Salon fictif du banc d'essai"
-
-
-def setup(database_url):
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osez.settings.dev")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def fictional_data():
@@ -88,23 +73,6 @@ def fictional_data():
     return advisor, event
 
 
-def timed(client, url, requests):
-    for _ in range(3):
-        client.get(url)
-    samples = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    samples.sort()
-    return {
-        "p50": statistics.median(samples),
-        "p95": samples[max(0, int(len(samples) * 0.95) - 1)],
-        "max": samples[-1],
-    }
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -112,7 +80,7 @@ def main():
     )
     parser.add_argument("--requests", type=int, default=60)
     args = parser.parse_args()
-    setup(args.database_url)
+    setup_django(args.database_url)
     from django.test import Client
     from django.urls import reverse
 

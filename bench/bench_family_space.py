@@ -18,14 +18,11 @@ import sys
 import time
 from pathlib import Path
 
+from harness import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"
 REFERENCE = "OSZ-BENCH-FAMILLE"
-
-
-def percentile(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
 def main():

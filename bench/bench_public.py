@@ -32,6 +32,8 @@ import sys
 import time
 from pathlib import Path
 
+from harness import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"
 DEFAULT_RAW = ROOT.parent / "shared" / "data" / "raw"
@@ -43,11 +45,6 @@ HOUSEHOLDS = [
     {"ages": "3", "pharmacy_km": "5", "sport": "sport-natation", "size": "village"},
     {"work_1": "10033", "km_1": "20", "gp_km": "5", "sport": "sport-football", "size": "bourg"},
 ]
-
-
-def percentile(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
 def line(label, millis):

@@ -20,14 +20,11 @@ import sys
 import time
 from pathlib import Path
 
+from harness import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osez.settings.test")
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def build(n_offers, n_orgs, n_dossiers):
@@ -192,7 +189,7 @@ def main():
         result = suggestions.for_candidate(candidate)
         timings.append((time.perf_counter() - t0) * 1000)
         found.append(len(result))
-    p95 = percentile(timings, 0.95)
+    p95 = percentile(timings, 95)
     print(f"suggestions for one candidate over {args.offers} offers: p50 {statistics.median(timings):.0f} ms, "
           f"p95 {p95:.0f} ms (target ≤ 200 ms) — {'OK' if p95 <= 200 else 'OVER'}; "
           f"{statistics.median(found):.0f} suggestions (median)")  # fmt: skip
@@ -213,7 +210,7 @@ def main():
             response = client.get(url)
             page_timings.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200, response.status_code
-        worst = percentile(page_timings, 0.95)
+        worst = percentile(page_timings, 95)
         print(f"{label} over {args.dossiers} dossiers: p50 {statistics.median(page_timings):.0f} ms, "
               f"p95 {worst:.0f} ms (target ≤ 500 ms) — {'OK' if worst <= 500 else 'OVER'}")  # fmt: skip
 

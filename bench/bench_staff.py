@@ -13,27 +13,12 @@ max in milliseconds next to the targets of issue 14 (dossier p95 ≤ 150 ms, tea
 
 import argparse
 import datetime
-import os
-import statistics
-import sys
-import time
 from pathlib import Path
+
+from harness import setup_django, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS_MS = {"dossier": 150, "team": 300}
-
-
-def setup(database_url):
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osez.settings.dev")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def fictional_data():
@@ -91,23 +76,6 @@ def fictional_data():
     return lead, Household.objects.get(reference="BENCH-00-00")
 
 
-def timed(client, url, requests):
-    for _ in range(3):
-        client.get(url)
-    samples = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    samples.sort()
-    return {
-        "p50": statistics.median(samples),
-        "p95": samples[max(0, int(len(samples) * 0.95) - 1)],
-        "max": samples[-1],
-    }
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -115,7 +83,7 @@ def main():
     )
     parser.add_argument("--requests", type=int, default=60)
     args = parser.parse_args()
-    setup(args.database_url)
+    setup_django(args.database_url)
     from django.test import Client
     from django.urls import reverse
 
