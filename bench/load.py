@@ -260,6 +260,44 @@ class GunicornLog:
         return {name: new.count(marker) for name, marker in self.EVENTS.items() if marker in new}
 
 
+class CpuMeter:
+    """CPU seconds spent by the server's processes (gunicorn's master and workers, nginx), Redis and wrk
+    during a run, to say where a request's cost goes (from /proc, Linux only: None elsewhere)."""
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, groups):
+        self.groups = groups  # name → process group ids, or the name of a program (Redis)
+
+    @classmethod
+    def _seconds(cls, match):
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                name = (entry / "comm").read_text().strip()
+            except OSError:
+                continue
+            if match(int(fields[2]), name):  # fields[2]: the process group
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / cls.TICK
+
+    def read(self):
+        if not Path("/proc/self/stat").exists():
+            return None
+        values = {}
+        for label, target in self.groups.items():
+            if isinstance(target, str):
+                values[label] = self._seconds(lambda _pgid, name, t=target: name.startswith(t))
+            else:
+                values[label] = self._seconds(lambda pgid, _name, t=target: pgid in t)
+        children = os.times()
+        values["wrk"] = children.children_user + children.children_system
+        return values
+
+
 def warm(port, paths):
     """Ask every path once (the mix then measures warm caches); say which answered with an error, since
     wrk only counts them."""
@@ -378,6 +416,22 @@ def main():
         warm(port, set(paths))
         log = GunicornLog(gunicorn_log)
         log.since_last()
+        meter = CpuMeter(
+            {"gunicorn": {processes[0].pid}, "nginx": {p.pid for p in processes[1:]}, "redis": "redis-server"}
+        )
+
+        def measured(run):
+            before = meter.read()
+            result, raw = run()
+            after = meter.read()
+            if before and after and result["requests"]:
+                result["cpu_us"] = {
+                    k: (after[k] - before[k]) / result["requests"] * 1e6
+                    for k in after
+                    if after[k] > before[k]
+                }
+            return result, raw
+
         base = {"OSEZ_PORT": str(port)}
         one = [
             ("static file", "/static/css/osez.css"),
@@ -386,25 +440,29 @@ def main():
         ]
         results = []
         for name, path in one:
-            result, _raw = run_wrk(
-                wrk,
-                LUA_ONE,
-                {**base, "OSEZ_LOAD_PATH": path},
-                port,
-                args.connections,
-                args.short,
-                args.wrk_threads,
+            result, _raw = measured(
+                lambda path=path: run_wrk(
+                    wrk,
+                    LUA_ONE,
+                    {**base, "OSEZ_LOAD_PATH": path},
+                    port,
+                    args.connections,
+                    args.short,
+                    args.wrk_threads,
+                )
             )
             results.append((f"{name} ({args.short}s)", result, log.since_last()))
         for run in range(1, args.runs + 1):
-            result, _raw = run_wrk(
-                wrk,
-                LUA_MIX,
-                {**base, "OSEZ_LOAD_PATHS": str(paths_file)},
-                port,
-                args.connections,
-                args.duration,
-                args.wrk_threads,
+            result, _raw = measured(
+                lambda: run_wrk(
+                    wrk,
+                    LUA_MIX,
+                    {**base, "OSEZ_LOAD_PATHS": str(paths_file)},
+                    port,
+                    args.connections,
+                    args.duration,
+                    args.wrk_threads,
+                )
             )
             results.append((f"public mix {run} ({args.duration}s)", result, log.since_last()))
     finally:
@@ -428,6 +486,10 @@ def main():
             f"{' (' + kinds + ')' if kinds else ''}  p50 {r['p50'] or 0:>6.1f} ms  p95 {r['p95'] or 0:>6.1f} ms  "
             f"p99 {r['p99'] or 0:>6.1f} ms"
         )
+        if r.get("cpu_us"):
+            print(
+                f"{'':<32} CPU per request: " + ", ".join(f"{k} {v:.0f} µs" for k, v in r["cpu_us"].items())
+            )
         if events:
             print(f"{'':<32} gunicorn workers: " + ", ".join(f"{k} {v}" for k, v in events.items()))
     static = results[0][1]["rps"]

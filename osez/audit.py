@@ -6,6 +6,7 @@ reads, downloads and exports — in ``osez.AccessLog``. Never pass note text or 
 """
 
 import ipaddress
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,7 @@ class Action:
     ]
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text, read on every public request (rate limits)
 def _ip_or_empty(value):
     try:
         return str(ipaddress.ip_address(value.strip()))

@@ -39,8 +39,11 @@ import gzip
 import hashlib
 import json
 import logging
+import os
+import threading
 import time
 from functools import lru_cache, wraps
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -48,7 +51,7 @@ from django.core.cache import cache, caches
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver, get_urlconf
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
@@ -181,14 +184,35 @@ def _anonymous_by_cookies(request):
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _match(request):
+class Route(NamedTuple):
+    """What the middleware needs to know of the view a path leads to."""
+
+    query: tuple | None  # the GET parameters a @cached_public page reads; None: not a shared page
+    shared_answers: bool  # an API view whose answers are stored and served here
+
+
+@lru_cache(maxsize=16384)
+def _route(resolver, path_info):
+    """The Route of ``path_info`` under ``resolver``, or None when no view answers it.
+
+    Remembered per process: resolving walks the URL patterns (regular expressions, the language prefix)
+    and cost a cached hit as much as reading it from Redis. A path leads to the same view for as long as
+    the URL configuration is the same object, and the resolver is part of the key: Django builds a new
+    one whenever the configuration changes (``clear_url_caches``, ``ROOT_URLCONF`` overridden in a test).
+    Bounded, so that a crawler's made-up paths only push out the oldest.
+    """
     # This runs before the language middleware: resolve in the URL's language, or "/en/…" would not match
     # the prefixed patterns (they compare the path with the active language's prefix).
-    with translation.override(language_from_path(request.path_info)):
+    with translation.override(language_from_path(path_info)):
         try:
-            return resolve(request.path_info)
+            match = resolver.resolve(path_info)
         except Resolver404:
             return None
+    return Route(getattr(match.func, "osez_public_cache", None), _serves_shared_answers(match))
+
+
+def _match(request):
+    return _route(get_resolver(get_urlconf()), request.path_info)
 
 
 def _serves_shared_answers(match):
@@ -272,8 +296,11 @@ def decode_page(stored, generation, request=None):
     if encoding == "gzip" and not _accepts_gzip(request):
         body, encoding = gzip.decompress(body), ""
     response = HttpResponse(body, status=status)
-    for name, value in headers:
-        response[name] = value
+    # The stored headers are the ones Django checked and encoded when the page was rendered (a stored
+    # page is never written by anything else): put them back as they were instead of checking each
+    # again, which cost a hit as much as everything else it does in Python. Django's ResponseHeaders
+    # keeps them as {lower-case name: (name, value)}.
+    response.headers._store.update((name.lower(), (name, value)) for name, value in headers)
     if encoding:
         response["Content-Encoding"] = encoding
         # Two representations of one resource: a strong validator may name only one of them.
@@ -336,20 +363,57 @@ def _redis_client(backend):
     return client.get_client(write=True) if hasattr(client, "get_client") else None
 
 
+# The hit's one round trip goes through a connection of the thread's own rather than through redis-py's
+# client: measured (bench/load.py prints the CPU per request), a command through the client and its pool
+# costs a worker ~40 µs of CPU (retry wrapper, observability counters, a poll() on the pooled connection
+# before each use), as much as the rest of a hit together. This connection is redis-py's own Connection,
+# made with the pool's settings (address, database, password, timeouts), used by one thread at a time,
+# one pipelined write and its replies per request; on any error it is closed, and the next request opens
+# a new one. Everything else (storing, bumping) keeps going through django-redis.
+_threads = threading.local()
+
+
+def _connection(redis):
+    """This thread's connection to the server of ``redis``'s pool (a new one in a forked child)."""
+    pool = redis.connection_pool
+    held = getattr(_threads, "connections", None)
+    if held is None:
+        held = _threads.connections = {}
+    pid, connection = held.get(pool, (None, None))
+    if pid != os.getpid():
+        connection = pool.connection_class(**pool.connection_kwargs)
+        held[pool] = (os.getpid(), connection)
+    return connection
+
+
+def _round_trip(redis, commands):
+    """The replies to ``commands``, sent in one write on this thread's connection."""
+    connection = _connection(redis)
+    try:
+        connection.send_packed_command(connection.pack_commands(commands))
+        return [connection.read_response() for _command in commands]
+    except BaseException:
+        connection.disconnect()  # its replies may be half read: never reuse it
+        raise
+
+
+def _lookup_redis(backend, redis, key, counter_key, ttl):
+    """(count or None, generation or None, stored or None) from Redis in one round trip."""
+    commands = []
+    if counter_key:
+        counter = backend.make_key(counter_key)
+        commands += [("SET", counter, 0, "EX", ttl, "NX"), ("INCR", counter)]
+    commands.append(("MGET", backend.make_key(GENERATION_KEY), backend.make_key(key)))
+    replies = _round_trip(redis, commands)
+    generation, stored = replies[-1]
+    return (replies[1] if counter_key else None), generation, stored
+
+
 def _lookup(backend, key, rate_key, period):
     """(requests counted in this window or None, current generation or None, stored bytes or None)."""
     redis = _redis_client(backend)
-    generation_key = backend.make_key(GENERATION_KEY)
     if redis is not None:
-        pipe = redis.pipeline(transaction=False)
-        if rate_key:
-            counter = backend.make_key(rate_key)
-            pipe.incr(counter)
-            pipe.expire(counter, period + 1)
-        pipe.mget(generation_key, backend.make_key(key))
-        results = pipe.execute()
-        generation, stored = results[-1]
-        return (results[0] if rate_key else None), generation, stored
+        return _lookup_redis(backend, redis, key, rate_key, period + 1)
     count = None
     if rate_key:
         backend.add(rate_key, 0, period + 1)
@@ -435,13 +499,12 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         # Cookies first: they alone decide that a page is not shared, without resolving the URL.
         anonymous = _anonymous_by_cookies(request)
-        match = _match(request)
-        if match is None:
+        route = _match(request)
+        if route is None:
             return self.get_response(request)
-        names = getattr(match.func, "osez_public_cache", None)
-        if names is not None:
-            return self._page(request, names) if anonymous else self.get_response(request)
-        if _serves_shared_answers(match):
+        if route.query is not None:
+            return self._page(request, route.query) if anonymous else self.get_response(request)
+        if route.shared_answers:
             return self._answer(request)
         return self.get_response(request)
 
@@ -498,22 +561,17 @@ class PublicPageCacheMiddleware:
         window = AnonRateThrottle.window(request)
         key = answer_key(request)
         try:
-            pipe = redis.pipeline(transaction=False)
-            if window is not None:
-                counter = backend.make_key(window.key)
-                pipe.set(counter, 0, ex=window.seconds, nx=True)
-                pipe.incr(counter)
-            pipe.mget(backend.make_key(GENERATION_KEY), backend.make_key(key))
-            results = pipe.execute()
+            count, generation, stored = _lookup_redis(
+                backend, redis, key, window.key if window else None, window.seconds if window else 0
+            )
         except _redis_errors():
             if not getattr(backend, "_ignore_exceptions", False):
                 raise
             log.warning("shared cache unreachable: API answered without it", exc_info=True)
             return self.get_response(request)
-        generation, stored = results[-1]
         if window is not None:
-            request.osez_throttle_count = results[1]
-            if results[1] > window.limit:  # the throttle answers its 429 with DRF's body and headers
+            request.osez_throttle_count = count
+            if count > window.limit:  # the throttle answers its 429 with DRF's body and headers
                 return self.get_response(request)
         hit = decode_page(stored, generation, request)
         if hit is not None:

@@ -8,7 +8,7 @@ from django.urls import path
 
 from osez.cache import bump_data_generation, cached_public
 from tests.factories import UserFactory
-from tests.helpers import clear_worker_cache
+from tests.helpers import clear_worker_cache, record_redis_round_trips
 
 calls = []
 
@@ -238,29 +238,41 @@ def test_a_lost_generation_never_brings_back_an_old_page(client):
 
 
 @pytest.mark.needs_redis
-def test_a_cached_page_costs_one_redis_round_trip_and_no_unpickling(client, monkeypatch):
+def test_a_cached_page_costs_one_redis_round_trip_and_no_unpickling(client, monkeypatch, settings):
     import pickle
 
-    import redis
-
+    settings.OSEZ_PUBLIC_PAGE_RATE = "600/m"
     client.get("/p?q=one")
-    round_trips = []
-    real_execute, real_command = redis.client.Pipeline.execute, redis.Redis.execute_command
-    monkeypatch.setattr(
-        redis.client.Pipeline,
-        "execute",
-        lambda self, *a, **k: round_trips.append("pipeline") or real_execute(self, *a, **k),
-    )
-    monkeypatch.setattr(
-        redis.Redis,
-        "execute_command",
-        lambda self, *a, **k: round_trips.append(a[0]) or real_command(self, *a, **k),
-    )
+    round_trips = record_redis_round_trips(monkeypatch)
     monkeypatch.setattr(pickle, "loads", lambda *a, **k: pytest.fail("a cached page must not be unpickled"))
     hit = client.get("/p?q=one")
     assert hit["X-Cache"] == "HIT" and hit.content == b"render 1"
     assert "public" in hit["Cache-Control"]
-    assert round_trips == ["pipeline"]
+    # The visitor's counter (created with its expiry if new, then counted), the generation and the page.
+    assert round_trips == [["SET", "INCR", "MGET"]]
+
+
+@pytest.mark.needs_redis
+def test_a_dropped_connection_costs_one_uncached_page_never_an_error(client, caplog, monkeypatch):
+    """The hit path's own connection to Redis is closed under it (Redis restarted, a proxy timed it out):
+    the visitor still gets the page, rendered by the view, and the next ones are back on the cache."""
+    from django.core.cache import cache
+
+    from osez import cache as page_cache
+
+    assert client.get("/p").content == b"render 1"
+    assert client.get("/p")["X-Cache"] == "HIT"
+    monkeypatch.setattr(cache, "_ignore_exceptions", True)  # as production sets it (IGNORE_EXCEPTIONS)
+    pool = cache.client.get_client(write=True).connection_pool
+    _pid, connection = page_cache._threads.connections[pool]
+    connection._sock.close()  # the socket is gone, the connection does not know it yet
+
+    served = client.get("/p")
+    assert served.status_code == 200 and served.content == b"render 2", "rendered again, no error page"
+    assert "public page cache unreachable" in caplog.text
+    # The next visitor reaches Redis on a new connection, where the page stored before still is.
+    again = client.get("/p")
+    assert again["X-Cache"] == "HIT" and again.content == b"render 1"
 
 
 @pytest.mark.needs_redis
