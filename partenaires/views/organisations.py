@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from osez import roles
+from osez.csv_import import decode
 from osez.exports import csv_response
 from osez.roles import role_required
 from osez.staff import render_staff
@@ -121,7 +122,7 @@ def organisation_import(request):
     if request.method == "POST":
         form = OrganisationImportForm(request.POST, request.FILES)
         if form.is_valid():
-            text = organisations_import.decode(form.cleaned_data["file"].read())
+            text = decode(form.cleaned_data["file"].read())
             preview = organisations_import.preview(text)
             if preview.valid and not preview.header_error:
                 request.session[IMPORT_SESSION_KEY] = text
