@@ -1,0 +1,14 @@
+"""Fixtures the staff-side browser tests share."""
+
+import pytest
+
+from tests.browser.tools import local_page
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    """A page of headless Chromium for a whole test. monkeypatch restores DJANGO_ALLOW_ASYNC_UNSAFE
+    afterwards: left set, it would fail later deploy checks."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with local_page() as page:
+        yield page
