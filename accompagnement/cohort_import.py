@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.text import fold
-from osez.csv_import import Preview, decode, not_a_csv_message
+from osez.csv_import import Preview, not_a_csv_message
 
 from .enums import Stage
 from .models import Household
@@ -161,4 +161,4 @@ def preview(text):
         return Preview([], not_a_csv_message())
 
 
-__all__ = ["MAX_BYTES", "decode", "preview"]
+__all__ = ["MAX_BYTES", "preview"]
