@@ -72,3 +72,25 @@ def print_timings(client, pages, requests, targets_ms, width):
             f"{name:<{width}} {figures['p50']:8.1f} {figures['p95']:8.1f} {figures['max']:8.1f}"
             f" {targets_ms[name]:>6} {verdict}"
         )
+
+
+def database_or_sqlite(database_url, name):
+    """``database_url``, or when empty a SQLite file ``var/bench/<name>.sqlite3`` (its folder created)."""
+    if database_url:
+        return database_url
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{ROOT / 'var' / 'bench' / f'{name}.sqlite3'}"
+
+
+def migrate_then_setup(env):
+    """Migrate the database ``env`` names with ``manage.py`` in a child process (its settings, its
+    environment), then Django in this process with the same environment."""
+    import subprocess
+
+    python = ROOT / ".venv" / "bin" / "python"
+    subprocess.run([str(python), "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
