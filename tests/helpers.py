@@ -1,5 +1,7 @@
 """Small helpers shared by test packages."""
 
+import html
+
 from django.core.cache import cache
 
 
@@ -14,3 +16,8 @@ def clear_worker_cache():
         cache.delete_pattern("*")
     else:
         cache.clear()
+
+
+def page_text(response):
+    """The page as a person reads it: HTML entities (&#x27; for ') turned back into characters."""
+    return html.unescape(response.content.decode())

@@ -1,8 +1,9 @@
-"""Fixtures the staff-side browser tests share."""
+"""Fixtures the dossier tests share."""
 
 import pytest
 
 from tests.browser.tools import local_page
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -12,3 +13,9 @@ def browser_page(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with local_page() as page:
         yield page
+
+
+@pytest.fixture
+def advisor():
+    """An installation advisor (a test that needs a named one declares its own)."""
+    return UserFactory(roles=["installation advisor"])

@@ -6,8 +6,8 @@ from django.urls import reverse
 from osez.csv_import import decode
 from partenaires import organisations_import as importer
 from partenaires.models import Organisation
-from tests.emploi_conjoint.factories import page_text
 from tests.factories import CommuneFactory, UserFactory
+from tests.helpers import page_text
 
 from .factories import OrganisationFactory
 
