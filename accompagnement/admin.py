@@ -50,21 +50,21 @@ class RoleAdminMixin(BaseRoleAdminMixin):
     change_roles = DOSSIER_ROLES
     delete_roles = ()  # only admins (has_role always lets them through)
 
-    def has_view_permission(self, request, obj=None):
+    @staticmethod
+    def _on_dossier(request, obj, roles_, permission):
+        """For a row of a dossier: the role and the right on that dossier; None for anything else."""
         household = _household_of(obj)
-        if household is not None:
-            return has_role(request.user, *self.view_roles) and request.user.has_perm(
-                "accompagnement.read_dossier", household
-            )
-        return super().has_view_permission(request, obj)
+        if household is None:
+            return None
+        return has_role(request.user, *roles_) and request.user.has_perm(permission, household)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = self._on_dossier(request, obj, self.view_roles, "accompagnement.read_dossier")
+        return super().has_view_permission(request, obj) if allowed is None else allowed
 
     def has_change_permission(self, request, obj=None):
-        household = _household_of(obj)
-        if household is not None:
-            return has_role(request.user, *self.change_roles) and request.user.has_perm(
-                "accompagnement.edit_dossier", household
-            )
-        return super().has_change_permission(request, obj)
+        allowed = self._on_dossier(request, obj, self.change_roles, "accompagnement.edit_dossier")
+        return super().has_change_permission(request, obj) if allowed is None else allowed
 
     def has_delete_permission(self, request, obj=None):
         household = _household_of(obj)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.text import fold
-from partenaires.organisations_import import decode
+from osez.csv_import import Preview, not_a_csv_message
 
 from .enums import Stage
 from .models import Household
@@ -45,20 +45,6 @@ class Row:
     @property
     def name(self):
         return f"{self.values.get('first_name', '')} {self.values.get('last_name', '')}".strip()
-
-
-@dataclass
-class Preview:
-    rows: list
-    header_error: str = ""
-
-    @property
-    def valid(self):
-        return [r for r in self.rows if not r.errors]
-
-    @property
-    def rejected(self):
-        return [r for r in self.rows if r.errors]
 
 
 def _columns(header):
@@ -172,13 +158,7 @@ def preview(text):
             return Preview([], _("Le fichier n'a aucune ligne de famille sous son en-tête."))
         return Preview(rows)
     except csv.Error:
-        return Preview(
-            [],
-            _(
-                "Ce fichier ne se lit pas comme un CSV. Depuis votre tableur, choisissez « Enregistrer sous » "
-                "puis le format « CSV UTF-8 (séparateur point-virgule) »."
-            ),
-        )
+        return Preview([], not_a_csv_message())
 
 
-__all__ = ["MAX_BYTES", "decode", "preview"]
+__all__ = ["MAX_BYTES", "preview"]

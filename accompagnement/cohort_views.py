@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from osez import roles
+from osez.csv_import import CsvFileForm, kept_upload, preview_upload
 from osez.exports import csv_response
 from osez.figures import hidden_note, protect
 from osez.roles import role_required
@@ -34,7 +35,7 @@ class CohortForm(forms.ModelForm):
         self.fields["organisation"].queryset = partner_organisations()
 
 
-class CohortImportForm(forms.Form):
+class CohortImportForm(CsvFileForm):
     file = forms.FileField(
         label=gettext_lazy("Fichier CSV des familles"),
         help_text=gettext_lazy(
@@ -42,14 +43,8 @@ class CohortImportForm(forms.Form):
             "naissance), arrivee (JJ/MM/AAAA), vient_de. Séparateur point-virgule ou virgule."
         ),
     )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if not uploaded.size:
-            raise forms.ValidationError(_("Le fichier est vide."))
-        if uploaded.size > cohort_import.MAX_BYTES:
-            raise forms.ValidationError(_("Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers."))
-        return uploaded
+    max_bytes = cohort_import.MAX_BYTES
+    too_big = gettext_lazy("Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers.")
 
 
 @role_required(*COHORT_ROLES)
@@ -122,9 +117,8 @@ def cohort_import_view(request, pk):
     key = f"{IMPORT_SESSION_KEY}_{cohort.pk}"
     form, result = CohortImportForm(), None
     if request.method == "POST" and "confirm" in request.POST:
-        text = request.session.get(key)
+        text = kept_upload(request, key)
         if not text:
-            messages.error(request, _("L'aperçu a expiré : envoyez le fichier à nouveau."))
             return redirect("accompagnement:cohort-import", pk=cohort.pk)
         result = cohort_import.preview(text)  # checked again: dossiers may have opened since
         opened = services.import_cohort(cohort, result, by=request.user)
@@ -137,11 +131,7 @@ def cohort_import_view(request, pk):
         return redirect("accompagnement:cohort", pk=cohort.pk)
     if request.method == "POST":
         form = CohortImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            text = cohort_import.decode(form.cleaned_data["file"].read())
-            result = cohort_import.preview(text)
-            if result.valid and not result.header_error:
-                request.session[key] = text
+        result = preview_upload(request, form, cohort_import.preview, key)
     return render_staff(
         request,
         "accompagnement/cohort_import.html",

@@ -94,10 +94,18 @@ def refusal_reason(household):
     return reason
 
 
-def _editable_or_403(request, household):
-    if not request.user.has_perm("accompagnement.edit_dossier", household):
+def _allowed_or_403(request, household, permission):
+    if not request.user.has_perm(permission, household):
         raise PermissionDenied(refusal_reason(household))
     return household
+
+
+def _editable_or_403(request, household):
+    return _allowed_or_403(request, household, "accompagnement.edit_dossier")
+
+
+def _readable_or_403(request, household):
+    return _allowed_or_403(request, household, "accompagnement.read_dossier")
 
 
 # --- Home and tasks ---------------------------------------------------------------------------------
@@ -621,9 +629,7 @@ def _welcome_pack_context(request, household):
 @role_required(*DOSSIER_ROLES)
 def welcome_pack(request, pk):
     """The printable welcome pack: the family's commune, the places kept for them, their contacts."""
-    household = get_object_or_404(_households(), pk=pk)
-    if not request.user.has_perm("accompagnement.read_dossier", household):
-        raise PermissionDenied(refusal_reason(household))
+    household = _readable_or_403(request, get_object_or_404(_households(), pk=pk))
     record(request, Action.VIEW, household, detail="livret d'accueil")
     return render_staff(
         request, "accompagnement/welcome_pack.html", _welcome_pack_context(request, household)
@@ -647,9 +653,7 @@ def welcome_pack_pdf(request, pk):
 
     from . import letters
 
-    household = get_object_or_404(_households(), pk=pk)
-    if not request.user.has_perm("accompagnement.read_dossier", household):
-        raise PermissionDenied(refusal_reason(household))
+    household = _readable_or_403(request, get_object_or_404(_households(), pk=pk))
     record(request, Action.EXPORT, household, detail="livret d'accueil (PDF)")
     response = HttpResponse(
         letters.welcome_pack_pdf(_welcome_pack_html(request, household)), content_type="application/pdf"

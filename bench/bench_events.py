@@ -12,11 +12,10 @@ network) after a few warm-up requests, and prints p50, p95 and max in millisecon
 issue 17 (p95 ≤ 300 ms).
 """
 
-import argparse
 import datetime
 from pathlib import Path
 
-from harness import setup_django, timed
+from harness import print_timings, staff_bench_setup
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 300
@@ -74,13 +73,7 @@ def fictional_data():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database-url", required=True, help="a database for the bench (not the default one)"
-    )
-    parser.add_argument("--requests", type=int, default=60)
-    args = parser.parse_args()
-    setup_django(args.database_url)
+    args = staff_bench_setup(__doc__.splitlines()[0])
     from django.test import Client
     from django.urls import reverse
 
@@ -92,13 +85,7 @@ def main():
         "attendees": reverse("evenements_staff:attendees", args=[event.pk]),
         "check-in": reverse("evenements_staff:check-in", args=[event.pk]),
     }
-    print(f"{'page':<10} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'target':>8}")
-    for name, url in pages.items():
-        figures = timed(client, url, args.requests)
-        verdict = "ok" if figures["p95"] <= TARGET_MS else "OVER"
-        print(
-            f"{name:<10} {figures['p50']:8.1f} {figures['p95']:8.1f} {figures['max']:8.1f} {TARGET_MS:>6} {verdict}"
-        )
+    print_timings(client, pages, args.requests, dict.fromkeys(pages, TARGET_MS), width=10)
 
 
 if __name__ == "__main__":

@@ -13,15 +13,12 @@ page, then deletes the fictional household. Target (issue 16): p95 ≤ 150 ms.
 
 import argparse
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from harness import percentile
+from harness import database_or_sqlite, migrate_then_setup, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
-PY = ROOT / ".venv" / "bin" / "python"
 REFERENCE = "OSZ-BENCH-FAMILLE"
 
 
@@ -31,18 +28,10 @@ def main():
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
     env = dict(os.environ)
-    if not args.database_url:
-        (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
-        args.database_url = f"sqlite:///{ROOT / 'var' / 'bench' / 'family.sqlite3'}"
+    args.database_url = database_or_sqlite(args.database_url, "family")
     env["DATABASE_URL"] = args.database_url
     env.setdefault("DJANGO_SETTINGS_MODULE", "osez.settings.test")
-    subprocess.run([str(PY), "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
+    migrate_then_setup(env)
     from django.conf import settings
     from django.db import connection
     from django.test import Client

@@ -32,7 +32,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import percentile
+from harness import database_or_sqlite, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"
@@ -257,9 +257,7 @@ def main():
     args = parser.parse_args()
 
     env = dict(os.environ)
-    if not args.database_url:
-        (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
-        args.database_url = f"sqlite:///{ROOT / 'var' / 'bench' / 'public.sqlite3'}"
+    args.database_url = database_or_sqlite(args.database_url, "public")
     env.update(
         DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="osez.settings.dev", DEBUG="False",
         OSEZ_RAW_DIR=env.get("OSEZ_RAW_DIR", str(DEFAULT_RAW)), OSEZ_REQUEST_LOG_LEVEL="WARNING",

@@ -11,11 +11,10 @@ template, without the network and the WSGI server) after a few warm-up requests,
 max in milliseconds next to the targets of issue 14 (dossier p95 ≤ 150 ms, team view ≤ 300 ms).
 """
 
-import argparse
 import datetime
 from pathlib import Path
 
-from harness import setup_django, timed
+from harness import print_timings, staff_bench_setup
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS_MS = {"dossier": 150, "team": 300}
@@ -77,13 +76,7 @@ def fictional_data():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database-url", required=True, help="a database for the bench (not the default one)"
-    )
-    parser.add_argument("--requests", type=int, default=60)
-    args = parser.parse_args()
-    setup_django(args.database_url)
+    args = staff_bench_setup(__doc__.splitlines()[0])
     from django.test import Client
     from django.urls import reverse
 
@@ -94,14 +87,7 @@ def main():
         "dossier": big.get_absolute_url(),
         "team": reverse("accompagnement:team"),
     }
-    print(f"{'page':<8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'target':>8}")
-    for name, url in pages.items():
-        figures = timed(client, url, args.requests)
-        verdict = "ok" if figures["p95"] <= TARGETS_MS[name] else "OVER"
-        print(
-            f"{name:<8} {figures['p50']:8.1f} {figures['p95']:8.1f} {figures['max']:8.1f}"
-            f" {TARGETS_MS[name]:>6} {verdict}"
-        )
+    print_timings(client, pages, args.requests, TARGETS_MS, width=8)
 
 
 if __name__ == "__main__":

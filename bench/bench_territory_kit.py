@@ -15,11 +15,10 @@ fictional kit and partner.
 import argparse
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from harness import percentile
+from harness import database_or_sqlite, migrate_then_setup, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"
@@ -33,18 +32,10 @@ def main():
     parser.add_argument("--km", type=int, default=30)
     args = parser.parse_args()
     env = dict(os.environ)
-    if not args.database_url:
-        (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
-        args.database_url = f"sqlite:///{ROOT / 'var' / 'bench' / 'kit.sqlite3'}"
+    args.database_url = database_or_sqlite(args.database_url, "kit")
     env.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="osez.settings.dev", DEBUG="False")
     env.pop("REDIS_URL", None)
-    subprocess.run([str(PY), "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
+    migrate_then_setup(env)
     from communes.models import Commune
 
     if not Commune.objects.filter(code_insee="10387").exists():

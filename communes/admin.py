@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from osez import durations, roles
-from osez.roles import has_role
+from osez.roles import NOBODY, RoleAdminMixin, has_role
 
 from . import publication, territory
 from .enums import UploadState
@@ -34,28 +34,17 @@ VIEW_ROLES = (roles.ADVISOR, roles.TEAM_LEAD, roles.MARKETING)
 EDIT_ROLES = (roles.ADVISOR,)
 
 
-class RoleAdminMixin:
+class PipelineAdminMixin(RoleAdminMixin):
+    """The pipeline's rows come from imports: nobody, administrators included, adds, changes or deletes
+    them, unless a page names the roles that may."""
+
     view_roles = VIEW_ROLES
-    edit_roles = ()
-
-    def has_module_permission(self, request):
-        return has_role(request.user, *self.view_roles)
-
-    def has_view_permission(self, request, obj=None):
-        return has_role(request.user, *self.view_roles)
-
-    def has_add_permission(self, request, obj=None):
-        return bool(self.edit_roles) and has_role(request.user, *self.edit_roles)
-
-    def has_change_permission(self, request, obj=None):
-        return bool(self.edit_roles) and has_role(request.user, *self.edit_roles)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    change_roles = NOBODY
+    delete_roles = NOBODY
 
 
 @admin.register(Source)
-class SourceAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
+class SourceAdmin(BoundedAdminSearch, PipelineAdminMixin, admin.ModelAdmin):
     """Two dates per source (the data's own, our import's) and whether the publisher has anything newer."""
 
     list_display = [
@@ -74,7 +63,6 @@ class SourceAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
                        "published_every_words", "freshness", "fictional_flag"]  # fmt: skip
     exclude = ["published_every"]  # shown in words by published_every_words
     search_fields = ["name", "slug", "publisher"]
-    edit_roles = ()
 
     @admin.display(description=_("rythme de publication de la source"))
     def published_every_words(self, obj):
@@ -129,7 +117,7 @@ class SourceAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
+class ImportRecordAdmin(BoundedAdminSearch, PipelineAdminMixin, admin.ModelAdmin):
     list_display = ["source", "started_at", "finished_at", "outcome", "data_edition", "created", "updated",
                     "unchanged", "rejected", "deactivated", "forced", "is_fictional"]  # fmt: skip
     list_filter = ["source", "outcome", "forced", "is_fictional"]
@@ -144,7 +132,7 @@ class ImportRecordAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
+class IndicatorAdmin(BoundedAdminSearch, PipelineAdminMixin, admin.ModelAdmin):
     """Indicators belong to their source (a refresh rewrites them): staff read them here."""
 
     list_display = ["name", "slug", "unit", "theme", "source", "order"]
@@ -155,7 +143,7 @@ class IndicatorAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CommuneIndicator)
-class CommuneIndicatorAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
+class CommuneIndicatorAdmin(BoundedAdminSearch, PipelineAdminMixin, admin.ModelAdmin):
     list_display = ["commune", "indicator", "shown_value", "level", "territory_name", "count", "vintage",
                     "is_active"]  # fmt: skip
     list_filter = ["indicator", "level", "is_active"]
@@ -173,32 +161,30 @@ class CommuneIndicatorAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin
 
 
 @admin.register(Layer)
-class LayerAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
+class LayerAdmin(BoundedAdminSearch, PipelineAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "theme", "order", "is_territory"]
     list_filter = ["theme", "is_territory"]
 
 
 @admin.register(Commune)
-class CommuneAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
+class CommuneAdmin(BoundedAdminSearch, PipelineAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code_insee", "departement", "epci", "population", "is_active"]
     list_filter = ["departement", "is_active"]
     search_fields = ["name", "code_insee", "search_text"]
     exclude = ["contour"]
 
 
-class PlaceAnnotationInline(RoleAdminMixin, admin.TabularInline):
+class PlaceAnnotationInline(PipelineAdminMixin, admin.TabularInline):
     model = PlaceAnnotation
     fields = ["text", "observed_on", "author"]
     readonly_fields = ["author"]
     extra = 1
-    edit_roles = EDIT_ROLES
-
-    def has_delete_permission(self, request, obj=None):
-        return has_role(request.user, *self.edit_roles)
+    change_roles = EDIT_ROLES
+    delete_roles = EDIT_ROLES
 
 
 @admin.register(Place)
-class PlaceAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
+class PlaceAdmin(BoundedAdminSearch, PipelineAdminMixin, admin.ModelAdmin):
     """Places belong to their source (a refresh rewrites them); staff add annotations, which survive it."""
 
     list_display = ["name", "layer", "commune", "source", "is_active", "last_seen"]
@@ -206,7 +192,7 @@ class PlaceAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "source_ref", "commune__name"]
     list_select_related = ["layer", "commune", "source"]
     inlines = [PlaceAnnotationInline]
-    edit_roles = EDIT_ROLES
+    change_roles = EDIT_ROLES
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
@@ -224,12 +210,12 @@ class PlaceAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PlaceAnnotation)
-class PlaceAnnotationAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
+class PlaceAnnotationAdmin(BoundedAdminSearch, PipelineAdminMixin, admin.ModelAdmin):
     list_display = ["text", "place", "observed_on", "author"]
     search_fields = ["text", "place__name"]
     raw_id_fields = ["place"]
     readonly_fields = ["author"]
-    edit_roles = EDIT_ROLES
+    change_roles = EDIT_ROLES
 
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:
@@ -245,10 +231,9 @@ class UploadForm(forms.Form):
 
 
 @admin.register(TerritoryUpload)
-class TerritoryUploadAdmin(BoundedAdminSearch, RoleAdminMixin, admin.ModelAdmin):
+class TerritoryUploadAdmin(BoundedAdminSearch, PipelineAdminMixin, admin.ModelAdmin):
     list_display = ["layer", "provider", "data_date", "state", "uploaded_by", "uploaded_at", "published_at"]
     list_filter = ["layer", "state"]
-    edit_roles = ()
     change_list_template = "admin/communes/territoryupload/change_list.html"
 
     def get_readonly_fields(self, request, obj=None):

@@ -86,7 +86,22 @@ def catalogue_text(text):
     return gettext(text) if text else text
 
 
-class Source(models.Model):
+class CatalogueEntry(models.Model):
+    """A row of the catalogue named in French by the code (a source, a layer, an indicator): the admin and
+    the API show the stored name, the public pages its translation (``label``)."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self):
+        return catalogue_text(self.name)
+
+
+class Source(CatalogueEntry):
     """An official data source or a partner's file: who publishes it, under which licence, how fresh."""
 
     slug = models.SlugField(max_length=60, primary_key=True)
@@ -118,13 +133,6 @@ class Source(models.Model):
         verbose_name_plural = _("sources de données")
         ordering = ["name"]
 
-    def __str__(self):
-        return self.name
-
-    @property
-    def label(self):
-        return catalogue_text(self.name)
-
     @property
     def is_stale(self):
         """True when the last success is older than the expected rhythm plus a margin (or never happened)."""
@@ -134,7 +142,7 @@ class Source(models.Model):
         return timezone.now() - self.last_success_at > self.expected_every + margin
 
 
-class Layer(models.Model):
+class Layer(CatalogueEntry):
     """A kind of place a family cares about (écoles maternelles, pharmacies…), grouped by theme."""
 
     slug = models.SlugField(max_length=60, primary_key=True)
@@ -151,13 +159,6 @@ class Layer(models.Model):
         verbose_name = _("couche de données")
         verbose_name_plural = _("couches de données")
         ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def label(self):
-        return catalogue_text(self.name)
 
     @property
     def singular_label(self):
@@ -316,7 +317,7 @@ class TerritoryUpload(models.Model):
         return f"{self.layer} — {self.provider} ({self.data_date})"
 
 
-class Indicator(models.Model):
+class Indicator(CatalogueEntry):
     """A figure published per commune (not a place): childcare capacity, broadband, housing prices…"""
 
     slug = models.SlugField(max_length=60, primary_key=True)
@@ -330,13 +331,6 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("indicateur")
         ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def label(self):
-        return catalogue_text(self.name)
 
     @property
     def unit_label(self):

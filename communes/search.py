@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import heapq
 import re
-import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
 from osez.cache import data_generation
+from osez.process_cache import StampedValue
 
 from .text import fold
 
@@ -185,10 +185,6 @@ def build_index():
     return Index.build(entries, territory=(str(d) for d in settings.OSEZ_DEPARTEMENTS))
 
 
-_lock = threading.Lock()
-_cached = {"stamp": None, "index": None}
-
-
 def _stamp():
     """Changes when communes are republished (the shared data generation) or edited one by one (their
     number and latest ``last_seen``: one aggregate over an index, a few ms nationally)."""
@@ -200,18 +196,15 @@ def _stamp():
     return (data_generation(), tuple(settings.OSEZ_DEPARTEMENTS), tuple(fingerprint.values()))
 
 
+_index = StampedValue(build_index, _stamp)
+
+
 def get_index():
-    stamp = _stamp()
-    with _lock:
-        if _cached["stamp"] != stamp or _cached["index"] is None:
-            _cached["index"] = build_index()
-            _cached["stamp"] = stamp
-        return _cached["index"]
+    return _index.get()
 
 
 def reset_index():
-    with _lock:
-        _cached.update(stamp=None, index=None)
+    _index.reset()
 
 
 def _rank(index, i, score=100.0):

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accompagnement.models import Adult, Household
-from communes.models import Commune
 from osez import roles
 from partenaires import demo as partner_demo
 
@@ -21,8 +20,6 @@ from .enums import ContractType, Outcome, Stage, WorkTime
 from .models import Candidate, Consent, CVVersion, Introduction, Opportunity, StageTransition
 
 HOUSEHOLD_ORIGIN = "Dossier fictif (démonstration)"
-# Troyes, La Chapelle-Saint-Luc, Romilly-sur-Seine, Bar-sur-Aube, Nogent-sur-Seine.
-PREFERRED_COMMUNES = ["10387", "10081", "10323", "10033", "10268"]
 
 # A one-page PDF, enough for the download link to open something.
 DEMO_PDF = (
@@ -60,22 +57,6 @@ CANDIDATES = [
 ]  # fmt: skip
 
 
-def _communes():
-    by_code = {
-        c.code_insee: c
-        for c in Commune.objects.filter(code_insee__in=PREFERRED_COMMUNES, latitude__isnull=False)
-    }
-    found = [by_code[code] for code in PREFERRED_COMMUNES if code in by_code]
-    if len(found) < len(PREFERRED_COMMUNES):
-        others = (
-            Commune.objects.filter(latitude__isnull=False)
-            .exclude(code_insee__in=by_code)
-            .order_by("-population", "code_insee")
-        )
-        found += list(others[: len(PREFERRED_COMMUNES) - len(found)])
-    return found
-
-
 def _at(communes, index):
     return communes[index % len(communes)] if communes else None
 
@@ -85,7 +66,7 @@ def load(stdout=None):
     """Create the fictional pipeline (idempotent); return counts of what was created."""
     now = timezone.now()
     today = timezone.localdate()
-    communes = _communes()
+    communes = partner_demo.demo_communes()
     created = {"organisations": 0, "opportunities": 0, "candidates": 0, "introductions": 0}
 
     organisations, created["organisations"] = partner_demo.network()

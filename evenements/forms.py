@@ -6,6 +6,8 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from portail.forms import PublicContactMixin
+
 from .models import CONSENT_TEXT
 
 MAX_PARTY = 10
@@ -17,7 +19,7 @@ def _with_max(message):
     return lazy(lambda: message % {"max": MAX_PARTY}, str)()
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(PublicContactMixin, forms.Form):
     name = forms.CharField(
         label=_("Prénom et nom"),
         max_length=150,
@@ -67,28 +69,14 @@ class SignUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
-        self.fields["phone"].widget.input_type = "tel"
         self.fields["party_size"].widget.attrs.update(min=1, max=MAX_PARTY)
-        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
-
-    @property
-    def is_spam(self):
-        return bool(self.data.get(self.add_prefix("website")))
+        self.set_contact_widgets()
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if not re.search(r"\w", name):
             raise forms.ValidationError(_("Indiquez votre prénom et votre nom."))
         return name
-
-    def clean_phone(self):
-        phone = self.cleaned_data.get("phone", "").strip()
-        if phone and not re.fullmatch(r"\+?[\d .()-]{6,25}", phone):
-            raise forms.ValidationError(
-                _("Le numéro de téléphone ne doit contenir que des chiffres, espaces et +.")
-            )
-        return phone
 
 
 class LinkDossierForm(forms.Form):

@@ -93,31 +93,40 @@ def users_with_role(*names):
     return get_user_model().objects.filter(is_active=True, groups__name__in=names).distinct()
 
 
+# As RoleAdminMixin's roles: no account at all, administrators included.
+NOBODY = None
+
+
 class RoleAdminMixin:
     """Admin permissions from the staff roles rather than per-model Django permissions.
 
     ``view_roles`` see the pages, ``change_roles`` add and change, ``delete_roles`` delete (administrators
-    always may). Object rules are added by overriding ``has_change_permission``.
+    always may, unless the roles are ``NOBODY``: rows that only the code writes, such as imported data).
+    Object rules are added by overriding ``has_change_permission``.
     """
 
     view_roles = ()
     change_roles = ()
     delete_roles = ()
 
+    @staticmethod
+    def _held(request, names):
+        return names is not NOBODY and has_role(request.user, *names)
+
     def has_module_permission(self, request):
-        return has_role(request.user, *self.view_roles)
+        return self._held(request, self.view_roles)
 
     def has_view_permission(self, request, obj=None):
-        return has_role(request.user, *self.view_roles)
+        return self._held(request, self.view_roles)
 
     def has_add_permission(self, request, obj=None):
-        return has_role(request.user, *self.change_roles)
+        return self._held(request, self.change_roles)
 
     def has_change_permission(self, request, obj=None):
-        return has_role(request.user, *self.change_roles)
+        return self._held(request, self.change_roles)
 
     def has_delete_permission(self, request, obj=None):
-        return has_role(request.user, *self.delete_roles)
+        return self._held(request, self.delete_roles)
 
 
 # Predicates for object rules (``rules``); unlike has_role they do not include administrators, which

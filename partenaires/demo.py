@@ -39,7 +39,9 @@ NETWORK = [
 PREFERRED_COMMUNES = ["10387", "10081", "10323", "10033", "10268"]
 
 
-def _communes():
+def demo_communes():
+    """The communes the fictional partners and jobs stand in: the preferred ones, then the most populated
+    (a database loaded with another territory still gets communes with coordinates)."""
     by_code = {
         c.code_insee: c
         for c in Commune.objects.filter(code_insee__in=PREFERRED_COMMUNES, latitude__isnull=False)
@@ -72,7 +74,7 @@ def partners():
 
 def network():
     """The HR network's organisations, in the order of NETWORK, and how many were created."""
-    communes = _communes()
+    communes = demo_communes()
     found, created = [], 0
     for name, kind, naf, sector, size, club in NETWORK:
         org, was_created = Organisation.objects.get_or_create(

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
+from osez.csv_import import CsvFileForm
 
 from .models import Organisation
 from .organisations_import import MAX_BYTES as IMPORT_MAX_BYTES
@@ -60,7 +61,7 @@ class OrganisationForm(forms.ModelForm):
         return naf
 
 
-class OrganisationImportForm(forms.Form):
+class OrganisationImportForm(CsvFileForm):
     file = forms.FileField(
         label=_("Fichier CSV"),
         help_text=_(
@@ -68,11 +69,5 @@ class OrganisationImportForm(forms.Form):
             "effectif, club, site_web. Séparateur point-virgule ou virgule."
         ),
     )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if not uploaded.size:
-            raise forms.ValidationError(_("Le fichier est vide."))
-        if uploaded.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."))
-        return uploaded
+    max_bytes = IMPORT_MAX_BYTES
+    too_big = _("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")

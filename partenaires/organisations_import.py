@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune
 from communes.text import fold
+from osez import csv_import
 
 from .enums import OrganisationKind, SizeBand
 from .models import Organisation
@@ -117,19 +118,7 @@ class Row:
     existing: bool = False
 
 
-@dataclass
-class Preview:
-    rows: list
-    header_error: str = ""
-
-    @property
-    def valid(self):
-        return [r for r in self.rows if not r.errors]
-
-    @property
-    def rejected(self):
-        return [r for r in self.rows if r.errors]
-
+class Preview(csv_import.Preview):
     @property
     def to_create(self):
         return [r for r in self.valid if not r.existing]
@@ -139,29 +128,12 @@ class Preview:
         return [r for r in self.valid if r.existing]
 
 
-def decode(data):
-    """Spreadsheets save CSV as UTF-8 (with or without BOM) or Windows-1252; try them in that order."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
 def preview(text):
     """Parse and validate the whole file; nothing is written."""
     try:
         return _preview(text)
     except csv.Error:
-        # A spreadsheet saved as .xlsx or another binary file renamed .csv.
-        return Preview(
-            [],
-            _(
-                "Ce fichier ne se lit pas comme un CSV. Depuis votre tableur, choisissez "
-                "« Enregistrer sous » puis le format « CSV UTF-8 (séparateur point-virgule) »."
-            ),
-        )
+        return Preview([], csv_import.not_a_csv_message())
 
 
 def _preview(text):

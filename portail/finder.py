@@ -8,7 +8,6 @@ which keeps it well under 300 ms even for the 34,875 communes of France.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from communes.geo import haversine_km
 from communes.models import Commune, Layer, Proximity, catalogue_text
 from osez.cache import data_generation
+from osez.process_cache import StampedValue
 
 CHILDCARE_LAYERS = ("creches", "assistantes-maternelles", "maisons-assistantes-maternelles")
 SPORT_LAYERS = ("sport-football", "sport-tennis", "sport-natation", "sport-gymnases", "sport-autres")
@@ -241,10 +241,6 @@ def available_figure_fields(index):
     return available
 
 
-_lock = threading.Lock()
-_cached: dict = {"stamp": None, "index": None}
-
-
 def _data_stamp():
     """Changes whenever communes or proximities are republished; two index lookups, no table scan.
 
@@ -255,18 +251,15 @@ def _data_stamp():
     return (tuple(settings.OSEZ_DEPARTEMENTS), data_generation(), last_proximity)
 
 
+_index = StampedValue(build_index, _data_stamp)
+
+
 def get_index() -> FinderIndex:
-    stamp = _data_stamp()
-    with _lock:
-        if _cached["stamp"] != stamp or _cached["index"] is None:
-            _cached["index"] = build_index()
-            _cached["stamp"] = stamp
-        return _cached["index"]
+    return _index.get()
 
 
 def reset_index():
-    with _lock:
-        _cached.update(stamp=None, index=None)
+    _index.reset()
 
 
 @dataclass

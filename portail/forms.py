@@ -344,7 +344,30 @@ class CommuneListField(forms.CharField):
         return communes
 
 
-class SupportRequestForm(forms.ModelForm):
+class PublicContactMixin:
+    """What the public forms asking a family for its details share (a support request, an event sign-up):
+    an optional phone number typed freely, and the honeypot field ``website`` a person never sees, so a
+    robot that fills it is recognised (``is_spam``) without a captcha. The fields are declared by each form."""
+
+    def set_contact_widgets(self):
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    @property
+    def is_spam(self):
+        return bool(self.data.get(self.add_prefix("website")))
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        if phone and not re.fullmatch(r"\+?[\d .()-]{6,25}", phone):
+            raise forms.ValidationError(
+                _("Le numéro de téléphone ne doit contenir que des chiffres, espaces et +.")
+            )
+        return phone
+
+
+class SupportRequestForm(PublicContactMixin, forms.ModelForm):
     # Not required, so older links and clients keep working: unanswered, a family that gives a phone
     # number is called, one that does not is written to (and the confirmation says which).
     contact_preference = forms.ChoiceField(
@@ -470,9 +493,7 @@ class SupportRequestForm(forms.ModelForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
-        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
-        self.fields["phone"].widget.input_type = "tel"
-        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+        self.set_contact_widgets()
 
     def clean_submission_key(self):
         """A key that is not one we issued (edited page, old form) is no error the family could fix:
@@ -504,14 +525,6 @@ class SupportRequestForm(forms.ModelForm):
         if adults is None or not 1 <= adults <= 6:
             raise forms.ValidationError(self.Meta.error_messages["adults"]["invalid"])
         return adults
-
-    def clean_phone(self):
-        phone = self.cleaned_data.get("phone", "").strip()
-        if phone and not re.fullmatch(r"\+?[\d .()-]{6,25}", phone):
-            raise forms.ValidationError(
-                _("Le numéro de téléphone ne doit contenir que des chiffres, espaces et +.")
-            )
-        return phone
 
     def clean_children_birth_years(self):
         """Ages (0 to 25, as the finder passes them: "3, 8") or birth years ("2016, 2021"), in any mix;
@@ -550,10 +563,6 @@ class SupportRequestForm(forms.ModelForm):
                 _("Indiquez votre numéro de téléphone, ou choisissez d'être contacté par courriel."),
             )
         return data
-
-    @property
-    def is_spam(self):
-        return bool(self.data.get(self.add_prefix("website")))
 
     def save(self, commit=True):
         instance = super().save(commit=False)

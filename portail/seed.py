@@ -46,19 +46,26 @@ def default_folder():
     return Path(settings.BASE_DIR) / "fixtures" / "sheets"
 
 
-def parse(path):
-    """Read one sheet file; raise SheetFileError naming the file when it is not a valid sheet."""
+def _read(path, fields, shown_name):
+    """A sheet file's header (``Name: value`` lines, each name one of ``fields``, all of them present) and
+    its body after the blank line; SheetFileError naming the file as ``shown_name`` otherwise."""
     text = Path(path).read_text(encoding="utf-8")
     head, separator, body = text.partition("\n\n")
     meta = {}
     for line in head.splitlines():
         key, colon, value = line.partition(":")
-        if not colon or key.strip().lower() not in FIELDS:
-            raise SheetFileError(f"{path.name}: ligne d'en-tête inattendue « {line} »")
-        meta[FIELDS[key.strip().lower()]] = value.strip()
-    missing = [name for name in FIELDS.values() if not meta.get(name)]
+        if not colon or key.strip().lower() not in fields:
+            raise SheetFileError(f"{shown_name}: ligne d'en-tête inattendue « {line} »")
+        meta[fields[key.strip().lower()]] = value.strip()
+    missing = [name for name in fields.values() if not meta.get(name)]
     if missing or not separator or not body.strip():
-        raise SheetFileError(f"{path.name}: il manque {', '.join(missing) or 'le texte de la fiche'}")
+        raise SheetFileError(f"{shown_name}: il manque {', '.join(missing) or 'le texte de la fiche'}")
+    return meta, body
+
+
+def parse(path):
+    """Read one sheet file; raise SheetFileError naming the file when it is not a valid sheet."""
+    meta, body = _read(path, FIELDS, path.name)
     if meta["theme"] not in SheetTheme.values:
         raise SheetFileError(f"{path.name}: thème inconnu « {meta['theme']} »")
     if not meta["order"].isdigit():
@@ -80,19 +87,7 @@ class SheetTranslation:
 
 def parse_translation(path):
     """Read one translated sheet file (``Title``, ``Summary``, a blank line, the body)."""
-    text = Path(path).read_text(encoding="utf-8")
-    head, separator, body = text.partition("\n\n")
-    meta = {}
-    for line in head.splitlines():
-        key, colon, value = line.partition(":")
-        if not colon or key.strip().lower() not in TRANSLATION_FIELDS:
-            raise SheetFileError(f"{path.parent.name}/{path.name}: ligne d'en-tête inattendue « {line} »")
-        meta[TRANSLATION_FIELDS[key.strip().lower()]] = value.strip()
-    missing = [name for name in TRANSLATION_FIELDS.values() if not meta.get(name)]
-    if missing or not separator or not body.strip():
-        raise SheetFileError(
-            f"{path.parent.name}/{path.name}: il manque {', '.join(missing) or 'le texte de la fiche'}"
-        )
+    meta, body = _read(path, TRANSLATION_FIELDS, f"{path.parent.name}/{path.name}")
     return SheetTranslation(slug=path.stem, body=body.strip(), **meta)
 
 

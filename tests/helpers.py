@@ -1,5 +1,7 @@
 """Small helpers shared by test packages."""
 
+import html
+
 from django.core.cache import cache
 
 
@@ -38,3 +40,8 @@ def record_redis_round_trips(monkeypatch):
 
     monkeypatch.setattr(AbstractConnection, "send_packed_command", send_packed_command)
     return round_trips
+
+
+def page_text(response):
+    """The page as a person reads it: HTML entities (&#x27; for ') turned back into characters."""
+    return html.unescape(response.content.decode())

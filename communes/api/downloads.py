@@ -31,6 +31,7 @@ from communes import proximity
 from communes.contacts import website_href
 from communes.indicators import finite
 from communes.models import Commune, CommuneIndicator, Indicator, Layer, Place, Proximity
+from osez.exports import spreadsheet_safe
 
 from .licensing import COMMUNES_SOURCE, credits, layer_sources, licence_text
 from .serializers import place_feature, place_point
@@ -40,7 +41,6 @@ CHUNK = 2000
 # per row would cost more than producing the row.
 BLOCK_BYTES = 64 * 1024
 BOM = "\ufeff"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Echo:
@@ -48,12 +48,6 @@ class _Echo:
 
     def write(self, value):
         return value
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def buffered(pieces, size=BLOCK_BYTES):
@@ -108,7 +102,7 @@ def _csv_stream(title, attribution, header, rows, notes=()):
     yield from _note_lines(title, attribution, notes)
     yield writer.writerow(header)
     for row in rows:
-        yield writer.writerow([_safe(v) for v in row])
+        yield writer.writerow([spreadsheet_safe(v) for v in row])
 
 
 def _layer_attribution(layer):

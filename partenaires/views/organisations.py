@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from osez import roles
+from osez.csv_import import kept_upload, preview_upload
 from osez.exports import csv_response
 from osez.roles import role_required
 from osez.staff import render_staff
@@ -102,9 +103,8 @@ def organisation_import(request):
     preview = None
     form = OrganisationImportForm()
     if request.method == "POST" and "confirm" in request.POST:
-        text = request.session.get(IMPORT_SESSION_KEY)
+        text = kept_upload(request, IMPORT_SESSION_KEY)
         if not text:
-            messages.error(request, _("L'aperçu a expiré : envoyez le fichier à nouveau."))
             return redirect("partenaires:organisation-import")
         # Validate again: organisations may have changed since the preview.
         result = organisations_import.preview(text)
@@ -120,11 +120,7 @@ def organisation_import(request):
         return redirect("partenaires:organisations")
     if request.method == "POST":
         form = OrganisationImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            text = organisations_import.decode(form.cleaned_data["file"].read())
-            preview = organisations_import.preview(text)
-            if preview.valid and not preview.header_error:
-                request.session[IMPORT_SESSION_KEY] = text
+        preview = preview_upload(request, form, organisations_import.preview, IMPORT_SESSION_KEY)
     return render_staff(
         request,
         "partenaires/organisation_import.html",

@@ -10,20 +10,14 @@
     var timer = null, active = -1, items = [], lastQuery = "";
 
     function close() {
-      list.hidden = true;
-      list.innerHTML = "";
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
+      window.osezCombobox.close(input, list);
       active = -1;
       items = [];
     }
 
     function highlight(index) {
-      var options = list.querySelectorAll("[role=option]");
-      options.forEach(function (o, i) { o.setAttribute("aria-selected", i === index ? "true" : "false"); });
+      window.osezCombobox.highlight(input, list, index);
       active = index;
-      if (index >= 0 && options[index]) input.setAttribute("aria-activedescendant", options[index].id);
-      else input.removeAttribute("aria-activedescendant");
     }
 
     function render(results) {

@@ -15,11 +15,6 @@ from .factories import AdultFactory, ChildFactory, HouseholdFactory, NeedFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def advisor():
-    return UserFactory(roles=["installation advisor"])
-
-
 def edit_data(household, **overrides):
     """What the edit page posts when nothing is changed (management forms included)."""
     adults = list(household.adults.all())

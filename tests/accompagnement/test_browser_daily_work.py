@@ -10,7 +10,6 @@ from django.utils import timezone
 from accompagnement.enums import TaskKind
 from accompagnement.milestones import checklist_for
 from accompagnement.models import Household, Task
-from tests.browser.tools import CHROMIUM, CHROMIUM_ARGS, only_local
 from tests.factories import UserFactory
 
 from .factories import AdultFactory, HouseholdFactory
@@ -18,20 +17,6 @@ from .factories import AdultFactory, HouseholdFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "un mot de passe solide 2026"
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="fr-FR")
-        page.route("**/*", only_local)
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
 
 
 def login(page, live_server, username):

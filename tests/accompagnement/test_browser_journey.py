@@ -11,28 +11,11 @@ from accompagnement.models import Household
 from communes.enums import Theme
 from portail.models import SupportRequest
 from portail.signals import support_request_submitted
-from tests.browser.tools import CHROMIUM, CHROMIUM_ARGS, only_local
 from tests.factories import CommuneFactory, LayerFactory, PlaceFactory, SourceFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "un mot de passe solide 2026"
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe here.
-    # monkeypatch restores the variable afterwards: left set, it would fail later deploy checks.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="fr-FR")
-        page.route("**/*", only_local)
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from django.urls import reverse
 from accompagnement import stages
 from accompagnement.enums import IntakeChannel, Stage
 from accompagnement.models import Cohort, Household
-from tests.emploi_conjoint.factories import page_text
 from tests.factories import UserFactory
+from tests.helpers import page_text
 from tests.partenaires.factories import OrganisationFactory
 
 from .factories import HouseholdFactory

@@ -1,7 +1,6 @@
 """Concurrent edits lose nothing: a stale or version-less save shows, field by field, what a colleague stored
 next to what was typed, keeps the input, and saves over theirs only when asked to (dossier, admin, candidate)."""
 
-import html
 import re
 
 import pytest
@@ -12,20 +11,12 @@ from accompagnement.models import Household
 from emploi_conjoint.models import Candidate
 from tests.emploi_conjoint.factories import CandidateFactory
 from tests.factories import UserFactory
+from tests.helpers import page_text as text
 
 from .factories import AdultFactory, HouseholdFactory
 from .test_bad_input import edit_data
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response):
-    return html.unescape(response.content.decode())
-
-
-@pytest.fixture
-def advisor():
-    return UserFactory(roles=["installation advisor"])
 
 
 @pytest.fixture

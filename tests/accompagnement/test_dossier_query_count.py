@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accompagnement.enums import Need
 from accompagnement.models import HouseholdNeed, Interaction, StageTransition, Task, TaskLog
-from tests.factories import CommuneFactory, UserFactory
+from tests.factories import CommuneFactory
 
 from .factories import AdultFactory, ChildFactory, HouseholdFactory
 
@@ -51,11 +51,6 @@ def fill(household, advisor, *, history, tasks):
                                         from_due=today, to_due=today, reason="Report fictif")
                                 for t in made[:5])  # fmt: skip
     StageTransition.objects.create(household=household, to_stage="nouvelle_demande", by=advisor)
-
-
-@pytest.fixture
-def advisor():
-    return UserFactory(roles=["installation advisor"])
 
 
 def dossier(advisor, *, history, tasks):

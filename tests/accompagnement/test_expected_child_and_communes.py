@@ -2,7 +2,6 @@
 "Lieux utiles"; communes are chosen through the public site's suggestions (chips) rather than a 431-option list."""
 
 import datetime
-import html
 
 import pytest
 from django.urls import reverse
@@ -16,22 +15,13 @@ from tests.factories import (
     IndicatorFactory,
     LayerFactory,
     PlaceFactory,
-    UserFactory,
 )
+from tests.helpers import page_text as text
 
 from .factories import AdultFactory, ChildFactory, HouseholdFactory
 from .test_bad_input import edit_data
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response):
-    return html.unescape(response.content.decode())
-
-
-@pytest.fixture
-def advisor():
-    return UserFactory(roles=["installation advisor"])
 
 
 def test_an_expected_baby_is_accepted_with_its_childcare_need(client, advisor):

@@ -1,6 +1,5 @@
 """Opening a dossier after a call (intake), duplicates found at opening, the merge of two dossiers, triage."""
 
-import html
 import re
 import uuid
 
@@ -12,14 +11,11 @@ from accompagnement.enums import Need, Stage
 from accompagnement.models import DossierMerge, Household
 from portail.models import CONSENT_TEXT_VERSION, SupportRequest
 from tests.factories import CommuneFactory, UserFactory
+from tests.helpers import page_text as text
 
 from .factories import AdultFactory, HouseholdFactory, NeedFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response):
-    return html.unescape(response.content.decode())
 
 
 @pytest.fixture

@@ -1,22 +1,17 @@
 """Letters to the family: the welcome pack as a real PDF, e-mails sent from the dossier with the advisor's
 name and phone, each kept in the dossier's history."""
 
-import html
-
 import pytest
 from django.urls import reverse
 
 from accompagnement.enums import InteractionKind
 from accompagnement.models import AdvisorProfile
 from tests.factories import UserFactory
+from tests.helpers import page_text as text
 
 from .factories import AdultFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response):
-    return html.unescape(response.content.decode())
 
 
 @pytest.fixture

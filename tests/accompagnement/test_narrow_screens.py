@@ -6,7 +6,7 @@ import pytest
 
 from accompagnement.enums import Need, Stage
 from accompagnement.models import HouseholdNeed, Interaction, Task
-from tests.browser.tools import CHROMIUM, CHROMIUM_ARGS, only_local
+from tests.browser.tools import local_page
 from tests.factories import CommuneFactory, UserFactory
 
 from .factories import AdultFactory, ChildFactory, HouseholdFactory
@@ -19,15 +19,8 @@ PASSWORD = "un mot de passe solide 2026"
 @pytest.fixture
 def phone_page(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="fr-FR", viewport={"width": 390, "height": 844})
-        page.route("**/*", only_local)
-        page.set_default_timeout(15000)
+    with local_page(viewport={"width": 390, "height": 844}) as page:
         yield page
-        browser.close()
 
 
 def test_staff_pages_fit_390_px(live_server, phone_page):

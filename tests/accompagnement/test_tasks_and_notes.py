@@ -2,7 +2,6 @@
 standing out, and notes limited in size and correctable by their author for a day, with the history kept."""
 
 import datetime
-import html
 
 import pytest
 from django.urls import reverse
@@ -12,19 +11,11 @@ from accompagnement import stages
 from accompagnement.enums import Stage, TaskKind
 from accompagnement.models import Interaction, InteractionRevision, TaskLog
 from tests.factories import UserFactory
+from tests.helpers import page_text as text
 
 from .factories import HouseholdFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response):
-    return html.unescape(response.content.decode())
-
-
-@pytest.fixture
-def advisor():
-    return UserFactory(roles=["installation advisor"])
 
 
 @pytest.fixture

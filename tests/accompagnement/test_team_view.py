@@ -2,7 +2,6 @@
 when the morning reminders last ran and run next."""
 
 import datetime
-import html
 
 import pytest
 from django.urls import reverse
@@ -12,14 +11,11 @@ from accompagnement import tasks as jobs
 from accompagnement.enums import Stage
 from accompagnement.models import Household
 from tests.factories import UserFactory
+from tests.helpers import page_text as text
 
 from .factories import HouseholdFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response):
-    return html.unescape(response.content.decode())
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@
 accessibility assertion that checks nothing must not pass (``make test`` installs axe-core from npm).
 """
 
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,6 +26,22 @@ def only_local(route):
         route.continue_()
     else:
         route.abort()
+
+
+@contextmanager
+def local_page(**options):
+    """A page of a fresh headless Chromium (French, third-party requests refused, 15 s timeouts), closed
+    afterwards. The caller sets DJANGO_ALLOW_ASYNC_UNSAFE: Playwright's sync API runs an event loop in
+    this thread, and the test's ORM calls are safe there."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="fr-FR", **options)
+        page.route("**/*", only_local)
+        page.set_default_timeout(15000)
+        yield page
+        browser.close()
 
 
 def load_axe(page, axe=None):

@@ -1,6 +1,5 @@
 """factory_boy factories for the spouse-employment pipeline (households and organisations included)."""
 
-import html
 import io
 import zipfile
 
@@ -112,8 +111,3 @@ def plain_zip_bytes():
 
 def upload(name, data, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-def page_text(response):
-    """The page as a person reads it: HTML entities (&#x27; for ') turned back into characters."""
-    return html.unescape(response.content.decode())

@@ -10,8 +10,9 @@ from emploi_conjoint import services
 from emploi_conjoint.enums import Outcome
 from emploi_conjoint.models import Candidate
 from tests.factories import CommuneFactory, UserFactory
+from tests.helpers import page_text
 
-from .factories import AdultFactory, CandidateFactory, OrganisationFactory, page_text
+from .factories import AdultFactory, CandidateFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from emploi_conjoint import services
 from emploi_conjoint.enums import Outcome
 from emploi_conjoint.models import Introduction
 from tests.factories import UserFactory
+from tests.helpers import page_text
 
-from .factories import CandidateFactory, OpportunityFactory, OrganisationFactory, page_text
+from .factories import CandidateFactory, OpportunityFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

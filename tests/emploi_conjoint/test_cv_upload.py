@@ -10,8 +10,9 @@ from emploi_conjoint import services
 from emploi_conjoint.models import CVVersion
 from osez.models import AccessLog
 from tests.factories import UserFactory
+from tests.helpers import page_text
 
-from .factories import PDF_BYTES, CandidateFactory, docx_bytes, odt_bytes, page_text, plain_zip_bytes, upload
+from .factories import PDF_BYTES, CandidateFactory, docx_bytes, odt_bytes, plain_zip_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

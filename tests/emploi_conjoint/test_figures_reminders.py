@@ -14,8 +14,9 @@ from emploi_conjoint import figures, services, stages, tasks
 from emploi_conjoint.enums import Outcome, Stage
 from osez.models import AccessLog
 from tests.factories import UserFactory
+from tests.helpers import page_text
 
-from .factories import PDF_BYTES, CandidateFactory, OrganisationFactory, page_text, upload
+from .factories import PDF_BYTES, CandidateFactory, OrganisationFactory, upload
 
 pytestmark = pytest.mark.django_db
 

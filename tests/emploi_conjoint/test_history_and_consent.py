@@ -11,8 +11,9 @@ from emploi_conjoint.enums import Outcome, RefusalReason, Stage, StepKind
 from emploi_conjoint.models import Consent
 from partenaires.models import Contact
 from tests.factories import UserFactory
+from tests.helpers import page_text
 
-from .factories import PDF_BYTES, CandidateFactory, OrganisationFactory, page_text, upload
+from .factories import PDF_BYTES, CandidateFactory, OrganisationFactory, upload
 
 pytestmark = pytest.mark.django_db
 

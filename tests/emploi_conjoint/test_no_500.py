@@ -15,8 +15,9 @@ from emploi_conjoint.models import Candidate
 from portail.models import SupportRequest
 from portail.signals import support_request_submitted
 from tests.factories import UserFactory
+from tests.helpers import page_text
 
-from .factories import AdultFactory, CandidateFactory, HouseholdFactory, OrganisationFactory, page_text
+from .factories import AdultFactory, CandidateFactory, HouseholdFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from emploi_conjoint import services, stages
 from emploi_conjoint.enums import Stage
 from emploi_conjoint.models import Candidate
 from tests.factories import UserFactory
+from tests.helpers import page_text
 
-from .factories import PDF_BYTES, AdultFactory, CandidateFactory, HouseholdFactory, page_text, upload
+from .factories import PDF_BYTES, AdultFactory, CandidateFactory, HouseholdFactory, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.helpers import page_text
 
-from .factories import AdultFactory, CandidateFactory, HouseholdFactory, page_text
+from .factories import AdultFactory, CandidateFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 

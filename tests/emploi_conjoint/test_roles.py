@@ -6,8 +6,9 @@ from django.urls import reverse
 from emploi_conjoint import services
 from osez.models import AccessLog
 from tests.factories import UserFactory
+from tests.helpers import page_text
 
-from .factories import PDF_BYTES, CandidateFactory, OpportunityFactory, page_text, upload
+from .factories import PDF_BYTES, CandidateFactory, OpportunityFactory, upload
 
 pytestmark = pytest.mark.django_db
 

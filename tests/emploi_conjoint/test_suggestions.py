@@ -153,8 +153,7 @@ def test_an_offer_without_a_job_is_refused_with_a_clear_message_and_keeps_what_w
 
     from emploi_conjoint.models import Opportunity
     from tests.factories import UserFactory
-
-    from .factories import page_text
+    from tests.helpers import page_text
 
     settings.OSEZ_DEPARTEMENTS = [troyes.departement_id]
     client.force_login(UserFactory(roles=["HR specialist"]))

@@ -10,8 +10,9 @@ from django.urls import reverse
 from emploi_conjoint import cv, services
 from emploi_conjoint.models import CVVersion
 from tests.factories import UserFactory
+from tests.helpers import page_text
 
-from .factories import DOCX_CONTENT_TYPES, PDF_BYTES, CandidateFactory, docx_bytes, page_text, upload
+from .factories import DOCX_CONTENT_TYPES, PDF_BYTES, CandidateFactory, docx_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

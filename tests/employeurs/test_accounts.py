@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from employeurs.models import EmployerAccount
 from osez.roles import EMPLOYER
-from tests.emploi_conjoint.factories import page_text
 from tests.factories import UserFactory
+from tests.helpers import page_text
 from tests.partenaires.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

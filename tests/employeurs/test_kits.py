@@ -8,7 +8,6 @@ from django.urls import reverse
 from communes.enums import Theme
 from employeurs import kit as content
 from employeurs.models import TerritoryKit
-from tests.emploi_conjoint.factories import page_text
 from tests.factories import (
     CommuneFactory,
     CommuneIndicatorFactory,
@@ -16,6 +15,7 @@ from tests.factories import (
     LayerFactory,
     PlaceFactory,
 )
+from tests.helpers import page_text
 
 from .factories import EmployerAccountFactory, TerritoryKitFactory
 

@@ -9,8 +9,8 @@ from accompagnement import stages
 from accompagnement.enums import Channel, IntakeChannel, Stage
 from accompagnement.models import Household
 from employeurs.models import Referral
-from tests.emploi_conjoint.factories import page_text
 from tests.factories import UserFactory
+from tests.helpers import page_text
 
 from .factories import EmployerAccountFactory, referral
 

@@ -1,7 +1,6 @@
 """Events for the tests: one published event a week from now, staff accounts, and a fresh cache."""
 
 import datetime
-import html
 
 import pytest
 from django.utils import timezone
@@ -85,8 +84,3 @@ def sign_up_data(**overrides):
     }
     data.update(overrides)
     return data
-
-
-def text(response):
-    """The page as a person reads it (entities decoded: « l'événement », not « l&#x27;événement »)."""
-    return html.unescape(response.content.decode())

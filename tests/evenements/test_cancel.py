@@ -6,8 +6,9 @@ from django.core import mail
 from evenements import services
 from evenements.enums import EventStatus
 from evenements.models import Registration
+from tests.helpers import page_text as text
 
-from .conftest import register, text
+from .conftest import register
 
 pytestmark = pytest.mark.django_db
 

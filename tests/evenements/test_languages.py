@@ -10,8 +10,9 @@ from icalendar import Calendar
 
 from evenements import services
 from evenements.models import Registration
+from tests.helpers import page_text as text
 
-from .conftest import make_event, register, sign_up_data, text
+from .conftest import make_event, register, sign_up_data
 
 pytestmark = pytest.mark.django_db
 

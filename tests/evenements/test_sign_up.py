@@ -9,8 +9,9 @@ from icalendar import Calendar
 
 from evenements.enums import EventStatus
 from evenements.models import Registration
+from tests.helpers import page_text as text
 
-from .conftest import make_event, register, sign_up_data, text
+from .conftest import make_event, register, sign_up_data
 
 pytestmark = pytest.mark.django_db
 

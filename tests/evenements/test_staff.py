@@ -6,8 +6,9 @@ from django.urls import reverse
 from accompagnement import services as intake
 from accompagnement.models import Adult, Household
 from evenements.models import Registration
+from tests.helpers import page_text as text
 
-from .conftest import register, text
+from .conftest import register
 
 pytestmark = pytest.mark.django_db
 

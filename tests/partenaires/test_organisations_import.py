@@ -3,10 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from osez.csv_import import decode
 from partenaires import organisations_import as importer
 from partenaires.models import Organisation
-from tests.emploi_conjoint.factories import page_text
 from tests.factories import CommuneFactory, UserFactory
+from tests.helpers import page_text
 
 from .factories import OrganisationFactory
 
@@ -123,7 +124,7 @@ def test_a_binary_blob_without_lines_is_explained_not_a_crash():
 def test_the_template_file_imports_cleanly(client):
     client.force_login(UserFactory(roles=["HR specialist"]))
     response = client.get(reverse("partenaires:organisation-import-template"))
-    preview = importer.preview(importer.decode(response.content))
+    preview = importer.preview(decode(response.content))
     assert [r.name for r in preview.valid] == ["Entreprise exemple (fictive)"]
     assert preview.rejected == []
 

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from tests.accompagnement.factories import HouseholdFactory
-from tests.emploi_conjoint.factories import page_text
 from tests.factories import UserFactory
+from tests.helpers import page_text
 
 from .factories import ContactFactory, OrganisationFactory
 

@@ -67,17 +67,12 @@
       });
     }
     function close() {
-      list.hidden = true;
-      list.innerHTML = "";
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
+      window.osezCombobox.close(input, list);
       active = -1;
     }
     function highlight(index) {
-      var items = list.querySelectorAll("[role=option]");
-      items.forEach(function (item, i) { item.setAttribute("aria-selected", i === index ? "true" : "false"); });
+      window.osezCombobox.highlight(input, list, index);
       active = index;
-      if (items[index]) input.setAttribute("aria-activedescendant", items[index].id);
     }
     function choose(result) {
       var o = option(result.code);
