@@ -1,0 +1,170 @@
+"""Publishing places, called with a batch built here: what each place holds once published, the counts the
+import record shows, the départements a batch stays within, and batches larger than one write.
+
+Written after the mutation run of ``communes/sources/publish.py`` (README, Mutation testing): each test
+fails when the rule it names is broken.
+"""
+
+import pytest
+
+from communes.catalog import PREFERRED_SOURCE
+from communes.enums import PositionQuality
+from communes.models import Place
+from communes.sources import publish
+from communes.sources.errors import SourceError
+from communes.sources.publish import publish_places, publish_preferred
+from communes.sources.rows import Batch, CommuneInfo
+from tests.factories import CommuneFactory, DepartementFactory, LayerFactory, PlaceFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+LAYER = "medecins-generalistes"
+SCHOOLS = next(layer for layer, source in PREFERRED_SOURCE.items() if source == "ecoles")
+
+
+@pytest.fixture
+def aube():
+    return CommuneFactory(code_insee="10501", name="Village fictif de l'Aube")
+
+
+@pytest.fixture
+def haute_marne():
+    departement = DepartementFactory(code="52", name="Haute-Marne")
+    return CommuneFactory(
+        code_insee="52501", name="Village fictif de Haute-Marne", departement=departement,
+        latitude=48.11, longitude=5.14,
+    )  # fmt: skip
+
+
+def batch_of(places, departements=("10",), layer=LAYER):
+    """A batch as an importer leaves it: ``places`` are (commune, ref, fields) — fields override the row."""
+    LayerFactory(slug=layer)
+    batch = Batch(departements=tuple(departements))
+    for line, (commune, ref, fields) in enumerate(places, start=1):
+        batch.total_rows += 1
+        info = CommuneInfo(
+            commune.code_insee, commune.departement_id, commune.latitude, commune.longitude, 50.0
+        )
+        values = {"name": f"Cabinet {ref} (fictif)", "lat": commune.latitude, "lon": commune.longitude}
+        values.update(fields)
+        assert batch.add_place(line, layer=layer, ref=ref, commune=info, **values)
+    return batch
+
+
+CONTACT = {
+    "address": "3 rue de l'Exemple",
+    "postcode": "10190",
+    "phone": "03 25 00 00 00",
+    "email": "cabinet@exemple.invalid",
+    "website": "https://cabinet.exemple.invalid/",
+    "quality": PositionQuality.APPROXIMATE,
+    "attributes": {"secteur": "1"},
+}
+
+
+def published(ref):
+    return Place.objects.get(source_ref=ref)
+
+
+def test_a_new_place_is_published_with_everything_its_row_holds(aube):
+    source = SourceFactory(slug="sport")
+    publish_places(source, batch_of([(aube, "A1", CONTACT)]))
+    place = published("A1")
+    assert (place.name, place.commune_id, place.layer_id) == ("Cabinet A1 (fictif)", "10501", LAYER)
+    assert (place.latitude, place.longitude) == (aube.latitude, aube.longitude)
+    assert (place.address, place.postcode, place.phone, place.email, place.website) == (
+        "3 rue de l'Exemple", "10190", "03 25 00 00 00", "cabinet@exemple.invalid",
+        "https://cabinet.exemple.invalid/",
+    )  # fmt: skip
+    assert place.position_quality == PositionQuality.APPROXIMATE
+    assert place.attributes == {"secteur": "1"} and place.is_active
+
+
+def test_a_changed_place_is_published_with_its_new_values(aube):
+    source = SourceFactory(slug="sport")
+    publish_places(source, batch_of([(aube, "A1", {})]))
+    result = publish_places(source, batch_of([(aube, "A1", CONTACT)]))
+    assert result.updated == 1
+    place = published("A1")
+    assert (place.address, place.postcode, place.phone, place.email, place.website) == (
+        "3 rue de l'Exemple", "10190", "03 25 00 00 00", "cabinet@exemple.invalid",
+        "https://cabinet.exemple.invalid/",
+    )  # fmt: skip
+    assert place.position_quality == PositionQuality.APPROXIMATE
+
+
+def test_the_counts_say_how_many_places_were_created_changed_and_unchanged(aube):
+    source = SourceFactory(slug="sport")
+    first = publish_places(source, batch_of([(aube, ref, {}) for ref in ("A1", "A2", "A3")]))
+    assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
+    renamed = {"name": "Cabinet renommé (fictif)"}
+    second = publish_places(
+        source, batch_of([(aube, "A1", renamed), (aube, "A2", renamed), (aube, "A3", {})])
+    )
+    assert (second.created, second.updated, second.unchanged) == (0, 2, 1)
+
+
+def test_a_batch_for_one_departement_leaves_the_places_of_others_alone(aube, haute_marne):
+    source = SourceFactory(slug="sport")
+    elsewhere = PlaceFactory(
+        source=source, layer=LayerFactory(slug=LAYER), commune=haute_marne, source_ref="HM1"
+    )
+    result = publish_places(source, batch_of([(aube, "A1", {})]))
+    assert result.deactivated == 0
+    elsewhere.refresh_from_db()
+    assert elsewhere.is_active, "a file of the Aube says nothing about Haute-Marne"
+
+
+def test_a_preferred_source_retires_the_bpe_places_of_its_departements_only(aube, haute_marne):
+    bpe, schools = SourceFactory(slug="bpe"), SourceFactory(slug="ecoles")
+    layer = LayerFactory(slug=SCHOOLS)
+    here = PlaceFactory(source=bpe, layer=layer, commune=aube, source_ref="BPE-10")
+    there = PlaceFactory(source=bpe, layer=layer, commune=haute_marne, source_ref="BPE-52")
+    counted = []
+    result = publish_preferred(
+        schools, batch_of([(aube, "0100001A", {})], layer=SCHOOLS), progress=counted.append
+    )
+    here.refresh_from_db(), there.refresh_from_db()
+    assert result.superseded == 1 and not here.is_active
+    assert there.is_active, "the Aube's school directory does not retire Haute-Marne's BPE schools"
+    assert counted == [1], "the progress bar moves once per row"
+
+
+def test_places_beyond_one_write_are_all_published(aube, monkeypatch):
+    """Batches are written a few thousand rows at a time: the rows of every write, not only the last."""
+    monkeypatch.setattr(publish, "BATCH_SIZE", 2)
+    monkeypatch.setattr(publish, "COPY_BATCH", 2)
+    source = SourceFactory(slug="sport")
+    refs = [f"A{n}" for n in range(1, 6)]
+    result = publish_places(source, batch_of([(aube, ref, {}) for ref in refs]))
+    assert result.created == 5 and Place.objects.filter(source=source, is_active=True).count() == 5
+    renamed = {"name": "Cabinet renommé (fictif)"}
+    result = publish_places(source, batch_of([(aube, ref, renamed) for ref in refs]))
+    assert result.updated == 5
+    assert set(Place.objects.filter(source=source).values_list("name", flat=True)) == {renamed["name"]}
+
+
+def test_a_place_that_loses_its_position_keeps_its_published_version_and_says_which_line(aube):
+    source = SourceFactory(slug="sport")
+    refs = [f"A{n}" for n in range(1, 31)]
+    publish_places(source, batch_of([(aube, ref, {}) for ref in refs]))
+    # One row in thirty (under the 5 % threshold of rejected rows) comes without its position.
+    batch = batch_of([(aube, ref, {}) for ref in refs[:-1]] + [(aube, "A30", {"lat": None, "lon": None})])
+    result = publish_places(source, batch)
+    assert result.deactivated == 0 and result.kept == 1
+    place = published("A30")
+    assert place.is_active and place.latitude == aube.latitude, "the published position stays"
+    assert batch.rejected == [
+        {
+            "ligne": 30,
+            "ref": "A30",
+            "raison": "coordonnées absentes alors que le lieu publié en avait : version publiée conservée",
+        }
+    ]
+
+
+def test_a_shrunk_batch_is_refused_naming_places(aube):
+    source = SourceFactory(slug="sport")
+    publish_places(source, batch_of([(aube, f"A{n}", {}) for n in range(10)]))
+    with pytest.raises(SourceError, match="ne compte que 5 lieux valides contre 10 publiées"):
+        publish_places(source, batch_of([(aube, f"A{n}", {}) for n in range(5)]))
