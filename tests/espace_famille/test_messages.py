@@ -111,3 +111,15 @@ def test_the_advisor_reply_with_a_bad_file_stores_nothing(client, family, adviso
     assert not Message.objects.exists()
     page = client.get(response["Location"]).content.decode()
     assert "n&#x27;a pas été envoyé" in page or "n'a pas été envoyé" in page
+
+
+def test_the_confirmation_is_announced_to_screen_readers_and_stays_a_list(family_client):
+    page = family_client.post(
+        "/mon-espace/messages/", {"text": "Merci pour la liste des crèches."}, follow=True
+    )
+    html = page.content.decode()
+    # A status region around the list: a <ul role="status"> would no longer be a list, and its items
+    # would be list items outside any list (axe-core's "listitem").
+    region = html.index('<div role="status"><ul class="messages"><li class="message')
+    assert html.index("</ul></div>", region) > region
+    assert '<ul class="messages" role="status">' not in html
