@@ -13,16 +13,21 @@ class EvenementsConfig(AppConfig):
         from accompagnement import timeline
         from osez import demo, retention, rights, roles, staff
         from osez.signals import invalidate_public_cache_on
+        from portail import sitemaps
 
         from . import demo as demo_data
         from . import panel
         from . import retention as rules
+        from . import sitemaps as event_sitemaps
         from .models import Event, Registration
 
         # The public list shows events: a change publishes at once.
         invalidate_public_cache_on(Event)
         timeline.register_source(panel.timeline_events)
         retention.register(rules.EVENT_REGISTRATIONS)
+        # The list and each published event to come, in sitemap.xml.
+        sitemaps.register("evenements", event_sitemaps.EventListSitemap)
+        sitemaps.register("evenements-dates", event_sitemaps.EventSitemap)
         # A sign-up linked to a dossier is part of it (cascading key): exported and erased with it; what
         # anonymisation keeps is the proof of consent.
         rights.keep_text_fields(Registration, "consent_text_version")

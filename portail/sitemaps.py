@@ -1,5 +1,8 @@
 """sitemap.xml: the public pages, every active commune and every published sheet, in both languages.
 
+Other apps add their public pages from their ``ready()`` with ``register`` (the events): the public site
+does not import them.
+
 Each page is listed at its French and its English address, each entry naming the other as an
 ``hreflang`` alternate and French as ``x-default``; a sheet not yet translated is listed in French only.
 """
@@ -59,3 +62,8 @@ class SheetSitemap(BilingualSitemap):
 
 
 SITEMAPS = {"pages": StaticSitemap, "communes": CommuneSitemap, "fiches": SheetSitemap}
+
+
+def register(name, sitemap_class):
+    """Add a section to sitemap.xml (called from an app's ``ready()``, before the URLs are read)."""
+    SITEMAPS[name] = sitemap_class

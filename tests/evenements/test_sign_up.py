@@ -1,6 +1,7 @@
 """Signing up on the public page: confirmation with a calendar file, waiting list, duplicates, bad input."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -186,3 +187,26 @@ def test_the_cached_list_shows_a_new_event_at_once(client, event):
 def test_the_list_is_a_shared_cached_page(client, event):
     response = client.get("/evenements/", {"utm_source": "linkedin"})
     assert "public" in response["Cache-Control"] and not response.cookies
+
+
+def test_the_sitemap_lists_the_events_to_come_in_the_languages_they_are_written_in(client, event):
+    translated = make_event(
+        title_fr="Salon de l'emploi (fictif)",
+        title_en="Job fair (fictional)",
+        description_en="Meet employers.",
+    )
+    draft = make_event(title_fr="Brouillon secret (fictif)", status=EventStatus.DRAFT)
+    cancelled = make_event(title_fr="Soirée annulée (fictive)", status=EventStatus.CANCELLED)
+    past = timezone.now() - datetime.timedelta(days=3)
+    over = make_event(
+        title_fr="Salon passé (fictif)", starts_at=past, ends_at=past + datetime.timedelta(hours=2)
+    )
+    xml = client.get("/sitemap.xml").content.decode()
+    locations = re.findall(r"<loc>http://testserver(.*?)</loc>", xml)
+    assert "/evenements/" in locations and "/en/evenements/" in locations
+    assert event.get_absolute_url() in locations
+    assert f"/en{event.get_absolute_url()}" not in locations  # no English text: its English page is French
+    assert translated.get_absolute_url() in locations and f"/en{translated.get_absolute_url()}" in locations
+    for hidden in (draft, cancelled, over):
+        assert not [loc for loc in locations if loc.endswith(hidden.get_absolute_url())]
+    assert "/communes/" in locations  # the public site's own pages are still listed
