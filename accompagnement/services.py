@@ -411,6 +411,8 @@ def open_from_intake(data, *, by, consent_text_version):
                 arrival_horizon=data.get("arrival_horizon") or "",
                 arrival_date=data.get("arrival_date"),
                 advisor=data.get("advisor"),
+                # The family's language when the intake knows it (an event sign-up on the English page).
+                language=Language.of(data.get("language")),
                 consent_text_version=consent_text_version,
                 consent_given_at=timezone.now(),
             )

@@ -239,6 +239,7 @@ def open_dossier(registration, *, by):
         "channel": Channel.EVENT,
         "email": registration.email,
         "phone": registration.phone,
+        "language": registration.language,
         "first_name": first,
         "last_name": last,
         "adults": 1,

@@ -72,6 +72,15 @@ def test_an_attendee_becomes_a_dossier_in_one_step_and_its_timeline_shows_the_ev
     assert "Inscription à un événement" in page and "Soirée d'accueil (fictive)" in page
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_dossier_of_an_attendee_speaks_the_language_they_signed_up_in(client, event, advisor, language):
+    # The family space and every e-mail to the family follow the dossier's language.
+    person = register(event, "alex@example.org", name="Alex Example", language=language)
+    client.force_login(advisor)
+    client.post(reverse("evenements_staff:dossier", args=[event.pk, person.pk]))
+    assert Household.objects.get().language == language
+
+
 def test_an_attendee_is_linked_to_the_existing_dossier_found_by_name(client, event, advisor):
     household, _created = intake.open_from_intake(
         {"intake_key": "5a3f1f4e-0000-4000-8000-000000000001", "intake_channel": "telephone",
