@@ -2,9 +2,10 @@
 
 Detection runs when a dossier is opened (public request, intake form) and stores the links on
 ``Household.possible_duplicates``, so that the triage queue and the dossier show them without
-recomputing. A merge moves members, needs, tasks, exchanges and places into the dossier kept, closes
-the other one as "sans suite" pointing to it (``merged_into``), and writes a ``DossierMerge`` row and a
-line in both histories: nothing is deleted, everything merged can be traced back.
+recomputing. A merge moves members, needs, tasks, exchanges and places into the dossier kept, and
+what the apps built on the dossiers declared with ``register_merge_step`` (the family's messages, its
+event sign-ups…); it closes the other one as "sans suite" pointing to it (``merged_into``), and writes a
+``DossierMerge`` row and a line in both histories: nothing is deleted, everything merged can be traced back.
 """
 
 import re
@@ -120,6 +121,22 @@ class MergeRefused(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class MergeStep:
+    key: str  # the key of ``DossierMerge.moved``
+    label: object  # what the history says was moved ("messages de la famille"), translated when shown
+    move: object  # move(source, target) → how many rows now belong to ``target``
+
+
+# Apps built on the dossiers add what they hang on a dossier here from AppConfig.ready() (the import
+# layers forbid this module from importing them); each step runs inside the merge's transaction.
+_merge_steps = {}
+
+
+def register_merge_step(key, label, move):
+    _merge_steps[key] = MergeStep(key, label, move)
+
+
 def merge_refusal(user, source, target):
     """Why ``user`` may not merge ``source`` into ``target`` (None when they may)."""
     if source.pk == target.pk:
@@ -173,6 +190,8 @@ def merge(source, target, *, by):
         kept_places = set(target.pinned_places.values_list("place_id", flat=True))
         moved["lieux"] = source.pinned_places.exclude(place_id__in=kept_places).update(household=target)
         target.communes_considered.add(*source.communes_considered.all())
+        for step in _merge_steps.values():
+            moved[step.key] = step.move(source, target)
         for name in (
             "email", "phone", "origin", "employer_text", "arrival_horizon", "channel",
             "campaign_source", "campaign_medium", "campaign_name", "referral",
@@ -216,4 +235,5 @@ def _describe(moved):
         "besoins": _("besoins"),
         "lieux": _("lieux retenus"),
     }
+    labels.update({key: str(step.label) for key, step in _merge_steps.items()})
     return ", ".join(f"{n} {labels[k]}" for k, n in moved.items() if n) or _("rien à déplacer")

@@ -107,3 +107,11 @@ def referrals_seen_by(account):
         stage = referral.household.get_stage_display() if referral.shares_stage else None
         rows.append({"referral": referral, "stage": stage})
     return rows
+
+
+def merge_referral(source, target):
+    """A merge of two dossiers (registered from apps.py): the employer's referral follows the recruit to the
+    dossier kept, unless that one came from a referral of its own (a dossier has one referral at most)."""
+    if Referral.objects.filter(household=target).exists():
+        return 0
+    return Referral.objects.filter(household=source).update(household=target)

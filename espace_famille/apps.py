@@ -12,12 +12,13 @@ class EspaceFamilleConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from accompagnement import timeline
+        from accompagnement.duplicates import register_merge_step
         from accompagnement.panels import register_dossier_panel
         from osez import demo, roles, staff
         from portail.signals import support_request_submitted
 
         from . import demo as demo_data
-        from . import panel, receivers, session
+        from . import panel, receivers, services, session
 
         support_request_submitted.connect(
             receivers.send_link_after_request, dispatch_uid="espace-famille-sign-in-link"
@@ -27,6 +28,11 @@ class EspaceFamilleConfig(AppConfig):
             "espace_famille", "espace_famille/dossier_panel.html", panel.dossier_panel, order=20
         )
         timeline.register_source(panel.timeline_events)
+        # A merge of two dossiers takes what the family did in its space into the dossier kept.
+        register_merge_step("messages", _("messages de la famille"), services.merge_messages)
+        register_merge_step("demarches", _("démarches cochées"), services.merge_ticks)
+        register_merge_step("questionnaires", _("questionnaires « Comment ça va ? »"), services.merge_surveys)
+        register_merge_step("effacement", _("demandes d'effacement"), services.merge_erasure_requests)
         receivers.register_auditlog()
         demo.register_loader(demo_data.load, order=40)
         staff.add_nav_link(

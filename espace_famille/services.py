@@ -428,3 +428,29 @@ def run_surveys(today=None):
             counts["alerted"] += 1
     logger.info("settling surveys: %s", counts)
     return counts
+
+
+# --- Merging two dossiers -------------------------------------------------------------------------
+# Registered from apps.py with accompagnement.duplicates.register_merge_step: what the family wrote, ticked
+# and answered follows it into the dossier kept. A step already done in the kept dossier (a tick, the
+# survey of the same milestone) stays with the closed one, which keeps it for the record.
+
+
+def merge_messages(source, target):
+    return Message.objects.filter(household=source).update(household=target)
+
+
+def merge_ticks(source, target):
+    done = ChecklistTick.objects.filter(household=target).values("item_id")
+    return ChecklistTick.objects.filter(household=source).exclude(item_id__in=done).update(household=target)
+
+
+def merge_surveys(source, target):
+    sent = SettlingSurvey.objects.filter(household=target).values("milestone")
+    return (
+        SettlingSurvey.objects.filter(household=source).exclude(milestone__in=sent).update(household=target)
+    )
+
+
+def merge_erasure_requests(source, target):
+    return ErasureRequest.objects.filter(household=source).update(household=target)

@@ -11,12 +11,13 @@ class EvenementsConfig(AppConfig):
 
     def ready(self):
         from accompagnement import timeline
+        from accompagnement.duplicates import register_merge_step
         from osez import demo, retention, rights, roles, staff
         from osez.signals import invalidate_public_cache_on
         from portail import sitemaps
 
         from . import demo as demo_data
-        from . import panel
+        from . import panel, services
         from . import retention as rules
         from . import sitemaps as event_sitemaps
         from .models import Event, Registration
@@ -24,6 +25,7 @@ class EvenementsConfig(AppConfig):
         # The public list shows events: a change publishes at once.
         invalidate_public_cache_on(Event)
         timeline.register_source(panel.timeline_events)
+        register_merge_step("inscriptions", _("inscriptions à des événements"), services.merge_registrations)
         retention.register(rules.EVENT_REGISTRATIONS)
         # The list and each published event to come, in sitemap.xml.
         sitemaps.register("evenements", event_sitemaps.EventListSitemap)

@@ -430,3 +430,8 @@ def send_event_cancelled_emails(event, registrations):
     messages = [_event_cancelled_message(event, registration) for registration in registrations]
     # One connection for the whole list rather than one per person.
     get_connection(fail_silently=True).send_messages(messages)
+
+
+def merge_registrations(source, target):
+    """A merge of two dossiers (registered from apps.py): the sign-ups follow the person to the dossier kept."""
+    return Registration.objects.filter(household=source).update(household=target)

@@ -159,6 +159,68 @@ def test_merge_moves_everything_keeps_the_other_dossier_and_logs_it(client, advi
     assert "Doublons possibles" not in dossier
 
 
+def test_merge_brings_what_the_family_did_in_its_space_its_event_sign_ups_and_its_referral(client, advisor):
+    from django.utils import timezone
+
+    from employeurs.models import Referral
+    from espace_famille import services as family
+    from espace_famille.models import Author, ChecklistItem, ErasureRequest, SettlingSurvey
+    from tests.evenements.conftest import make_event, register
+    from tests.partenaires.factories import OrganisationFactory
+
+    kept, other = _pair(advisor, None)
+    family.post_message(other, text="Où inscrire Noé au collège ?", author=Author.FAMILY)
+    caf, school = ChecklistItem.objects.create(label="CAF"), ChecklistItem.objects.create(label="École")
+    for household in (kept, other):  # both ticked the CAF: the kept dossier's tick stays the one shown
+        family.set_tick(household, caf, done=True)
+    family.set_tick(other, school, done=True)
+    SettlingSurvey.objects.create(household=other, milestone=6, score=8, answered_at=timezone.now())
+    ErasureRequest.objects.create(household=other)
+    sign_up = register(make_event(), "kept@example.org", household=other)
+    Referral.objects.create(
+        organisation=OrganisationFactory(), household=other, recruit_name="Noé Martin", consent_contact=True,
+        consented_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(advisor)
+    client.post(reverse("accompagnement:merge", args=[kept.pk]), {"other": other.pk})
+    assert [m.text for m in kept.family_messages.all()] == ["Où inscrire Noé au collège ?"]
+    assert sorted(kept.checklist_ticks.values_list("item__label", flat=True)) == ["CAF", "École"]
+    assert other.checklist_ticks.count() == 1  # its own CAF tick, kept on the closed dossier for the record
+    assert kept.settling_surveys.get().score == 8
+    assert kept.erasure_requests.count() == 1  # a team lead still sees the family's request
+    sign_up.refresh_from_db()
+    assert sign_up.household == kept
+    assert Referral.objects.get(household=kept).recruit_name == "Noé Martin"
+    moved = DossierMerge.objects.get().moved
+    assert (moved["messages"], moved["demarches"], moved["inscriptions"], moved["orientation"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    history = text(client.get(kept.get_absolute_url()))
+    assert "1 messages de la famille" in history and "1 inscriptions à des événements" in history
+
+
+def test_merge_keeps_the_referral_of_the_dossier_kept(client, advisor):
+    from django.utils import timezone
+
+    from employeurs.models import Referral
+    from tests.partenaires.factories import OrganisationFactory
+
+    kept, other = _pair(advisor, None)
+    for household, name in ((kept, "Léa Martin"), (other, "Noé Martin")):
+        Referral.objects.create(
+            organisation=OrganisationFactory(), household=household, recruit_name=name, consent_contact=True,
+            consented_at=timezone.now(),
+        )  # fmt: skip
+    client.force_login(advisor)
+    client.post(reverse("accompagnement:merge", args=[kept.pk]), {"other": other.pk})
+    assert Referral.objects.get(household=kept).recruit_name == "Léa Martin"
+    assert Referral.objects.get(household=other).recruit_name == "Noé Martin"  # left on the closed dossier
+    assert DossierMerge.objects.get().moved["orientation"] == 0
+
+
 def test_merge_of_two_advisors_dossiers_needs_the_team_lead(client, advisor):
     colleague = UserFactory(roles=["installation advisor"])
     kept, other = _pair(advisor, colleague)
