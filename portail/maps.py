@@ -10,6 +10,7 @@ import json
 from functools import cache
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from leaflet.templatetags.leaflet_tags import leaflet_map
 
 
@@ -31,32 +32,36 @@ def leaflet_options():
 
 
 # One short symbol per layer, drawn inside its markers and beside its name in the legend, so that layers
-# of one theme (every health layer shares a colour) are told apart without relying on colour.
+# of one theme (every health layer shares a colour) are told apart without relying on colour. Translated
+# (English pages show "GP" for "Mé"): two letters of the layer's name as the reader reads it.
 LAYER_SYMBOLS = {
-    "ecoles-maternelles": "Ma",
-    "ecoles-elementaires": "Él",
-    "colleges": "Co",
-    "lycees": "Ly",
-    "creches": "Cr",
-    "assistantes-maternelles": "AM",
-    "maisons-assistantes-maternelles": "MA",
-    "relais-petite-enfance": "RP",
-    "medecins-generalistes": "Mé",
-    "medecins-nouveaux-patients": "MN",
-    "pharmacies": "Ph",
-    "dentistes": "De",
-    "infirmiers": "In",
-    "veterinaires": "Vé",
-    "sport-football": "Fo",
-    "sport-tennis": "Te",
-    "sport-natation": "Na",
-    "sport-gymnases": "Gy",
-    "sport-autres": "Sp",
-    "hebergements-touristiques": "Hé",
-    "associations": "As",
+    "ecoles-maternelles": pgettext_lazy("symbole de carte", "Ma"),
+    "ecoles-elementaires": pgettext_lazy("symbole de carte", "Él"),
+    "colleges": pgettext_lazy("symbole de carte", "Co"),
+    "lycees": pgettext_lazy("symbole de carte", "Ly"),
+    "creches": pgettext_lazy("symbole de carte", "Cr"),
+    "assistantes-maternelles": pgettext_lazy("symbole de carte", "AM"),
+    "maisons-assistantes-maternelles": pgettext_lazy("symbole de carte", "MA"),
+    "relais-petite-enfance": pgettext_lazy("symbole de carte", "RP"),
+    "medecins-generalistes": pgettext_lazy("symbole de carte", "Mé"),
+    "medecins-nouveaux-patients": pgettext_lazy("symbole de carte", "MN"),
+    "pharmacies": pgettext_lazy("symbole de carte", "Ph"),
+    "dentistes": pgettext_lazy("symbole de carte", "De"),
+    "infirmiers": pgettext_lazy("symbole de carte", "In"),
+    "veterinaires": pgettext_lazy("symbole de carte", "Vé"),
+    "sport-football": pgettext_lazy("symbole de carte", "Fo"),
+    "sport-tennis": pgettext_lazy("symbole de carte", "Te"),
+    "sport-natation": pgettext_lazy("symbole de carte", "Na"),
+    "sport-gymnases": pgettext_lazy("symbole de carte", "Gy"),
+    "sport-autres": pgettext_lazy("symbole de carte", "Sp"),
+    "hebergements-touristiques": pgettext_lazy("symbole de carte", "Hé"),
+    "associations": pgettext_lazy("symbole de carte", "As"),
 }
 
 
 def layer_symbol(slug, name=""):
     """The layer's symbol; for a layer added later, the first two letters of its name."""
-    return LAYER_SYMBOLS.get(slug) or (name[:2].capitalize() if name else slug[:2].capitalize())
+    symbol = LAYER_SYMBOLS.get(slug)
+    if symbol:
+        return str(symbol)
+    return name[:2].capitalize() if name else slug[:2].capitalize()

@@ -81,7 +81,7 @@ class LayerFacts:
     def symbol(self):
         from .maps import layer_symbol
 
-        return layer_symbol(self.layer.pk, self.layer.name)
+        return layer_symbol(self.layer.pk, str(self.layer.label))
 
     @property
     def nearest_in_commune(self):

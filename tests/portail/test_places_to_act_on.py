@@ -49,3 +49,19 @@ def test_every_layer_has_its_own_symbol_in_the_legend_and_markers(client, territ
     assert len({layer["symbol"] for layer in health}) == len(health) > 1  # one colour, two symbols
     for layer in layers:  # the legend shows the same symbol, as text, beside each layer's name
         assert f'aria-hidden="true">{layer["symbol"]}</span> {layer["name"]}</label>' in html
+
+
+def test_the_english_page_draws_english_symbols_and_every_catalogue_layer_has_its_own(client, territory):
+    from django.utils import translation
+
+    from portail.maps import LAYER_SYMBOLS
+
+    html = client.get("/en/communes/10387-troyes/").content.decode()
+    layers = {layer["slug"]: layer for layer in map_data(html)["layers"]}
+    assert layers["colleges"]["symbol"] == "LS"  # "Lower secondary schools", not the French "Co"
+    assert layers["medecins-generalistes"]["symbol"] == "GP"
+    assert 'aria-hidden="true">GP</span> General practitioners</label>' in html
+    for language in ("fr", "en"):  # no two layers of the catalogue share a symbol, in either language
+        with translation.override(language):
+            symbols = [str(symbol) for symbol in LAYER_SYMBOLS.values()]
+        assert len(set(symbols)) == len(symbols), language
