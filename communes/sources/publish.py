@@ -48,6 +48,8 @@ from .rows import (
 
 BATCH_SIZE = 2000
 COPY_BATCH = 20000
+# Ids per ``UPDATE … WHERE id IN (…)``: the unchanged rows seen again, the absent rows retired.
+ID_CHUNK = 20000
 PLACE_COLUMNS = ("layer_id", "source_id", "source_ref", "name", "commune_id", "latitude", "longitude", "address",
                  "postcode", "phone", "email", "website", "position_quality", "attributes", "row_hash",
                  "is_active", "first_seen", "last_seen")  # fmt: skip
@@ -273,7 +275,7 @@ def publish_places(source, batch, *, force=False, progress=None, layers_scope=No
                 Place.objects.bulk_update(to_update, PLACE_FIELDS, batch_size=BATCH_SIZE)
                 to_update = []
                 forget_queries()
-            if len(seen) >= 20000:
+            if len(seen) >= ID_CHUNK:
                 Place.objects.filter(pk__in=seen).update(last_seen=now)
                 seen = []
                 forget_queries()
@@ -285,8 +287,8 @@ def publish_places(source, batch, *, force=False, progress=None, layers_scope=No
             Place.objects.filter(pk__in=seen).update(last_seen=now)
         # What is left in ``existing`` is absent from this complete, validated batch: inactive, not deleted.
         vanished = vanished_ids(existing, is_kept) if deactivate else []
-        for start in range(0, len(vanished), 20000):
-            result.deactivated += Place.objects.filter(pk__in=vanished[start : start + 20000]).update(
+        for start in range(0, len(vanished), ID_CHUNK):
+            result.deactivated += Place.objects.filter(pk__in=vanished[start : start + ID_CHUNK]).update(
                 is_active=False
             )
         if also:
@@ -382,11 +384,11 @@ def publish_indicators(source, batch, *, indicators, force=False, progress=None)
                 progress(1)
         CommuneIndicator.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
         CommuneIndicator.objects.bulk_update(to_update, fields, batch_size=BATCH_SIZE)
-        for start in range(0, len(seen), 20000):
-            CommuneIndicator.objects.filter(pk__in=seen[start : start + 20000]).update(last_seen=now)
+        for start in range(0, len(seen), ID_CHUNK):
+            CommuneIndicator.objects.filter(pk__in=seen[start : start + ID_CHUNK]).update(last_seen=now)
         ids = vanished_ids(existing, is_kept) if deactivate else []
-        for start in range(0, len(ids), 20000):
-            result.deactivated += CommuneIndicator.objects.filter(pk__in=ids[start : start + 20000]).update(
-                is_active=False
-            )
+        for start in range(0, len(ids), ID_CHUNK):
+            result.deactivated += CommuneIndicator.objects.filter(
+                pk__in=ids[start : start + ID_CHUNK]
+            ).update(is_active=False)
     return result

@@ -168,3 +168,102 @@ def test_a_shrunk_batch_is_refused_naming_places(aube):
     publish_places(source, batch_of([(aube, f"A{n}", {}) for n in range(10)]))
     with pytest.raises(SourceError, match="ne compte que 5 lieux valides contre 10 publiées"):
         publish_places(source, batch_of([(aube, f"A{n}", {}) for n in range(5)]))
+
+
+def test_too_many_rejected_rows_are_refused_unless_forced(aube, settings):
+    settings.OSEZ_MAX_REJECTED = 0.05
+    source = SourceFactory(slug="sport")
+    batch = batch_of([(aube, f"A{n}", {}) for n in range(5)])
+    for line in range(20, 25):
+        batch.total_rows += 1
+        batch.reject(line, "code commune inconnu : 99999")
+    with pytest.raises(SourceError, match="5 lignes rejetées sur 10"):
+        publish_places(source, batch)
+    assert not Place.objects.exists()
+    assert publish_places(source, batch, force=True).created == 5
+
+
+def test_unchanged_places_are_seen_again_in_every_write(aube, monkeypatch):
+    """The data page dates a place by when its source last listed it: every unchanged place, not only
+    those of the last write."""
+    monkeypatch.setattr(publish, "ID_CHUNK", 2)
+    source = SourceFactory(slug="sport")
+    refs = [f"A{n}" for n in range(1, 6)]
+    publish_places(source, batch_of([(aube, ref, {}) for ref in refs]))
+    before = dict(Place.objects.values_list("source_ref", "last_seen"))
+    result = publish_places(source, batch_of([(aube, ref, {}) for ref in refs]))
+    assert result.unchanged == 5
+    after = dict(Place.objects.values_list("source_ref", "last_seen"))
+    assert all(after[ref] > before[ref] for ref in refs), (before, after)
+
+
+def test_places_absent_beyond_one_write_are_all_retired_and_counted(aube, monkeypatch):
+    monkeypatch.setattr(publish, "ID_CHUNK", 2)
+    source = SourceFactory(slug="sport")
+    refs = [f"A{n}" for n in range(1, 11)]
+    publish_places(source, batch_of([(aube, ref, {}) for ref in refs]))
+    result = publish_places(source, batch_of([(aube, ref, {}) for ref in refs[:5]]), force=True)
+    assert result.deactivated == 5
+    assert Place.objects.filter(source=source, is_active=False).count() == 5
+
+
+def test_an_incomplete_file_says_how_many_places_it_leaves_published(aube):
+    source = SourceFactory(slug="sport")
+    refs = [f"A{n}" for n in range(1, 31)]
+    publish_places(source, batch_of([(aube, ref, {}) for ref in refs]))
+    batch = batch_of([(aube, ref, {}) for ref in refs[:-1]])
+    batch.total_rows += 1
+    batch.reject(31, "identifiant manquant")  # a row that names no place: the file is not complete
+    result = publish_places(source, batch)
+    assert (result.deactivated, result.deactivation_suspended) == (0, 1)
+    assert batch.notes == [
+        "1 éléments absents du fichier non désactivés : le fichier contient 1 ligne(s) illisible(s), "
+        "il n'est pas complet"
+    ]
+    assert published("A30").is_active
+
+
+def test_a_record_losing_its_position_keeps_its_published_version_in_every_layer(aube):
+    """A school feeds two layers under one reference: one row losing its position keeps both as published."""
+    source = SourceFactory(slug="ecoles")
+    other = "ecoles-elementaires-fictives"
+    LayerFactory(slug=other)
+    first = batch_of([(aube, f"A{n}", {}) for n in range(1, 31)])
+    assert first.add_place(
+        40, layer=other, ref="A30", name="École fictive", commune=_info(aube), lat=None, lon=None
+    )
+    publish_places(source, first)
+    batch = batch_of(
+        [(aube, f"A{n}", {}) for n in range(1, 30)] + [(aube, "A30", {"lat": None, "lon": None})]
+    )
+    assert batch.add_place(
+        40, layer=other, ref="A30", name="École renommée", commune=_info(aube), lat=None, lon=None
+    )
+    publish_places(source, batch)
+    assert Place.objects.get(source_ref="A30", layer_id=other).name == "École fictive"
+
+
+def test_a_retired_place_back_without_position_is_published_again(aube):
+    source = SourceFactory(slug="sport")
+    refs = [f"A{n}" for n in range(1, 31)]
+    publish_places(source, batch_of([(aube, ref, {}) for ref in refs]))
+    publish_places(source, batch_of([(aube, ref, {}) for ref in refs[:-1]]))
+    assert not published("A30").is_active
+    batch = batch_of([(aube, ref, {}) for ref in refs[:-1]] + [(aube, "A30", {"lat": None, "lon": None})])
+    result = publish_places(source, batch)
+    assert result.updated == 1 and batch.rejected == []
+    place = published("A30")
+    assert place.is_active and place.latitude is None, "a place retired then back is published as it now is"
+
+
+def test_bpe_places_already_retired_are_not_counted_again(aube):
+    bpe, schools = SourceFactory(slug="bpe"), SourceFactory(slug="ecoles")
+    layer = LayerFactory(slug=SCHOOLS)
+    PlaceFactory(source=bpe, layer=layer, commune=aube, source_ref="BPE-1")
+    PlaceFactory(source=bpe, layer=layer, commune=aube, source_ref="BPE-2", is_active=False)
+    result = publish_preferred(schools, batch_of([(aube, "0100001A", {})], layer=SCHOOLS))
+    assert result.superseded == 1, "the import record counts the BPE schools this run retired"
+
+
+def _info(commune):
+    return CommuneInfo(commune.code_insee, commune.departement_id, commune.latitude, commune.longitude, 50.0)
