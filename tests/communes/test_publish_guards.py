@@ -132,6 +132,13 @@ def test_a_batch_may_shrink_by_the_threshold_not_one_row_more(shrink):
     )
 
 
+def test_a_batch_shrinking_by_exactly_the_threshold_passes(settings):
+    settings.OSEZ_MAX_SHRINK = 0.25  # 3 of 4 is exactly 25 % less, with no rounding in binary
+    assert check_batch_size(3, 4, force=False) is None
+    with pytest.raises(SourceError, match="-50 %, plus de 25 %"):
+        check_batch_size(2, 4, force=False)
+
+
 def test_a_first_publication_or_a_forced_one_has_no_size_to_keep(shrink):
     assert check_batch_size(1, 0, force=False) is None
     assert check_batch_size(1, None, force=False) is None
