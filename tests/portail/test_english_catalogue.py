@@ -201,13 +201,14 @@ def test_english_pages_show_no_french_sentence(client, territory, seeded_sheets,
 
 
 def _po_entries(path):
-    """(references, msgid, msgstr or the first plural msgstr) of each entry of a .po file."""
+    """(references, msgid, msgstr or the first plural msgstr, fuzzy, msgctxt or None) of each entry of a
+    .po file."""
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         refs = " ".join(line[3:] for line in block.splitlines() if line.startswith("#: "))
         fields, current = {}, None
         for line in block.splitlines():
-            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[0\])?)\s+"(.*)"$', line)
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[0\])?)\s+"(.*)"$', line)
             if match:
                 current = match.group(1).replace("[0]", "")
                 fields[current] = match.group(2)
@@ -223,6 +224,7 @@ def _po_entries(path):
                     decode(fields["msgid"]),
                     decode(fields.get("msgstr", "")),
                     "#, fuzzy" in block,
+                    decode(fields["msgctxt"]) if "msgctxt" in fields else None,
                 )
             )
     return entries
@@ -231,13 +233,14 @@ def _po_entries(path):
 def test_every_public_text_has_an_english_translation_compiled():
     entries = [e for e in _po_entries(LOCALE / "django.po") if any(PUBLIC_FILES.match(ref) for ref in e[0])]
     assert len(entries) > 600, "the public pages' texts are in the project catalogue"
-    missing = [msgid for _refs, msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
+    missing = [msgid for _refs, msgid, msgstr, fuzzy, _context in entries if not msgstr or fuzzy]
     assert not missing, f"texts of public pages with no English: {missing[:20]}"
     with (LOCALE / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     stale = [
         msgid
-        for _refs, msgid, msgstr, _f in entries
-        if compiled.gettext(msgid) != msgstr and "%(counter)s" not in msgid
+        for _refs, msgid, msgstr, _f, context in entries
+        if (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)) != msgstr
+        and "%(counter)s" not in msgid
     ]
     assert not stale, f"django.mo is older than django.po (run msgfmt): {stale[:10]}"
