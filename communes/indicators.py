@@ -23,11 +23,12 @@ from .enums import IndicatorLevel
 from .publication import vintage_label
 
 # What an indicator's ``count`` counts, by source, when the row does not say (attributes["count_label"]):
-# singular, plural, and none at all (French says "aucune vente", not "0 ventes").
+# the word for n, and none at all (French says "aucune vente", not "0 ventes"). Literal ngettext calls, so
+# that makemessages finds them: the English page said "61,652 habitants".
 COUNT_WORDS = {
-    "dvf": ("vente", "ventes", _("aucune vente")),
-    "arcep": ("local", "locaux", _("aucun local")),
-    "apl": ("habitant", "habitants", _("aucun habitant")),
+    "dvf": (lambda n: ngettext("vente", "ventes", n), _("aucune vente")),
+    "arcep": (lambda n: ngettext("local", "locaux", n), _("aucun local")),
+    "apl": (lambda n: ngettext("habitant", "habitants", n), _("aucun habitant")),
 }
 
 
@@ -59,9 +60,9 @@ def count_text(row, indicator):
         return f"{number_format(row.count, use_l10n=True, force_grouping=True)} {label}"
     words = COUNT_WORDS.get(indicator.source_id)
     if words and row.count == 0:
-        return str(words[2])
+        return str(words[1])
     if words:
-        word = ngettext(words[0], words[1], row.count)
+        word = words[0](row.count)
         return f"{number_format(row.count, use_l10n=True, force_grouping=True)} {word}"
     return str(_("base : %(n)s") % {"n": number_format(row.count, use_l10n=True, force_grouping=True)})
 

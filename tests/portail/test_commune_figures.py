@@ -83,6 +83,15 @@ def test_indicators_read_with_unit_base_and_source_vintage(client, territory, fi
     assert "1 850 €/m²" in indicator_card(html, "prix") and "42 ventes" in indicator_card(html, "prix")
 
 
+def test_an_english_page_counts_in_english(client, territory, figures):
+    chapelle = territory["chapelle"]
+    CommuneIndicatorFactory(commune=chapelle, indicator=figures["apl"], value=2.9, count=1)
+    html = text(client.get(f"/en/communes/{chapelle.code_insee}-{chapelle.slug}/"))
+    assert "6,120 premises" in indicator_card(html, "fibre")
+    assert "42 sales" in indicator_card(html, "prix") and "3 sales" in indicator_card(html, "prix-appart")
+    assert "(1 inhabitant)" in indicator_card(html, "apl")
+
+
 def test_a_figure_measured_on_the_epci_says_so(client, territory, figures):
     card = indicator_card(text(page(client, territory["chapelle"])), "places")
     assert "1 234 places" in card
