@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import connections
 from django.utils import timezone
 
 from accompagnement.enums import Stage
@@ -33,6 +34,11 @@ def browser(monkeypatch):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
+        # While Playwright's event loop runs in this thread, the test's queries go through a database
+        # connection of their own (Django keeps connections in asgiref's context-local storage), which
+        # pytest-django never sees: close it here, or it outlives the run and the test database cannot be
+        # dropped ("being accessed by other users").
+        connections.close_all()
         browser.close()
 
 
